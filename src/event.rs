@@ -1,0 +1,729 @@
+//! Event objects (`WSACreateEvent`, `CreateEvent`) and the waits on them
+//! (`WSAWaitForMultipleEvents`, `WaitForMultipleObjectsEx`).
+//!
+//! Unix has no kernel event objects, so they live here, in user space (section D, gap 13).
+//! All event state sits behind one process-wide lock, the *dispatcher*, as the Windows
+//! kernel's dispatcher objects do: that is what makes "lowest signalled index wins" and
+//! "wait-all is satisfied by one instant" exact, and makes a record's "record + SetEvent"
+//! and "copy + clear + ResetEvent" atomic with respect to every waiter. The critical sections
+//! are a few loads and stores.
+//!
+//! # Waiting drives the network
+//!
+//! A thread that waits is also the thread that reads the OS poller (as async-io's
+//! `block_on` does): each wait first harvests what the OS has ready without blocking, and a
+//! thread that must block becomes *the poller* if no other thread is, blocking in
+//! `epoll_wait`/`kevent` itself. Other waiters sleep on their own condition variable; a
+//! `set` wakes exactly the threads that wait on that event (the poller through mio's
+//! `Waker`), and when the poller leaves it hands the poller over to a sleeping waiter.
+//! No background thread stands between the network and a waiting thread.
+//!
+//! # State table
+//!
+//! | operation | manual-reset event | auto-reset event |
+//! |---|---|---|
+//! | `set` | signalled; every waiter re-checks | signalled; every waiter re-checks, one consumes |
+//! | `reset` | unsignalled | unsignalled |
+//! | satisfies a wait-any | stays signalled | unsignalled (consumed) |
+//! | satisfies a wait-all | stays signalled | unsignalled, only when all are signalled at once |
+//! | `is_set` | reads, never consumes | reads, never consumes |
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result, WSA_INVALID_PARAMETER};
+use crate::sync::{Arc, Condvar, Mutex};
+
+/// `WSA_MAXIMUM_WAIT_EVENTS` / `MAXIMUM_WAIT_OBJECTS`: the most events one wait accepts.
+pub const MAXIMUM_WAIT_OBJECTS: usize = 64;
+
+/// An event object: manual-reset (what `WSACreateEvent` makes) or auto-reset
+/// (`CreateEvent(NULL, FALSE, …)`).
+///
+/// Cloning gives another handle to the **same** object (like `DuplicateHandle`); the object
+/// lives until its last handle is dropped.
+///
+/// ```
+/// use std::time::Duration;
+/// use wsaevents::{Event, WaitOutcome, wait_any};
+///
+/// let a = Event::new_manual(false);       // WSACreateEvent()
+/// let b = Event::new_auto(false);         // CreateEvent(NULL, FALSE, FALSE, NULL)
+/// b.set();
+/// a.set();
+/// // The lowest signalled index wins; a manual-reset event stays signalled.
+/// assert_eq!(wait_any(&[&a, &b], Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(0));
+/// assert!(a.is_set());
+/// a.reset();
+/// // b satisfies the next wait, and being auto-reset, is consumed by it.
+/// assert_eq!(wait_any(&[&a, &b], Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(1));
+/// assert!(!b.is_set());
+/// ```
+#[derive(Clone)]
+pub struct Event {
+    handle: Arc<Handle>,
+}
+
+/// What a wait returned: the index of the event that satisfied it (`WSA_WAIT_EVENT_0 + i`;
+/// always 0 for a wait-all), or `WSA_WAIT_TIMEOUT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WaitOutcome {
+    /// `WSA_WAIT_EVENT_0 + index`.
+    Signaled(usize),
+    /// `WSA_WAIT_TIMEOUT`.
+    TimedOut,
+}
+
+/// Owns one slot of the dispatcher; frees it when the last `Event` clone is dropped.
+struct Handle {
+    id: u32,
+    manual: bool,
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        let mut d = dispatcher().lock();
+        d.events[self.id as usize] = EventSlot::default();
+        d.free_events.push(self.id);
+    }
+}
+
+impl Event {
+    /// Creates an event: `CreateEvent(NULL, manual_reset, initially_set, NULL)`.
+    pub fn new(manual_reset: bool, initially_set: bool) -> Event {
+        let mut d = dispatcher().lock();
+        let slot = EventSlot {
+            signaled: initially_set,
+            manual: manual_reset,
+            waiters: Vec::new(),
+        };
+        let id = match d.free_events.pop() {
+            Some(id) => {
+                d.events[id as usize] = slot;
+                id
+            }
+            None => {
+                d.events.push(slot);
+                (d.events.len() - 1) as u32
+            }
+        };
+        Event {
+            handle: Arc::new(Handle {
+                id,
+                manual: manual_reset,
+            }),
+        }
+    }
+
+    /// A manual-reset event, as `WSACreateEvent` makes (with `initially_set = false`).
+    pub fn new_manual(initially_set: bool) -> Event {
+        Event::new(true, initially_set)
+    }
+
+    /// An auto-reset event: a wait it satisfies resets it.
+    pub fn new_auto(initially_set: bool) -> Event {
+        Event::new(false, initially_set)
+    }
+
+    /// Whether this is a manual-reset event.
+    pub fn is_manual_reset(&self) -> bool {
+        self.handle.manual
+    }
+
+    /// `SetEvent` / `WSASetEvent`: signals the event and wakes the threads waiting on it.
+    pub fn set(&self) {
+        let wake_poller = {
+            let mut d = dispatcher().lock();
+            d.signal(self.handle.id)
+        };
+        if wake_poller {
+            wake_driver();
+        }
+    }
+
+    /// `ResetEvent` / `WSAResetEvent`: makes the event unsignalled.
+    pub fn reset(&self) {
+        dispatcher().lock().events[self.handle.id as usize].signaled = false;
+    }
+
+    /// Whether the event is signalled now. Unlike a wait with a zero timeout, this never
+    /// consumes an auto-reset event and does not read the network.
+    pub fn is_set(&self) -> bool {
+        dispatcher().lock().events[self.handle.id as usize].signaled
+    }
+
+    /// `WaitForSingleObject`: waits until the event is signalled (consuming it if it is
+    /// auto-reset) or `timeout` passes (`None`: forever; `Some(ZERO)`: just test).
+    pub fn wait(&self, timeout: Option<Duration>) -> WaitOutcome {
+        match wait(&[self], false, timeout) {
+            Ok(o) => o,
+            Err(_) => unreachable!("one distinct event is always a valid wait"),
+        }
+    }
+
+    /// Whether two handles name the same event object.
+    pub fn same_object(&self, other: &Event) -> bool {
+        Arc::ptr_eq(&self.handle, &other.handle)
+    }
+
+    pub(crate) fn id(&self) -> u32 {
+        self.handle.id
+    }
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("id", &self.handle.id)
+            .field("manual_reset", &self.handle.manual)
+            .field("set", &self.is_set())
+            .finish()
+    }
+}
+
+/// `WSAWaitForMultipleEvents(n, events, FALSE, timeout, FALSE)`: waits until any event is
+/// signalled and returns the **lowest** signalled index. An auto-reset event that satisfies
+/// the wait is reset; no other event is touched. `timeout`: `None` waits forever,
+/// `Some(Duration::ZERO)` only tests.
+///
+/// Errors: `WSA_INVALID_PARAMETER` (87) for no events or more than
+/// [`MAXIMUM_WAIT_OBJECTS`]. The same event may appear more than once.
+pub fn wait_any(events: &[&Event], timeout: Option<Duration>) -> Result<WaitOutcome> {
+    wait(events, false, timeout)
+}
+
+/// `WSAWaitForMultipleEvents(n, events, TRUE, timeout, FALSE)`: waits until **all** events
+/// are signalled at one instant, then consumes the auto-reset ones and returns
+/// `Signaled(0)`. Until then no event's state is changed.
+///
+/// Errors: `WSA_INVALID_PARAMETER` (87) for no events, more than
+/// [`MAXIMUM_WAIT_OBJECTS`], or the same event twice.
+pub fn wait_all(events: &[&Event], timeout: Option<Duration>) -> Result<WaitOutcome> {
+    wait(events, true, timeout)
+}
+
+// ------------------------------------------------------------------------------------------
+// The dispatcher
+
+#[derive(Default)]
+struct EventSlot {
+    signaled: bool,
+    manual: bool,
+    /// Waiter ids blocked on this event (one entry per occurrence in their wait array).
+    waiters: Vec<u32>,
+}
+
+struct WaiterSlot {
+    cv: Arc<Condvar>,
+    /// Set (under the lock) when something the waiter may care about changed.
+    notified: bool,
+    /// The waiter is the poller: wake it through the driver, not its condvar.
+    polling: bool,
+}
+
+pub(crate) struct Dispatcher {
+    events: Vec<EventSlot>,
+    free_events: Vec<u32>,
+    waiters: Vec<Option<WaiterSlot>>,
+    free_waiters: Vec<u32>,
+    /// A thread is inside `Driver::poll`.
+    poller_busy: bool,
+    /// Waiters asleep while the poller was busy: one of them takes the poller over when it
+    /// is released.
+    sleepers: Vec<u32>,
+}
+
+impl Dispatcher {
+    const fn new() -> Dispatcher {
+        Dispatcher {
+            events: Vec::new(),
+            free_events: Vec::new(),
+            waiters: Vec::new(),
+            free_waiters: Vec::new(),
+            poller_busy: false,
+            sleepers: Vec::new(),
+        }
+    }
+
+    /// Signals event `id`; returns whether the thread blocked in the poller must be woken.
+    fn signal(&mut self, id: u32) -> bool {
+        let Dispatcher {
+            events, waiters, ..
+        } = self;
+        let slot = &mut events[id as usize];
+        if slot.signaled {
+            // Every current waiter was notified when it became signalled, or registered
+            // after and saw it signalled.
+            return false;
+        }
+        slot.signaled = true;
+        let mut wake_poller = false;
+        for &w in &slot.waiters {
+            let Some(ws) = waiters[w as usize].as_mut() else {
+                continue;
+            };
+            if ws.polling {
+                wake_poller = true;
+            } else if !ws.notified {
+                ws.notified = true;
+                ws.cv.notify_one();
+            }
+        }
+        wake_poller
+    }
+
+    /// The wait rule of `WaitForMultipleObjectsEx` (B.2), applied atomically.
+    fn try_satisfy(&mut self, events: &[&Event], all: bool) -> Option<WaitOutcome> {
+        if all {
+            if !events
+                .iter()
+                .all(|e| self.events[e.id() as usize].signaled)
+            {
+                return None;
+            }
+            for e in events {
+                let s = &mut self.events[e.id() as usize];
+                if !s.manual {
+                    s.signaled = false;
+                }
+            }
+            Some(WaitOutcome::Signaled(0))
+        } else {
+            for (i, e) in events.iter().enumerate() {
+                let s = &mut self.events[e.id() as usize];
+                if s.signaled {
+                    if !s.manual {
+                        s.signaled = false;
+                    }
+                    return Some(WaitOutcome::Signaled(i));
+                }
+            }
+            None
+        }
+    }
+
+    fn register(&mut self, events: &[&Event]) -> u32 {
+        let slot = WaiterSlot {
+            cv: thread_condvar(),
+            notified: false,
+            polling: false,
+        };
+        let id = match self.free_waiters.pop() {
+            Some(id) => {
+                self.waiters[id as usize] = Some(slot);
+                id
+            }
+            None => {
+                self.waiters.push(Some(slot));
+                (self.waiters.len() - 1) as u32
+            }
+        };
+        for e in events {
+            self.events[e.id() as usize].waiters.push(id);
+        }
+        id
+    }
+
+    fn unregister(&mut self, id: u32, events: &[&Event]) {
+        for e in events {
+            let ws = &mut self.events[e.id() as usize].waiters;
+            if let Some(pos) = ws.iter().position(|&w| w == id) {
+                ws.swap_remove(pos);
+            }
+        }
+        self.sleepers.retain(|&w| w != id);
+        self.waiters[id as usize] = None;
+        self.free_waiters.push(id);
+    }
+
+    fn waiter(&mut self, id: u32) -> &mut WaiterSlot {
+        self.waiters[id as usize]
+            .as_mut()
+            .expect("a registered waiter has a slot")
+    }
+
+    /// Releases the poller and hands it to a sleeping waiter, if any.
+    fn release_poller(&mut self) {
+        self.poller_busy = false;
+        if let Some(w) = self.sleepers.pop() {
+            let ws = self.waiter(w);
+            ws.notified = true;
+            ws.cv.notify_one();
+        }
+    }
+
+    /// Wakes every sleeping waiter so that they re-evaluate (used when a driver appears).
+    fn notify_all_waiters(&mut self) {
+        for ws in self.waiters.iter_mut().flatten() {
+            if !ws.notified && !ws.polling {
+                ws.notified = true;
+                ws.cv.notify_one();
+            }
+        }
+    }
+}
+
+#[cfg(not(loom))]
+static DISPATCHER: Mutex<Dispatcher> = Mutex::new(Dispatcher::new());
+
+#[cfg(not(loom))]
+pub(crate) fn dispatcher() -> &'static Mutex<Dispatcher> {
+    &DISPATCHER
+}
+
+#[cfg(loom)]
+loom::lazy_static! {
+    static ref DISPATCHER: Mutex<Dispatcher> = Mutex::new(Dispatcher::new());
+}
+
+#[cfg(loom)]
+pub(crate) fn dispatcher() -> &'static Mutex<Dispatcher> {
+    &DISPATCHER
+}
+
+#[cfg(not(loom))]
+fn thread_condvar() -> Arc<Condvar> {
+    thread_local! {
+        static CV: Arc<Condvar> = Arc::new(Condvar::new());
+    }
+    CV.with(Arc::clone)
+}
+
+#[cfg(loom)]
+fn thread_condvar() -> Arc<Condvar> {
+    Arc::new(Condvar::new())
+}
+
+// ------------------------------------------------------------------------------------------
+// The driver: the OS poller, read by waiting threads
+
+/// What a wait drives while it blocks: the reactor's OS poller. Installed once, by the
+/// first socket; until then waits are pure condition-variable waits.
+pub(crate) trait Driver: Send + Sync {
+    /// Reads the OS poller, blocking up to `timeout` (`None`: until woken), and records what
+    /// is ready. Never called by two threads at once.
+    fn poll(&self, timeout: Option<Duration>);
+    /// Makes a concurrent [`poll`](Self::poll) return promptly.
+    fn wake(&self);
+}
+
+#[cfg(not(loom))]
+static DRIVER: std::sync::OnceLock<&'static dyn Driver> = std::sync::OnceLock::new();
+
+#[cfg(not(loom))]
+thread_local! {
+    static IS_POLLER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(not(loom))]
+fn driver() -> Option<&'static dyn Driver> {
+    DRIVER.get().copied()
+}
+
+#[cfg(loom)]
+fn driver() -> Option<&'static dyn Driver> {
+    None
+}
+
+/// Installs the driver (once). Threads already waiting are woken so that one of them
+/// starts polling.
+#[cfg(not(loom))]
+pub(crate) fn install_driver(d: &'static dyn Driver) {
+    if DRIVER.set(d).is_ok() {
+        dispatcher().lock().notify_all_waiters();
+    }
+}
+
+fn wake_driver() {
+    #[cfg(not(loom))]
+    if !IS_POLLER.with(|p| p.get()) {
+        if let Some(d) = driver() {
+            d.wake();
+        }
+    }
+}
+
+/// Runs the driver's poll with the "I am the poller" flag set for this thread.
+fn run_poll(d: &dyn Driver, timeout: Option<Duration>) {
+    #[cfg(not(loom))]
+    IS_POLLER.with(|p| p.set(true));
+    d.poll(timeout);
+    #[cfg(not(loom))]
+    IS_POLLER.with(|p| p.set(false));
+}
+
+/// Records what the OS has ready, without blocking, unless another thread is polling
+/// already (it records as readiness arrives). Every call that observes network state
+/// calls this first.
+pub(crate) fn harvest() {
+    let Some(d) = driver() else { return };
+    {
+        let mut g = dispatcher().lock();
+        if g.poller_busy {
+            return;
+        }
+        g.poller_busy = true;
+    }
+    run_poll(d, Some(Duration::ZERO));
+    dispatcher().lock().release_poller();
+}
+
+fn wait(events: &[&Event], all: bool, timeout: Option<Duration>) -> Result<WaitOutcome> {
+    if events.is_empty() || events.len() > MAXIMUM_WAIT_OBJECTS {
+        return Err(Error::from_code(WSA_INVALID_PARAMETER));
+    }
+    if all {
+        for (i, e) in events.iter().enumerate() {
+            if events[..i].iter().any(|o| o.same_object(e)) {
+                return Err(Error::from_code(WSA_INVALID_PARAMETER));
+            }
+        }
+    }
+    // A deadline too far away to represent is no deadline.
+    let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+    let drv = driver();
+
+    harvest();
+    let mut g = dispatcher().lock();
+    let mut me: Option<u32> = None;
+    let mut was_poller = false;
+    let outcome = loop {
+        if let Some(o) = g.try_satisfy(events, all) {
+            break o;
+        }
+        let remaining = match deadline {
+            Some(dl) => match dl.saturating_duration_since(Instant::now()) {
+                r if r.is_zero() => break WaitOutcome::TimedOut,
+                r => Some(r),
+            },
+            None => None,
+        };
+        let id = *me.get_or_insert_with(|| g.register(events));
+        g.waiter(id).notified = false;
+        match drv {
+            Some(d) if !g.poller_busy => {
+                g.poller_busy = true;
+                g.waiter(id).polling = true;
+                was_poller = true;
+                drop(g);
+                run_poll(d, remaining);
+                g = dispatcher().lock();
+                g.waiter(id).polling = false;
+                g.poller_busy = false;
+            }
+            _ => {
+                if drv.is_some() {
+                    g.sleepers.push(id);
+                }
+                let cv = Arc::clone(&g.waiter(id).cv);
+                g = match deadline {
+                    Some(dl) => cv.wait_until(g, dl),
+                    None => cv.wait(g),
+                };
+                g.sleepers.retain(|&w| w != id);
+            }
+        }
+    };
+    if let Some(id) = me {
+        g.unregister(id, events);
+    }
+    if was_poller && !g.poller_busy {
+        // We polled while waiting: if others slept meanwhile, one of them takes over.
+        g.release_poller();
+    }
+    Ok(outcome)
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::thread;
+
+    const SHORT: Duration = Duration::from_millis(20);
+    const LONG: Duration = Duration::from_secs(10);
+
+    #[test]
+    fn b1_create_initial_state_and_kind() {
+        let m = Event::new_manual(false);
+        assert!(m.is_manual_reset());
+        assert!(!m.is_set());
+        let a = Event::new_auto(true);
+        assert!(!a.is_manual_reset());
+        assert!(a.is_set());
+    }
+
+    #[test]
+    fn b1_set_reset() {
+        let e = Event::new_manual(false);
+        e.set();
+        assert!(e.is_set());
+        e.set();
+        assert!(e.is_set());
+        e.reset();
+        assert!(!e.is_set());
+    }
+
+    #[test]
+    fn clone_shares_the_object() {
+        let e = Event::new_manual(false);
+        let c = e.clone();
+        c.set();
+        assert!(e.is_set());
+        assert!(e.same_object(&c));
+        assert!(!e.same_object(&Event::new_manual(false)));
+    }
+
+    /// B.2: 0 events or more than 64 → WSA_INVALID_PARAMETER (87).
+    #[test]
+    fn b2_count_validation() {
+        assert_eq!(wait_any(&[], Some(Duration::ZERO)).unwrap_err().code(), 87);
+        assert_eq!(wait_all(&[], Some(Duration::ZERO)).unwrap_err().code(), 87);
+        let evs: Vec<Event> = (0..65).map(|_| Event::new_manual(true)).collect();
+        let refs: Vec<&Event> = evs.iter().collect();
+        assert_eq!(wait_any(&refs, Some(Duration::ZERO)).unwrap_err().code(), 87);
+        assert_eq!(wait_all(&refs, Some(Duration::ZERO)).unwrap_err().code(), 87);
+        assert_eq!(
+            wait_any(&refs[..64], Some(Duration::ZERO)).unwrap(),
+            WaitOutcome::Signaled(0)
+        );
+        assert_eq!(
+            wait_all(&refs[..64], Some(Duration::ZERO)).unwrap(),
+            WaitOutcome::Signaled(0)
+        );
+    }
+
+    /// B.2: the same handle twice is an error for wait-all only.
+    #[test]
+    fn b2_duplicates() {
+        let e = Event::new_manual(true);
+        assert_eq!(wait_all(&[&e, &e], Some(Duration::ZERO)).unwrap_err().code(), 87);
+        let c = e.clone();
+        assert_eq!(wait_all(&[&e, &c], Some(Duration::ZERO)).unwrap_err().code(), 87);
+        assert_eq!(
+            wait_any(&[&e, &e], Some(Duration::ZERO)).unwrap(),
+            WaitOutcome::Signaled(0)
+        );
+    }
+
+    /// B.2: lowest signalled index wins; manual-reset events stay signalled, so the same
+    /// index is returned again until reset (64 events, as kernel32's test does).
+    #[test]
+    fn b2_lowest_index_wins_over_64() {
+        let evs: Vec<Event> = (0..64).map(|_| Event::new_manual(false)).collect();
+        let refs: Vec<&Event> = evs.iter().collect();
+        for i in (0..64).rev() {
+            evs[i].set();
+            assert_eq!(wait_any(&refs, Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(i));
+            assert_eq!(wait_any(&refs, Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(i));
+        }
+        for i in 0..64 {
+            assert_eq!(wait_any(&refs, Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(i));
+            evs[i].reset();
+        }
+        assert_eq!(wait_any(&refs, Some(Duration::ZERO)).unwrap(), WaitOutcome::TimedOut);
+    }
+
+    /// B.2: an auto-reset event satisfying wait-any is consumed; no other event is touched.
+    #[test]
+    fn b2_wait_any_consumes_only_the_winner() {
+        let a0 = Event::new_auto(false);
+        let a1 = Event::new_auto(true);
+        let a2 = Event::new_auto(true);
+        assert_eq!(wait_any(&[&a0, &a1, &a2], Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(1));
+        assert!(!a1.is_set());
+        assert!(a2.is_set());
+        assert_eq!(wait_any(&[&a0, &a1, &a2], Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(2));
+        assert_eq!(wait_any(&[&a0, &a1, &a2], Some(Duration::ZERO)).unwrap(), WaitOutcome::TimedOut);
+    }
+
+    /// B.2: wait-all is satisfied only when all are signalled together, consumes auto-reset
+    /// events only then, and returns index 0.
+    #[test]
+    fn b2_wait_all_consumes_only_when_all_set() {
+        let a = Event::new_auto(true);
+        let m = Event::new_manual(false);
+        assert_eq!(wait_all(&[&a, &m], Some(Duration::ZERO)).unwrap(), WaitOutcome::TimedOut);
+        assert!(a.is_set(), "a failed wait-all must not consume");
+        m.set();
+        assert_eq!(wait_all(&[&a, &m], Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(0));
+        assert!(!a.is_set());
+        assert!(m.is_set());
+    }
+
+    /// B.2: a blocked wait-all wakes when the last event is set, and not before.
+    #[test]
+    fn b2_wait_all_blocks_until_all() {
+        let a = Event::new_manual(false);
+        let b = Event::new_auto(false);
+        let go = Event::new_manual(false);
+        let (a2, b2, go2) = (a.clone(), b.clone(), go.clone());
+        let t = thread::spawn(move || {
+            a2.set();
+            go2.wait(Some(LONG));
+            b2.set();
+        });
+        assert_eq!(wait_all(&[&a, &b], Some(SHORT)).unwrap(), WaitOutcome::TimedOut);
+        go.set();
+        assert_eq!(wait_all(&[&a, &b], Some(LONG)).unwrap(), WaitOutcome::Signaled(0));
+        assert!(!b.is_set());
+        t.join().unwrap();
+    }
+
+    /// B.2: timeout 0 polls and returns at once; a finite timeout expires.
+    #[test]
+    fn b2_timeouts() {
+        let e = Event::new_manual(false);
+        assert_eq!(e.wait(Some(Duration::ZERO)), WaitOutcome::TimedOut);
+        let t0 = Instant::now();
+        assert_eq!(e.wait(Some(SHORT)), WaitOutcome::TimedOut);
+        assert!(t0.elapsed() >= SHORT);
+    }
+
+    /// No lost wake-up: a set from another thread always ends an infinite wait.
+    #[test]
+    fn set_from_another_thread_wakes_infinite_wait() {
+        for _ in 0..200 {
+            let e = Event::new_auto(false);
+            let e2 = e.clone();
+            let t = thread::spawn(move || e2.set());
+            assert_eq!(e.wait(None), WaitOutcome::Signaled(0));
+            t.join().unwrap();
+        }
+    }
+
+    /// One auto-reset set releases exactly one of several waiters.
+    #[test]
+    fn auto_reset_releases_one_waiter_per_set() {
+        let e = Event::new_auto(false);
+        let done = Event::new_manual(false);
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut ts = Vec::new();
+        for _ in 0..4 {
+            let (e, c, done) = (e.clone(), count.clone(), done.clone());
+            ts.push(thread::spawn(move || {
+                while wait_any(&[&done, &e], Some(LONG)).unwrap() == WaitOutcome::Signaled(1) {
+                    c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            }));
+        }
+        for i in 1..=20 {
+            e.set();
+            // wait until a waiter consumed it
+            let t0 = Instant::now();
+            while e.is_set() {
+                assert!(t0.elapsed() < LONG);
+                thread::yield_now();
+            }
+            let t0 = Instant::now();
+            while count.load(std::sync::atomic::Ordering::SeqCst) < i {
+                assert!(t0.elapsed() < LONG);
+                thread::yield_now();
+            }
+            assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), i);
+        }
+        done.set();
+        for t in ts {
+            t.join().unwrap();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! # wsaevents
+//!
+//! The Winsock event model — `WSACreateEvent`, `WSAEventSelect`, `WSAEnumNetworkEvents`,
+//! `WSAWaitForMultipleEvents` and their event objects — on Linux and macOS (and on Windows),
+//! on top of mio, with **Windows' behaviour**, event for event and error code for error code:
+//! not what the Microsoft documentation says where Windows differs from it, and not what
+//! Wine does.
+//!
+//! A few of the rules the documentation gets wrong and this crate gets right:
+//! `WSAEventSelect` does not clear the record; a RST gives `FD_CLOSE` with
+//! `WSAECONNABORTED`; `FD_CLOSE` comes at the FIN even with unread data; a successful send
+//! does not clear `FD_WRITE`. `docs/semantics.md` lists every rule with its test.
+//!
+//! ## Layout
+//!
+//! | module | what it owns |
+//! |---|---|
+//! | [`event`] | event objects (manual- and auto-reset) and the waits ([`wait_any`], [`wait_all`]) |
+//! | [`record`] | the per-socket network-event state machine, pure |
+//! | [`error`] | Winsock error codes and [`Error`] |
+//! | [`types`] | [`NetworkEvents`] (`FD_*`) and [`NetworkEventRecord`] (`WSANETWORKEVENTS`) |
+//!
+//! ## Example: events and waits
+//!
+//! ```
+//! use std::time::Duration;
+//! use wsaevents::{Event, WaitOutcome, wait_any};
+//!
+//! let ev = Event::new_manual(false); // WSACreateEvent()
+//! let other = ev.clone();
+//! std::thread::spawn(move || other.set());
+//! assert_eq!(wait_any(&[&ev], Some(Duration::from_secs(5))).unwrap(), WaitOutcome::Signaled(0));
+//! ```
+#![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+pub mod error;
+pub mod event;
+pub mod record;
+pub mod types;
+
+mod sync;
+
+pub use error::{Error, Result};
+pub use event::{Event, MAXIMUM_WAIT_OBJECTS, WaitOutcome, wait_all, wait_any};
+pub use record::{ArrivalModel, Record};
+pub use types::*;
