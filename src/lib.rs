@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod capi;
 pub mod error;
 pub mod event;
 pub mod record;
