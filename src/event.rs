@@ -275,10 +275,7 @@ impl Dispatcher {
     /// The wait rule of `WaitForMultipleObjectsEx` (B.2), applied atomically.
     fn try_satisfy(&mut self, events: &[&Event], all: bool) -> Option<WaitOutcome> {
         if all {
-            if !events
-                .iter()
-                .all(|e| self.events[e.id() as usize].signaled)
-            {
+            if !events.iter().all(|e| self.events[e.id() as usize].signaled) {
                 return None;
             }
             for e in events {
@@ -580,8 +577,14 @@ mod tests {
         assert_eq!(wait_all(&[], Some(Duration::ZERO)).unwrap_err().code(), 87);
         let evs: Vec<Event> = (0..65).map(|_| Event::new_manual(true)).collect();
         let refs: Vec<&Event> = evs.iter().collect();
-        assert_eq!(wait_any(&refs, Some(Duration::ZERO)).unwrap_err().code(), 87);
-        assert_eq!(wait_all(&refs, Some(Duration::ZERO)).unwrap_err().code(), 87);
+        assert_eq!(
+            wait_any(&refs, Some(Duration::ZERO)).unwrap_err().code(),
+            87
+        );
+        assert_eq!(
+            wait_all(&refs, Some(Duration::ZERO)).unwrap_err().code(),
+            87
+        );
         assert_eq!(
             wait_any(&refs[..64], Some(Duration::ZERO)).unwrap(),
             WaitOutcome::Signaled(0)
@@ -596,9 +599,19 @@ mod tests {
     #[test]
     fn b2_duplicates() {
         let e = Event::new_manual(true);
-        assert_eq!(wait_all(&[&e, &e], Some(Duration::ZERO)).unwrap_err().code(), 87);
+        assert_eq!(
+            wait_all(&[&e, &e], Some(Duration::ZERO))
+                .unwrap_err()
+                .code(),
+            87
+        );
         let c = e.clone();
-        assert_eq!(wait_all(&[&e, &c], Some(Duration::ZERO)).unwrap_err().code(), 87);
+        assert_eq!(
+            wait_all(&[&e, &c], Some(Duration::ZERO))
+                .unwrap_err()
+                .code(),
+            87
+        );
         assert_eq!(
             wait_any(&[&e, &e], Some(Duration::ZERO)).unwrap(),
             WaitOutcome::Signaled(0)
@@ -613,14 +626,26 @@ mod tests {
         let refs: Vec<&Event> = evs.iter().collect();
         for i in (0..64).rev() {
             evs[i].set();
-            assert_eq!(wait_any(&refs, Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(i));
-            assert_eq!(wait_any(&refs, Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(i));
+            assert_eq!(
+                wait_any(&refs, Some(Duration::ZERO)).unwrap(),
+                WaitOutcome::Signaled(i)
+            );
+            assert_eq!(
+                wait_any(&refs, Some(Duration::ZERO)).unwrap(),
+                WaitOutcome::Signaled(i)
+            );
         }
-        for i in 0..64 {
-            assert_eq!(wait_any(&refs, Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(i));
-            evs[i].reset();
+        for (i, e) in evs.iter().enumerate() {
+            assert_eq!(
+                wait_any(&refs, Some(Duration::ZERO)).unwrap(),
+                WaitOutcome::Signaled(i)
+            );
+            e.reset();
         }
-        assert_eq!(wait_any(&refs, Some(Duration::ZERO)).unwrap(), WaitOutcome::TimedOut);
+        assert_eq!(
+            wait_any(&refs, Some(Duration::ZERO)).unwrap(),
+            WaitOutcome::TimedOut
+        );
     }
 
     /// B.2: an auto-reset event satisfying wait-any is consumed; no other event is touched.
@@ -629,11 +654,20 @@ mod tests {
         let a0 = Event::new_auto(false);
         let a1 = Event::new_auto(true);
         let a2 = Event::new_auto(true);
-        assert_eq!(wait_any(&[&a0, &a1, &a2], Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(1));
+        assert_eq!(
+            wait_any(&[&a0, &a1, &a2], Some(Duration::ZERO)).unwrap(),
+            WaitOutcome::Signaled(1)
+        );
         assert!(!a1.is_set());
         assert!(a2.is_set());
-        assert_eq!(wait_any(&[&a0, &a1, &a2], Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(2));
-        assert_eq!(wait_any(&[&a0, &a1, &a2], Some(Duration::ZERO)).unwrap(), WaitOutcome::TimedOut);
+        assert_eq!(
+            wait_any(&[&a0, &a1, &a2], Some(Duration::ZERO)).unwrap(),
+            WaitOutcome::Signaled(2)
+        );
+        assert_eq!(
+            wait_any(&[&a0, &a1, &a2], Some(Duration::ZERO)).unwrap(),
+            WaitOutcome::TimedOut
+        );
     }
 
     /// B.2: wait-all is satisfied only when all are signalled together, consumes auto-reset
@@ -642,10 +676,16 @@ mod tests {
     fn b2_wait_all_consumes_only_when_all_set() {
         let a = Event::new_auto(true);
         let m = Event::new_manual(false);
-        assert_eq!(wait_all(&[&a, &m], Some(Duration::ZERO)).unwrap(), WaitOutcome::TimedOut);
+        assert_eq!(
+            wait_all(&[&a, &m], Some(Duration::ZERO)).unwrap(),
+            WaitOutcome::TimedOut
+        );
         assert!(a.is_set(), "a failed wait-all must not consume");
         m.set();
-        assert_eq!(wait_all(&[&a, &m], Some(Duration::ZERO)).unwrap(), WaitOutcome::Signaled(0));
+        assert_eq!(
+            wait_all(&[&a, &m], Some(Duration::ZERO)).unwrap(),
+            WaitOutcome::Signaled(0)
+        );
         assert!(!a.is_set());
         assert!(m.is_set());
     }
@@ -662,9 +702,15 @@ mod tests {
             go2.wait(Some(LONG));
             b2.set();
         });
-        assert_eq!(wait_all(&[&a, &b], Some(SHORT)).unwrap(), WaitOutcome::TimedOut);
+        assert_eq!(
+            wait_all(&[&a, &b], Some(SHORT)).unwrap(),
+            WaitOutcome::TimedOut
+        );
         go.set();
-        assert_eq!(wait_all(&[&a, &b], Some(LONG)).unwrap(), WaitOutcome::Signaled(0));
+        assert_eq!(
+            wait_all(&[&a, &b], Some(LONG)).unwrap(),
+            WaitOutcome::Signaled(0)
+        );
         assert!(!b.is_set());
         t.join().unwrap();
     }

@@ -19,6 +19,8 @@
 //! | [`record`] | the per-socket network-event state machine, pure |
 //! | [`error`] | Winsock error codes and [`Error`] |
 //! | [`types`] | [`NetworkEvents`] (`FD_*`) and [`NetworkEventRecord`] (`WSANETWORKEVENTS`) |
+//! | [`socket`] | [`Socket`]: TCP/UDP sockets whose events are recorded from the OS poller |
+//! | [`capi`] | the C ABI behind `include/winsock2.h` |
 //!
 //! ## Example: events and waits
 //!
@@ -34,15 +36,24 @@
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+#[cfg(not(loom))]
 pub mod capi;
 pub mod error;
 pub mod event;
 pub mod record;
+#[cfg(not(loom))]
+pub mod socket;
 pub mod types;
 
+#[cfg(not(loom))]
+mod reactor;
 mod sync;
+#[cfg(not(loom))]
+mod sys;
 
 pub use error::{Error, Result};
 pub use event::{Event, MAXIMUM_WAIT_OBJECTS, WaitOutcome, wait_all, wait_any};
 pub use record::{ArrivalModel, Record};
+#[cfg(not(loom))]
+pub use socket::{AddressFamily, MsgFlags, Socket, SocketType};
 pub use types::*;

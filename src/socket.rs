@@ -1,0 +1,1101 @@
+//! The [`Socket`] type: a TCP or UDP socket whose network events are recorded as Windows
+//! records them.
+//!
+//! Method names mirror the Winsock calls; each method's documentation names its call.
+//! Sockets start in **blocking** mode, as on Windows; [`Socket::event_select`] makes them
+//! non-blocking (rule 4). A socket is watched by the reactor from the moment it connects,
+//! listens, or (UDP) binds, whether or not it is selected (rule 8), and never before
+//! (section D, gap 4).
+//!
+//! Every `recv`/`send`/`accept`/`connect` goes through one place, `Socket::op`, which runs
+//! the non-blocking OS call under the socket's lock, applies the re-enabling rule of the
+//! call with the level the OS reports right after it (section D, gap 6), and, in blocking
+//! mode, waits for readiness and tries again. Readiness from the OS arrives in
+//! `Core::on_ready`, which is the only other place that records network events.
+//!
+//! ```
+//! use std::time::Duration;
+//! use wsaevents::{Event, NetworkEvents as Fd, Socket, WaitOutcome, wait_any};
+//!
+//! let listener = Socket::tcp_v4()?;
+//! listener.bind("127.0.0.1:0".parse().unwrap())?;
+//! listener.listen(8)?;
+//! let ev = Event::new_manual(false);
+//! listener.event_select(&ev, Fd::ACCEPT | Fd::READ | Fd::WRITE | Fd::CLOSE)?;
+//!
+//! let client = Socket::tcp_v4()?;
+//! client.connect(listener.local_addr()?)?; // blocking connect, as on Windows
+//!
+//! assert_eq!(wait_any(&[&ev], Some(Duration::from_secs(5)))?, WaitOutcome::Signaled(0));
+//! let rec = listener.enum_network_events(Some(&ev))?;
+//! assert_eq!(rec.events(), Fd::ACCEPT);
+//! let (server, _peer) = listener.accept()?;
+//! // The accepted socket inherits the selection and starts with FD_WRITE (rule 36).
+//! assert_eq!(server.enum_network_events(Some(&ev))?.events(), Fd::WRITE);
+//! # Ok::<(), wsaevents::Error>(())
+//! ```
+
+use std::fmt;
+use std::io;
+use std::net::{Shutdown, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::*;
+use crate::event::Event;
+use crate::reactor::{self, Source, reactor};
+use crate::record::{ArrivalModel, Record};
+use crate::sync::Mutex;
+use crate::sys::{OsSocket, Readiness, RecvFlags};
+use crate::types::{NetworkEventRecord, NetworkEvents as Fd};
+
+/// The address family of a socket (`AF_INET`, `AF_INET6`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AddressFamily {
+    /// `AF_INET`: IPv4.
+    Inet,
+    /// `AF_INET6`: IPv6.
+    Inet6,
+}
+
+/// The type of a socket (`SOCK_STREAM` over TCP, `SOCK_DGRAM` over UDP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SocketType {
+    /// `SOCK_STREAM`: TCP.
+    Stream,
+    /// `SOCK_DGRAM`: UDP.
+    Datagram,
+}
+
+/// Flags for [`Socket::recv_with_flags`]: `MSG_PEEK` and `MSG_OOB`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct MsgFlags {
+    /// `MSG_PEEK`: read without removing (still a re-enabling call for `FD_READ`).
+    pub peek: bool,
+    /// `MSG_OOB`: read urgent data.
+    pub oob: bool,
+}
+
+/// A socket whose network events are recorded as Windows records them. Closing it (drop,
+/// or [`close`](Socket::close)) cancels its selection and leaves its event untouched
+/// (rule 43).
+pub struct Socket {
+    core: Arc<Core>,
+}
+
+struct Core {
+    stream: bool,
+    v6: bool,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Conn {
+    Unconnected,
+    Connecting,
+    Connected,
+    Listening,
+}
+
+struct State {
+    os: OsSocket,
+    record: Record,
+    conn: Conn,
+    /// Winsock's mode; the OS socket itself is always non-blocking.
+    nonblocking: bool,
+    /// The reactor token, once watched.
+    token: Option<usize>,
+    bound: bool,
+    /// A send could not complete (WSAEWOULDBLOCK): FD_WRITE when room comes back (D.5).
+    write_blocked: bool,
+    /// FD_CLOSE was recorded for this connection (at most once, rule 40).
+    close_recorded: bool,
+    /// A RST was seen (rule 39): recv/send fail WSAECONNRESET, SO_ERROR reads 0.
+    reset: bool,
+    /// Another abortive close (e.g. keep-alive timeout): recv/send fail with it.
+    abort_error: Option<i32>,
+    rd_shutdown: bool,
+    wr_shutdown: bool,
+    /// A failed connect's error: SO_ERROR keeps returning it (rule 33).
+    connect_error: Option<i32>,
+    oob_inline: bool,
+    /// Urgent data was seen once: a short read no longer proves the queue empty.
+    urgent_seen: bool,
+    /// Bytes queued at the last observation: a readable edge records FD_READ only if more
+    /// arrived (new data, not an edge that came with a write edge).
+    last_avail: usize,
+    /// Events blocking-mode calls wait on, created on first use.
+    read_wait: Option<Event>,
+    write_wait: Option<Event>,
+}
+
+/// What one attempt of a call decided.
+enum Step<T> {
+    Done(Result<T>),
+    /// The call would block, waiting for the given direction.
+    Block(Dir),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Dir {
+    Read,
+    Write,
+}
+
+fn err<T>(code: i32) -> Result<T> {
+    Err(Error::from_code(code))
+}
+
+fn map(e: &io::Error) -> Error {
+    Error::from_io(e)
+}
+
+fn would_block(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::WouldBlock
+}
+
+/// Network failures a non-blocking connect reports through FD_CONNECT, not synchronously.
+fn is_async_connect_error(code: i32) -> bool {
+    matches!(
+        code,
+        WSAECONNREFUSED | WSAENETUNREACH | WSAEHOSTUNREACH | WSAETIMEDOUT
+    )
+}
+
+impl Socket {
+    /// `socket(af, type, 0)`: a new, unbound, blocking socket.
+    pub fn new(family: AddressFamily, ty: SocketType) -> Result<Socket> {
+        let v6 = family == AddressFamily::Inet6;
+        let stream = ty == SocketType::Stream;
+        let os = OsSocket::new(v6, stream).map_err(|e| map(&e))?;
+        // The reactor exists from the first socket on, so waits can drive it.
+        reactor().map_err(|e| map(&e))?;
+        Ok(Socket::from_state(stream, v6, State::new(os)))
+    }
+
+    /// `socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)`.
+    pub fn tcp_v4() -> Result<Socket> {
+        Socket::new(AddressFamily::Inet, SocketType::Stream)
+    }
+
+    /// `socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP)`.
+    pub fn tcp_v6() -> Result<Socket> {
+        Socket::new(AddressFamily::Inet6, SocketType::Stream)
+    }
+
+    /// `socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP)`.
+    pub fn udp_v4() -> Result<Socket> {
+        Socket::new(AddressFamily::Inet, SocketType::Datagram)
+    }
+
+    /// `socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP)`.
+    pub fn udp_v6() -> Result<Socket> {
+        Socket::new(AddressFamily::Inet6, SocketType::Datagram)
+    }
+
+    fn from_state(stream: bool, v6: bool, state: State) -> Socket {
+        Socket {
+            core: Arc::new(Core {
+                stream,
+                v6,
+                state: Mutex::new(state),
+            }),
+        }
+    }
+
+    /// The address family.
+    pub fn family(&self) -> AddressFamily {
+        if self.core.v6 {
+            AddressFamily::Inet6
+        } else {
+            AddressFamily::Inet
+        }
+    }
+
+    /// `getsockopt(SO_TYPE)`.
+    pub fn socket_type(&self) -> SocketType {
+        if self.core.stream {
+            SocketType::Stream
+        } else {
+            SocketType::Datagram
+        }
+    }
+
+    /// Starts watching the OS socket (idempotent).
+    fn watch(&self, st: &mut State) -> Result<()> {
+        watch(&self.core, st)
+    }
+
+    /// The one place every call goes through: runs `attempt` under the socket's lock; in
+    /// blocking mode, waits for readiness and tries again; in non-blocking mode, a call
+    /// that would block fails with `WSAEWOULDBLOCK`.
+    fn op<T>(&self, mut attempt: impl FnMut(&mut State) -> Step<T>) -> Result<T> {
+        loop {
+            let wait = {
+                let mut st = self.core.state.lock();
+                if st.os.is_closed() {
+                    return err(WSAENOTSOCK);
+                }
+                match attempt(&mut st) {
+                    Step::Done(r) => {
+                        if r.is_ok() && !st.nonblocking {
+                            // Others blocked on this socket re-check (partial consumption).
+                            st.poke_waiters();
+                        }
+                        return r;
+                    }
+                    Step::Block(_) if st.nonblocking => return err(WSAEWOULDBLOCK),
+                    Step::Block(dir) => {
+                        // Reset under the lock: readiness is processed under the same lock,
+                        // so anything after this attempt sets the event again.
+                        let ev = st.wait_event(dir);
+                        ev.reset();
+                        ev
+                    }
+                }
+            };
+            wait.wait(None);
+        }
+    }
+
+    /// `bind`. A UDP socket is watched from here on and records FD_WRITE once (rule 45).
+    pub fn bind(&self, addr: SocketAddr) -> Result<()> {
+        let mut st = self.lock()?;
+        if st.bound {
+            return err(WSAEINVAL);
+        }
+        st.os.bind(addr).map_err(|e| map(&e))?;
+        st.bound = true;
+        if !self.core.stream {
+            self.watch(&mut st)?;
+            st.record.arrive(Fd::WRITE, 0);
+        }
+        Ok(())
+    }
+
+    /// `listen`. The socket must be bound (else WSAEINVAL, as on Windows). No FD_ACCEPT
+    /// from `listen` itself (rule 24).
+    pub fn listen(&self, backlog: i32) -> Result<()> {
+        let mut st = self.lock()?;
+        if !self.core.stream {
+            return err(WSAEOPNOTSUPP);
+        }
+        match st.conn {
+            Conn::Connected | Conn::Connecting => return err(WSAEISCONN),
+            Conn::Listening | Conn::Unconnected => {}
+        }
+        if !st.bound {
+            return err(WSAEINVAL);
+        }
+        st.os.listen(backlog.max(1)).map_err(|e| map(&e))?;
+        st.conn = Conn::Listening;
+        self.watch(&mut st)
+    }
+
+    /// `connect`. TCP: in blocking mode waits for the result; in non-blocking mode returns
+    /// WSAEWOULDBLOCK and the result comes as FD_CONNECT (with FD_WRITE on success, rules
+    /// 29, 33). Calling again while connecting gives WSAEALREADY, when connected
+    /// WSAEISCONN (rule 35). UDP: records FD_CONNECT and FD_WRITE at once (rule 34).
+    pub fn connect(&self, addr: SocketAddr) -> Result<()> {
+        if !self.core.stream {
+            let mut st = self.lock()?;
+            st.os
+                .sock()
+                .and_then(|s| s.connect(&addr.into()))
+                .map_err(|e| map(&e))?;
+            st.bound = true;
+            st.conn = Conn::Connected;
+            self.watch(&mut st)?;
+            st.record.arrive(Fd::CONNECT | Fd::WRITE, 0);
+            return Ok(());
+        }
+        let mut started = false;
+        self.op(|st| {
+            if started {
+                return match st.conn {
+                    Conn::Connecting => Step::Block(Dir::Write),
+                    Conn::Connected => Step::Done(Ok(())),
+                    _ => Step::Done(err(st.connect_error.unwrap_or(WSAECONNREFUSED))),
+                };
+            }
+            match st.conn {
+                Conn::Listening => return Step::Done(err(WSAEINVAL)),
+                Conn::Connected => return Step::Done(err(WSAEISCONN)),
+                Conn::Connecting => return Step::Done(err(WSAEALREADY)),
+                Conn::Unconnected => {}
+            }
+            started = true;
+            match st.os.connect(addr) {
+                Ok(done) => {
+                    st.bound = true;
+                    if let Err(e) = watch(&self.core, st) {
+                        return Step::Done(Err(e));
+                    }
+                    if done {
+                        st.connected();
+                        Step::Done(Ok(()))
+                    } else {
+                        st.conn = Conn::Connecting;
+                        Step::Block(Dir::Write)
+                    }
+                }
+                Err(e) => {
+                    let code = map(&e).code();
+                    if !is_async_connect_error(code) {
+                        return Step::Done(err(code));
+                    }
+                    // A network failure known at once: reported like a later one.
+                    st.connect_failed(code);
+                    if st.nonblocking {
+                        Step::Done(err(WSAEWOULDBLOCK))
+                    } else {
+                        Step::Done(err(code))
+                    }
+                }
+            }
+        })
+    }
+
+    /// `accept`: a connected socket that inherits this listener's event, mask and
+    /// non-blocking mode, starts with FD_WRITE, and records FD_READ for data already queued
+    /// (rule 36, D.10, Q3). Re-enables FD_ACCEPT here, recording it again at once if
+    /// another connection is pending (rule 25).
+    pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
+        self.op(|st| {
+            if st.conn != Conn::Listening {
+                return Step::Done(err(WSAEINVAL));
+            }
+            match st.os.accept() {
+                Ok((os, addr)) => {
+                    let more = st.os.readable_now();
+                    st.record.reenable(Fd::ACCEPT, more);
+                    Step::Done(self.adopt(st, os).map(|s| (s, addr)))
+                }
+                Err(e) if would_block(&e) => {
+                    st.record.reenable(Fd::ACCEPT, false);
+                    Step::Block(Dir::Read)
+                }
+                Err(e) => Step::Done(Err(map(&e))),
+            }
+        })
+    }
+
+    /// Builds the accepted socket from the listener's state.
+    fn adopt(&self, listener: &State, os: OsSocket) -> Result<Socket> {
+        let mut st = State::new(os);
+        st.conn = Conn::Connected;
+        st.bound = true;
+        st.nonblocking = listener.nonblocking;
+        st.oob_inline = st
+            .os
+            .sock()
+            .and_then(|s| s.out_of_band_inline())
+            .unwrap_or(false);
+        st.record
+            .select(listener.record.event(), listener.record.mask())
+            .expect("the listener's selection is valid");
+        let sock = Socket::from_state(true, self.core.v6, st);
+        {
+            let mut st = sock.core.state.lock();
+            sock.watch(&mut st)?;
+            st.record.arrive(Fd::WRITE, 0);
+            let avail = st.os.bytes_available().unwrap_or(0);
+            if avail > 0 {
+                st.record.arrive(Fd::READ, 0);
+            }
+            st.last_avail = avail;
+        }
+        Ok(sock)
+    }
+
+    /// `recv(s, buf, len, 0)`. Returns 0 at end of stream.
+    pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
+        self.recv_with_flags(buf, MsgFlags::default())
+    }
+
+    /// `recv(s, buf, len, MSG_PEEK)`.
+    pub fn peek(&self, buf: &mut [u8]) -> Result<usize> {
+        self.recv_with_flags(
+            buf,
+            MsgFlags {
+                peek: true,
+                oob: false,
+            },
+        )
+    }
+
+    /// `recv(s, buf, len, MSG_OOB)`: urgent data.
+    pub fn recv_oob(&self, buf: &mut [u8]) -> Result<usize> {
+        self.recv_with_flags(
+            buf,
+            MsgFlags {
+                peek: false,
+                oob: true,
+            },
+        )
+    }
+
+    /// `recv(s, buf, len, flags)`. A re-enabling call for FD_READ (FD_OOB with `MSG_OOB`),
+    /// also when peeking: if data remains afterwards, FD_READ is recorded again (rule 17).
+    pub fn recv_with_flags(&self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
+        if !self.core.stream {
+            return self.recv_dgram(buf, flags).map(|(n, _)| n);
+        }
+        let rf = RecvFlags {
+            peek: flags.peek,
+            oob: flags.oob,
+        };
+        self.op(|st| {
+            if st.conn != Conn::Connected {
+                return Step::Done(err(WSAENOTCONN));
+            }
+            if st.rd_shutdown {
+                return Step::Done(err(WSAESHUTDOWN));
+            }
+            if let Some(code) = st.broken() {
+                return Step::Done(err(code));
+            }
+            if flags.oob && st.oob_inline {
+                return Step::Done(err(WSAEINVAL));
+            }
+            match st.os.recv(buf, rf) {
+                Ok(n) => {
+                    st.after_recv(flags, n, buf.len());
+                    Step::Done(Ok(n))
+                }
+                Err(e) if would_block(&e) || (flags.oob && map(&e).code() == WSAEINVAL) => {
+                    st.after_recv(flags, 0, buf.len());
+                    Step::Block(Dir::Read)
+                }
+                Err(e) => Step::Done(Err(st.io_failed(&e))),
+            }
+        })
+    }
+
+    /// `recvfrom`. On a stream socket the address is the peer's.
+    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
+        if self.core.stream {
+            let n = self.recv(buf)?;
+            return Ok((n, self.peer_addr()?));
+        }
+        let (n, addr) = self.recv_dgram(buf, MsgFlags::default())?;
+        let addr = addr.ok_or_else(|| Error::from_code(WSAEINVAL))?;
+        Ok((n, addr))
+    }
+
+    fn recv_dgram(&self, buf: &mut [u8], flags: MsgFlags) -> Result<(usize, Option<SocketAddr>)> {
+        let rf = RecvFlags {
+            peek: flags.peek,
+            oob: false,
+        };
+        self.op(|st| {
+            if !st.bound {
+                return Step::Done(err(WSAEINVAL));
+            }
+            if flags.oob {
+                return Step::Done(err(WSAEOPNOTSUPP));
+            }
+            if st.rd_shutdown {
+                return Step::Done(err(WSAESHUTDOWN));
+            }
+            match st.os.recv_from(buf, rf) {
+                Ok((n, truncated, addr)) => {
+                    let more = st.os.readable_now();
+                    st.record.reenable(Fd::READ, more);
+                    if truncated {
+                        // Windows fills the buffer and fails the call (WSAEMSGSIZE).
+                        Step::Done(err(WSAEMSGSIZE))
+                    } else {
+                        Step::Done(Ok((n, addr)))
+                    }
+                }
+                Err(e) if would_block(&e) => {
+                    st.record.reenable(Fd::READ, false);
+                    Step::Block(Dir::Read)
+                }
+                Err(e) => {
+                    let more = st.os.readable_now();
+                    st.record.reenable(Fd::READ, more);
+                    // An ICMP port-unreachable: Windows reports WSAECONNRESET (rule 46).
+                    let code = match map(&e).code() {
+                        WSAECONNREFUSED => WSAECONNRESET,
+                        c => c,
+                    };
+                    Step::Done(err(code))
+                }
+            }
+        })
+    }
+
+    /// `send(s, buf, len, 0)`. In blocking mode sends everything. In non-blocking mode, a
+    /// send that cannot complete fails with WSAEWOULDBLOCK (or returns the part sent), and
+    /// FD_WRITE is recorded when room comes back (rules 29 iii, 30). A successful send does
+    /// not clear a recorded FD_WRITE (rule 30).
+    pub fn send(&self, buf: &[u8]) -> Result<usize> {
+        self.send_impl(buf, false, None)
+    }
+
+    /// `send(s, buf, len, MSG_OOB)`: urgent data.
+    pub fn send_oob(&self, buf: &[u8]) -> Result<usize> {
+        self.send_impl(buf, true, None)
+    }
+
+    /// `sendto`. On an unbound UDP socket the OS binds implicitly; the socket is then
+    /// watched and records FD_WRITE as after `bind`. On a stream socket `addr` is ignored.
+    pub fn send_to(&self, buf: &[u8], addr: SocketAddr) -> Result<usize> {
+        if self.core.stream {
+            return self.send(buf);
+        }
+        self.send_impl(buf, false, Some(addr))
+    }
+
+    fn send_impl(&self, buf: &[u8], oob: bool, to: Option<SocketAddr>) -> Result<usize> {
+        let mut sent = 0usize;
+        self.op(|st| {
+            if st.wr_shutdown {
+                return Step::Done(err(WSAESHUTDOWN));
+            }
+            if self.core.stream || to.is_none() {
+                if st.conn != Conn::Connected {
+                    return Step::Done(err(WSAENOTCONN));
+                }
+                if let Some(code) = st.broken() {
+                    return Step::Done(err(code));
+                }
+            }
+            loop {
+                let r = match to {
+                    Some(addr) => st.os.send_to(&buf[sent..], addr),
+                    None => st.os.send(&buf[sent..], oob),
+                };
+                match r {
+                    Ok(n) => {
+                        sent += n;
+                        if !self.core.stream || sent >= buf.len() {
+                            break;
+                        }
+                    }
+                    Err(e) if would_block(&e) => break,
+                    Err(e) if sent > 0 => {
+                        let _ = e;
+                        break;
+                    }
+                    Err(e) => {
+                        let e = st.io_failed(&e);
+                        let code = match e.code() {
+                            WSAECONNREFUSED if !self.core.stream => WSAECONNRESET,
+                            c => c,
+                        };
+                        return Step::Done(err(code));
+                    }
+                }
+            }
+            if to.is_some() && !st.bound {
+                // The implicit bind of a first sendto.
+                st.bound = true;
+                if let Err(e) = watch(&self.core, st) {
+                    return Step::Done(Err(e));
+                }
+                st.record.arrive(Fd::WRITE, 0);
+            }
+            if sent >= buf.len() {
+                return Step::Done(Ok(sent));
+            }
+            if st.nonblocking {
+                // A send that could not complete: FD_WRITE again once there is room.
+                st.write_blocked = true;
+                st.record.reenable(Fd::WRITE, false);
+                if sent > 0 {
+                    return Step::Done(Ok(sent));
+                }
+            }
+            Step::Block(Dir::Write)
+        })
+    }
+
+    /// `shutdown`. `Read` (SD_RECEIVE) is emulated: later `recv` calls fail WSAESHUTDOWN
+    /// and nothing reaches the wire. `Write` (SD_SEND) sends the FIN; later sends fail
+    /// WSAESHUTDOWN. No local shutdown records an event or cancels the selection (rule 41).
+    /// On an unconnected or listening TCP socket: WSAENOTCONN.
+    pub fn shutdown(&self, how: Shutdown) -> Result<()> {
+        let mut st = self.lock()?;
+        if self.core.stream && st.conn != Conn::Connected {
+            return err(WSAENOTCONN);
+        }
+        if matches!(how, Shutdown::Read | Shutdown::Both) {
+            st.rd_shutdown = true;
+        }
+        if matches!(how, Shutdown::Write | Shutdown::Both) {
+            if !st.wr_shutdown && st.broken().is_none() {
+                let _ = st.os.shutdown_write();
+            }
+            st.wr_shutdown = true;
+        }
+        Ok(())
+    }
+
+    /// `closesocket`: closes now, cancelling the selection; the event is left as it is
+    /// (rule 43). With `SO_LINGER {1, 0}` this sends a RST.
+    pub fn close(self) -> Result<()> {
+        drop(self);
+        Ok(())
+    }
+
+    /// `WSAEventSelect(s, event, mask)` (rules 1–7): replaces the selection without clearing
+    /// the record, signals `event` at once if a recorded event is selected, and makes the
+    /// socket non-blocking. `event_select(None, NetworkEvents::empty())` cancels; a
+    /// non-empty mask without an event is WSAEINVAL.
+    pub fn event_select<'a>(&self, event: impl Into<Option<&'a Event>>, mask: Fd) -> Result<()> {
+        reactor::harvest();
+        let mut st = self.lock()?;
+        st.record.select(event.into(), mask)?;
+        st.nonblocking = true;
+        Ok(())
+    }
+
+    /// `WSAEnumNetworkEvents(s, reset, &out)` (rules 10–15): the recorded events that are
+    /// selected, with their error codes, cleared from the record; `reset` (if any) is reset
+    /// in the same atomic step. Entries of `error_code` for events not reported are zero
+    /// here; use [`enum_network_events_into`](Self::enum_network_events_into) to keep the
+    /// caller's values as Windows does (rule 13).
+    pub fn enum_network_events(&self, reset: Option<&Event>) -> Result<NetworkEventRecord> {
+        let mut out = NetworkEventRecord::default();
+        self.enum_network_events_into(reset, &mut out)?;
+        Ok(out)
+    }
+
+    /// `WSAEnumNetworkEvents` into a caller-owned record: only the entries of reported
+    /// events are written (rule 13).
+    pub fn enum_network_events_into(
+        &self,
+        reset: Option<&Event>,
+        out: &mut NetworkEventRecord,
+    ) -> Result<()> {
+        reactor::harvest();
+        let mut st = self.lock()?;
+        st.record.enumerate_into(reset, out);
+        Ok(())
+    }
+
+    /// The selected mask (`M`) and the recorded, not yet enumerated events (`R`).
+    pub fn selection(&self) -> Result<(Fd, Fd)> {
+        let st = self.lock()?;
+        Ok((st.record.mask(), st.record.recorded()))
+    }
+
+    /// `ioctlsocket(FIONBIO, nb)`. Going back to blocking fails with WSAEINVAL while events
+    /// are selected (rule 4).
+    pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
+        let mut st = self.lock()?;
+        if !nonblocking && !st.record.mask().is_empty() {
+            return err(WSAEINVAL);
+        }
+        st.nonblocking = nonblocking;
+        Ok(())
+    }
+
+    /// Whether the socket is in non-blocking mode.
+    pub fn is_nonblocking(&self) -> Result<bool> {
+        Ok(self.lock()?.nonblocking)
+    }
+
+    /// `ioctlsocket(FIONREAD)`: bytes that one `recv` can return.
+    pub fn bytes_available(&self) -> Result<usize> {
+        let st = self.lock()?;
+        if self.core.stream && st.conn == Conn::Listening {
+            return err(WSAEINVAL);
+        }
+        st.os.bytes_available().map_err(|e| map(&e))
+    }
+
+    /// `ioctlsocket(SIOCATMARK)`: `true` when no urgent data waits to be read with
+    /// `MSG_OOB` (Windows' meaning). With OOB-inline, whether the next byte is not the
+    /// urgent one.
+    pub fn at_mark(&self) -> Result<bool> {
+        let st = self.lock()?;
+        if !self.core.stream {
+            return err(WSAEINVAL);
+        }
+        if st.oob_inline {
+            return st.os.at_mark().map(|m| !m).map_err(|e| map(&e));
+        }
+        Ok(!st.os.urgent_pending())
+    }
+
+    /// `getsockopt(SO_ERROR)` with Windows' persistence: a failed connect's error stays
+    /// readable until a connect succeeds (rule 33); after a RST it reads 0 (rule 39).
+    pub fn take_error(&self) -> Result<Option<Error>> {
+        let st = self.lock()?;
+        if st.reset {
+            return Ok(None);
+        }
+        if let Some(code) = st.connect_error {
+            return Ok(Some(Error::from_code(code)));
+        }
+        match st.os.take_error() {
+            Ok(Some(e)) => Ok(Some(map(&e))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(map(&e)),
+        }
+    }
+
+    /// `getsockname`. WSAEINVAL on an unbound socket, as on Windows.
+    pub fn local_addr(&self) -> Result<SocketAddr> {
+        let st = self.lock()?;
+        if !st.bound {
+            return err(WSAEINVAL);
+        }
+        st.os.local_addr().map_err(|e| map(&e))
+    }
+
+    /// `getpeername`. WSAENOTCONN unless connected.
+    pub fn peer_addr(&self) -> Result<SocketAddr> {
+        let st = self.lock()?;
+        if st.conn != Conn::Connected {
+            return err(WSAENOTCONN);
+        }
+        st.os.peer_addr().map_err(|e| map(&e))
+    }
+
+    /// `setsockopt(SO_LINGER)`: `Some(ZERO)` makes `close` send a RST.
+    pub fn set_linger(&self, linger: Option<Duration>) -> Result<()> {
+        self.with_sock(|s| s.set_linger(linger))
+    }
+
+    /// `getsockopt(SO_LINGER)`.
+    pub fn linger(&self) -> Result<Option<Duration>> {
+        self.with_sock(|s| s.linger())
+    }
+
+    /// `setsockopt(IPPROTO_TCP, TCP_NODELAY)`.
+    pub fn set_nodelay(&self, nodelay: bool) -> Result<()> {
+        self.stream_only()?;
+        self.with_sock(|s| s.set_tcp_nodelay(nodelay))
+    }
+
+    /// `getsockopt(IPPROTO_TCP, TCP_NODELAY)`.
+    pub fn nodelay(&self) -> Result<bool> {
+        self.stream_only()?;
+        self.with_sock(|s| s.tcp_nodelay())
+    }
+
+    /// `setsockopt(SO_OOBINLINE)`: urgent data is read in line and reported as FD_READ
+    /// instead of FD_OOB (rule 21).
+    pub fn set_oob_inline(&self, inline: bool) -> Result<()> {
+        self.stream_only()?;
+        let mut st = self.lock()?;
+        st.os
+            .sock()
+            .and_then(|s| s.set_out_of_band_inline(inline))
+            .map_err(|e| map(&e))?;
+        st.oob_inline = inline;
+        Ok(())
+    }
+
+    /// `getsockopt(SO_OOBINLINE)`.
+    pub fn oob_inline(&self) -> Result<bool> {
+        Ok(self.lock()?.oob_inline)
+    }
+
+    /// `setsockopt(SO_REUSEADDR)`.
+    pub fn set_reuse_address(&self, reuse: bool) -> Result<()> {
+        self.with_sock(|s| s.set_reuse_address(reuse))
+    }
+
+    /// `getsockopt(SO_REUSEADDR)`.
+    pub fn reuse_address(&self) -> Result<bool> {
+        self.with_sock(|s| s.reuse_address())
+    }
+
+    /// `setsockopt(SO_RCVBUF)`.
+    pub fn set_recv_buffer_size(&self, size: usize) -> Result<()> {
+        self.with_sock(|s| s.set_recv_buffer_size(size))
+    }
+
+    /// `getsockopt(SO_RCVBUF)`.
+    pub fn recv_buffer_size(&self) -> Result<usize> {
+        self.with_sock(|s| s.recv_buffer_size())
+    }
+
+    /// `setsockopt(SO_SNDBUF)`.
+    pub fn set_send_buffer_size(&self, size: usize) -> Result<()> {
+        self.with_sock(|s| s.set_send_buffer_size(size))
+    }
+
+    /// `getsockopt(SO_SNDBUF)`.
+    pub fn send_buffer_size(&self) -> Result<usize> {
+        self.with_sock(|s| s.send_buffer_size())
+    }
+
+    /// `setsockopt(SO_KEEPALIVE)`.
+    pub fn set_keepalive(&self, keepalive: bool) -> Result<()> {
+        self.with_sock(|s| s.set_keepalive(keepalive))
+    }
+
+    /// `getsockopt(SO_KEEPALIVE)`.
+    pub fn keepalive(&self) -> Result<bool> {
+        self.with_sock(|s| s.keepalive())
+    }
+
+    fn stream_only(&self) -> Result<()> {
+        if self.core.stream {
+            Ok(())
+        } else {
+            err(WSAENOPROTOOPT)
+        }
+    }
+
+    fn with_sock<T>(&self, f: impl FnOnce(socket2::SockRef<'_>) -> io::Result<T>) -> Result<T> {
+        let st = self.lock()?;
+        st.os.sock().and_then(f).map_err(|e| map(&e))
+    }
+
+    fn lock(&self) -> Result<crate::sync::MutexGuard<'_, State>> {
+        let st = self.core.state.lock();
+        if st.os.is_closed() {
+            return err(WSAENOTSOCK);
+        }
+        Ok(st)
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let mut st = self.core.state.lock();
+        if let Some(token) = st.token.take() {
+            if let Ok(r) = reactor() {
+                r.deregister(&mut st.os, token);
+            }
+        }
+        // Closes the OS socket; the record and its reference to the event go with it.
+        st.os = OsSocket::Closed;
+        st.record = Record::default();
+        st.poke_waiters();
+    }
+}
+
+impl fmt::Debug for Socket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let st = self.core.state.lock();
+        f.debug_struct("Socket")
+            .field("type", &self.socket_type())
+            .field("family", &self.family())
+            .field("state", &st.conn)
+            .field("nonblocking", &st.nonblocking)
+            .field("mask", &st.record.mask())
+            .field("recorded", &st.record.recorded())
+            .finish()
+    }
+}
+
+fn watch(core: &Arc<Core>, st: &mut State) -> Result<()> {
+    if st.token.is_some() {
+        return Ok(());
+    }
+    let r = reactor().map_err(|e| map(&e))?;
+    let src: Arc<dyn Source> = core.clone();
+    let token = r.register(&mut st.os, src).map_err(|e| map(&e))?;
+    st.token = Some(token);
+    Ok(())
+}
+
+impl State {
+    fn new(os: OsSocket) -> State {
+        State {
+            os,
+            record: Record::new(ArrivalModel::default_for_new_sockets()),
+            conn: Conn::Unconnected,
+            nonblocking: false,
+            token: None,
+            bound: false,
+            write_blocked: false,
+            close_recorded: false,
+            reset: false,
+            abort_error: None,
+            rd_shutdown: false,
+            wr_shutdown: false,
+            connect_error: None,
+            oob_inline: false,
+            urgent_seen: false,
+            last_avail: 0,
+            read_wait: None,
+            write_wait: None,
+        }
+    }
+
+    fn wait_event(&mut self, dir: Dir) -> Event {
+        let slot = match dir {
+            Dir::Read => &mut self.read_wait,
+            Dir::Write => &mut self.write_wait,
+        };
+        slot.get_or_insert_with(|| Event::new_manual(false)).clone()
+    }
+
+    fn poke_waiters(&self) {
+        for e in [&self.read_wait, &self.write_wait].into_iter().flatten() {
+            e.set();
+        }
+    }
+
+    /// The error recv/send fail with after an abortive close.
+    fn broken(&self) -> Option<i32> {
+        if self.reset {
+            Some(WSAECONNRESET)
+        } else {
+            self.abort_error
+        }
+    }
+
+    /// A connect completed successfully: FD_CONNECT and FD_WRITE (rules 29 i, 33).
+    fn connected(&mut self) {
+        self.conn = Conn::Connected;
+        self.connect_error = None;
+        self.record.arrive(Fd::CONNECT | Fd::WRITE, 0);
+    }
+
+    /// A connect failed: FD_CONNECT with the error, no FD_WRITE (rule 33).
+    fn connect_failed(&mut self, code: i32) {
+        self.conn = Conn::Unconnected;
+        self.connect_error = Some(code);
+        self.record.arrive(Fd::CONNECT, code);
+    }
+
+    /// A RST seen by a call: FD_CLOSE with WSAECONNABORTED if not recorded yet (rule 39).
+    fn on_reset(&mut self) {
+        self.reset = true;
+        if !self.close_recorded {
+            self.close_recorded = true;
+            self.record.arrive(Fd::CLOSE, WSAECONNABORTED);
+        }
+    }
+
+    /// Maps a failed recv/send, noting a reset.
+    fn io_failed(&mut self, e: &io::Error) -> Error {
+        let err = map(e);
+        if err.code() == WSAECONNRESET && self.conn == Conn::Connected {
+            self.on_reset();
+        }
+        err
+    }
+
+    /// The re-enabling rule of a stream recv (rules 17, 22) with the level re-check (D.6).
+    /// `n` is what the call returned (0 for WSAEWOULDBLOCK).
+    fn after_recv(&mut self, flags: MsgFlags, n: usize, len: usize) {
+        if flags.oob {
+            let more = self.os.urgent_pending();
+            self.record.reenable(Fd::OOB, more);
+            return;
+        }
+        let avail = if flags.peek {
+            None
+        } else if n == 0 || (n < len && !self.urgent_seen) {
+            // A short read emptied the queue: no level check needed.
+            Some(0)
+        } else {
+            Some(self.os.bytes_available().unwrap_or(0))
+        };
+        let more = match avail {
+            None => n > 0,
+            Some(a) => {
+                self.last_avail = a;
+                a > 0
+            }
+        };
+        self.record.reenable(Fd::READ, more);
+    }
+
+    /// Readiness on a connected stream socket.
+    fn stream_ready(&mut self, r: Readiness) {
+        if (r.error || r.read_closed) && !self.close_recorded {
+            // FIN or RST? SO_ERROR tells, once; the answer is kept (section D, gap 2).
+            let code = match self.os.take_error() {
+                Ok(Some(e)) => match map(&e).code() {
+                    WSAECONNRESET => {
+                        self.reset = true;
+                        Some(WSAECONNABORTED)
+                    }
+                    c => {
+                        self.abort_error = Some(c);
+                        Some(c)
+                    }
+                },
+                _ if r.read_closed => Some(0),
+                _ => None,
+            };
+            if let Some(code) = code {
+                self.close_recorded = true;
+                self.record.arrive(Fd::CLOSE, code);
+            }
+        }
+        if self.reset {
+            // After a RST only FD_CLOSE is recorded (rule 39).
+            return;
+        }
+        if r.readable {
+            if let Ok(avail) = self.os.bytes_available() {
+                if avail > self.last_avail {
+                    self.record.arrive(Fd::READ, 0);
+                }
+                self.last_avail = avail;
+            }
+        }
+        let urgent_edge = if cfg!(any(target_os = "linux", target_os = "android")) {
+            r.priority
+        } else {
+            r.readable
+        };
+        if urgent_edge && !self.oob_inline && self.os.urgent_pending() {
+            self.urgent_seen = true;
+            self.record.arrive(Fd::OOB, 0);
+        }
+        self.writable_edge(r);
+    }
+
+    fn writable_edge(&mut self, r: Readiness) {
+        if r.writable && self.write_blocked && self.os.writable_now() {
+            self.write_blocked = false;
+            self.record.arrive(Fd::WRITE, 0);
+        }
+    }
+}
+
+impl Source for Core {
+    fn on_ready(&self, r: Readiness) {
+        let mut st = self.state.lock();
+        if st.os.is_closed() {
+            return;
+        }
+        match st.conn {
+            // A new connection; a stale edge (already accepted) records nothing.
+            Conn::Listening if r.readable && st.os.readable_now() => {
+                st.record.arrive(Fd::ACCEPT, 0);
+            }
+            Conn::Connecting if r.writable || r.error || r.read_closed => {
+                match st.os.take_error() {
+                    Ok(Some(e)) | Err(e) => {
+                        let code = map(&e).code();
+                        st.connect_failed(code);
+                    }
+                    Ok(None) => {
+                        if st.os.peer_addr().is_ok() {
+                            st.connected();
+                            st.stream_ready(Readiness {
+                                writable: false,
+                                ..r
+                            });
+                        }
+                    }
+                }
+            }
+            Conn::Connected if self.stream => st.stream_ready(r),
+            _ if !self.stream && st.bound => {
+                if r.readable && st.os.readable_now() {
+                    st.record.arrive(Fd::READ, 0);
+                }
+                st.writable_edge(r);
+            }
+            _ => {}
+        }
+        st.poke_waiters();
+    }
+}
