@@ -20,6 +20,7 @@
 //! | [`error`] | Winsock error codes and [`Error`] |
 //! | [`types`] | [`NetworkEvents`] (`FD_*`) and [`NetworkEventRecord`] (`WSANETWORKEVENTS`) |
 //! | [`socket`] | [`Socket`]: TCP/UDP sockets whose events are recorded from the OS poller |
+//! | [`winsock`] | Winsock-named facade (`SOCKET`, `WSAEVENT`, `WSAEventSelect`, …) for line-by-line ports |
 //! | [`capi`] | the C ABI behind `include/winsock2.h` |
 //!
 //! ## Example: events and waits
@@ -44,6 +45,8 @@ pub mod record;
 #[cfg(not(loom))]
 pub mod socket;
 pub mod types;
+#[cfg(not(loom))]
+pub mod winsock;
 
 #[cfg(not(loom))]
 mod reactor;
