@@ -347,7 +347,10 @@ mod tests {
     #[test]
     fn every_code_has_a_unique_name_and_display() {
         for (i, (code, name, meaning)) in TABLE.iter().enumerate() {
-            assert!(TABLE[i + 1..].iter().all(|(c, _, _)| c != code), "{name} twice");
+            assert!(
+                TABLE[i + 1..].iter().all(|(c, _, _)| c != code),
+                "{name} twice"
+            );
             let e = Error::from_code(*code);
             assert_eq!(e.name(), *name);
             assert_eq!(e.to_string(), format!("{name} ({code}): {meaning}"));
@@ -382,7 +385,10 @@ mod tests {
     fn round_trips_through_io_error() {
         let io: io::Error = Error::from_code(WSAEWOULDBLOCK).into();
         assert_eq!(io.kind(), io::ErrorKind::WouldBlock);
-        let back = io.get_ref().and_then(|e| e.downcast_ref::<Error>()).copied();
+        let back = io
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<Error>())
+            .copied();
         assert_eq!(back, Some(Error::from_code(WSAEWOULDBLOCK)));
     }
 }

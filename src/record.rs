@@ -315,9 +315,13 @@ mod tests {
         let mut r = Record::default();
         r.arrive(Fd::CONNECT | Fd::WRITE, 0);
         r.arrive(Fd::CLOSE, 0);
-        r.select(Some(&e), Fd::CONNECT | Fd::WRITE | Fd::CLOSE).unwrap();
+        r.select(Some(&e), Fd::CONNECT | Fd::WRITE | Fd::CLOSE)
+            .unwrap();
         assert!(e.is_set());
-        assert_eq!(enum_(&mut r, Some(&e)).0, Fd::CONNECT | Fd::WRITE | Fd::CLOSE);
+        assert_eq!(
+            enum_(&mut r, Some(&e)).0,
+            Fd::CONNECT | Fd::WRITE | Fd::CLOSE
+        );
     }
 
     #[test]
@@ -356,7 +360,11 @@ mod tests {
         enum_(&mut r, Some(&e));
         assert_eq!(r.reported(), Fd::READ);
         r.arrive(Fd::READ, 0);
-        assert_eq!(enum_(&mut r, Some(&e)).0, Fd::empty(), "strict: not re-recorded while in D");
+        assert_eq!(
+            enum_(&mut r, Some(&e)).0,
+            Fd::empty(),
+            "strict: not re-recorded while in D"
+        );
     }
 
     #[test]
@@ -514,6 +522,9 @@ mod tests {
 
     #[test]
     fn default_model_switch() {
-        assert_eq!(ArrivalModel::default_for_new_sockets(), ArrivalModel::AlwaysRecords);
+        assert_eq!(
+            ArrivalModel::default_for_new_sockets(),
+            ArrivalModel::AlwaysRecords
+        );
     }
 }

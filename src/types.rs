@@ -186,6 +186,9 @@ mod tests {
         assert_eq!(r.error_code_of(NetworkEvents::CLOSE), Some(0));
         assert_eq!(r.error(NetworkEvents::CLOSE), None);
         assert_eq!(r.error_code_of(NetworkEvents::READ), None);
-        assert_eq!(r.error_code_of(NetworkEvents::READ | NetworkEvents::CLOSE), None);
+        assert_eq!(
+            r.error_code_of(NetworkEvents::READ | NetworkEvents::CLOSE),
+            None
+        );
     }
 }
