@@ -1,0 +1,304 @@
+//! Event objects and the waits on them: `WSACreateEvent`, `WSACloseEvent`, `WSASetEvent`,
+//! `WSAResetEvent`, `WSAWaitForMultipleEvents`, and the Win32 `CreateEventA/W`, `SetEvent`,
+//! `ResetEvent`, `CloseHandle`, `WaitForSingleObject`, `WaitForMultipleObjects(Ex)`.
+//!
+//! Rules (sections B.1 and B.2):
+//!
+//! * `WSACreateEvent` makes a manual-reset, unsignalled event; failure is
+//!   `WSA_INVALID_EVENT` (NULL) with `WSA_NOT_ENOUGH_MEMORY`.
+//! * Set/reset/close of a closed or unknown handle: `FALSE` with `WSA_INVALID_HANDLE` (6).
+//! * `WSAWaitForMultipleEvents` is `WaitForMultipleObjectsEx`. Checks, in Windows' order:
+//!   count 0 or > 64 → `WSA_WAIT_FAILED` + `WSA_INVALID_PARAMETER` (87); a NULL array → the
+//!   same (a deliberate deviation: Windows faults there); any closed, unknown or NULL handle
+//!   in the array → `WSA_WAIT_FAILED` + `WSA_INVALID_HANDLE` (6), even if an earlier one is
+//!   signalled; the same event twice with `fWaitAll` → 87. Then: the lowest signalled index
+//!   (`WSA_WAIT_EVENT_0 + i`), `WSA_WAIT_EVENT_0` for a satisfied wait-all, or
+//!   `WSA_WAIT_TIMEOUT` (258). `WSA_INFINITE` waits forever.
+//! * `fAlertable`/`bAlertable` are accepted and ignored: this library has no APCs or
+//!   completion routines, so `WSA_WAIT_IO_COMPLETION` is never returned.
+//! * None of these need `WSAStartup` (on Windows they are kernel32 functions).
+//! * `CreateEventA/W` with a non-NULL name: `NULL` with `ERROR_NOT_SUPPORTED` (50); named
+//!   (cross-process) events are not emulated. `lpEventAttributes` is ignored.
+
+use std::ffi::{c_char, c_void};
+use std::time::Duration;
+
+use super::handles::{self, Handle};
+use super::{FALSE, TRUE, fail, ffi};
+use crate::error::{WSA_INVALID_HANDLE, WSA_INVALID_PARAMETER, WSA_NOT_ENOUGH_MEMORY};
+use crate::{Event, MAXIMUM_WAIT_OBJECTS, WaitOutcome, wait_all, wait_any};
+
+/// `INFINITE` / `WSA_INFINITE`.
+pub const INFINITE: u32 = 0xFFFF_FFFF;
+/// `WAIT_TIMEOUT` / `WSA_WAIT_TIMEOUT`.
+pub const WAIT_TIMEOUT: u32 = 258;
+/// `WAIT_FAILED` / `WSA_WAIT_FAILED`.
+pub const WAIT_FAILED: u32 = 0xFFFF_FFFF;
+/// `ERROR_NOT_SUPPORTED`: a named event was asked for.
+pub const ERROR_NOT_SUPPORTED: i32 = 50;
+
+/// A `DWORD` millisecond timeout as the crate's waits take it.
+pub(crate) fn timeout_of(ms: u32) -> Option<Duration> {
+    (ms != INFINITE).then(|| Duration::from_millis(u64::from(ms)))
+}
+
+fn create(manual: bool, initially_set: bool) -> Handle {
+    let h = handles::handle_for(Event::new(manual, initially_set));
+    if h.is_null() {
+        return fail(WSA_NOT_ENOUGH_MEMORY, h);
+    }
+    h
+}
+
+fn with_event(h: Handle, f: impl FnOnce(&Event)) -> i32 {
+    match handles::event_from_handle(h) {
+        Some(e) => {
+            f(&e);
+            TRUE
+        }
+        None => fail(WSA_INVALID_HANDLE, FALSE),
+    }
+}
+
+fn close(h: Handle) -> i32 {
+    match handles::remove(h.addr()) {
+        Some(e) => {
+            drop(e);
+            TRUE
+        }
+        None => fail(WSA_INVALID_HANDLE, FALSE),
+    }
+}
+
+/// The wait of `WaitForMultipleObjectsEx` (B.2), with Windows' checks in Windows' order.
+///
+/// # Safety
+/// `handles` must be NULL or point to `count` readable handles.
+unsafe fn wait_multiple(count: u32, handles: *const Handle, all: bool, ms: u32) -> u32 {
+    let n = count as usize;
+    if n == 0 || n > MAXIMUM_WAIT_OBJECTS || handles.is_null() {
+        return fail(WSA_INVALID_PARAMETER, WAIT_FAILED);
+    }
+    // SAFETY: non-NULL, and the caller guarantees `count` readable handles; 1 ≤ n ≤ 64.
+    let raw = unsafe { std::slice::from_raw_parts(handles, n) };
+    let mut events = Vec::with_capacity(n);
+    for &h in raw {
+        match handles::event_from_handle(h) {
+            Some(e) => events.push(e),
+            None => return fail(WSA_INVALID_HANDLE, WAIT_FAILED),
+        }
+    }
+    let refs: Vec<&Event> = events.iter().collect();
+    let timeout = timeout_of(ms);
+    let outcome = if all {
+        wait_all(&refs, timeout)
+    } else {
+        wait_any(&refs, timeout)
+    };
+    match outcome {
+        Ok(WaitOutcome::Signaled(i)) => i as u32,
+        Ok(WaitOutcome::TimedOut) => WAIT_TIMEOUT,
+        Err(e) => fail(e.code(), WAIT_FAILED),
+    }
+}
+
+/// `WSAEVENT WSACreateEvent(void)`: a manual-reset, unsignalled event, or
+/// `WSA_INVALID_EVENT` with `WSA_NOT_ENOUGH_MEMORY`.
+#[unsafe(no_mangle)]
+pub extern "C" fn WSACreateEvent() -> Handle {
+    ffi(std::ptr::null_mut(), || create(true, false))
+}
+
+/// `BOOL WSACloseEvent(WSAEVENT)`: `TRUE`, or `FALSE` with `WSA_INVALID_HANDLE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn WSACloseEvent(event: Handle) -> i32 {
+    ffi(FALSE, || close(event))
+}
+
+/// `BOOL WSASetEvent(WSAEVENT)`: `TRUE`, or `FALSE` with `WSA_INVALID_HANDLE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn WSASetEvent(event: Handle) -> i32 {
+    ffi(FALSE, || with_event(event, Event::set))
+}
+
+/// `BOOL WSAResetEvent(WSAEVENT)`: `TRUE`, or `FALSE` with `WSA_INVALID_HANDLE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn WSAResetEvent(event: Handle) -> i32 {
+    ffi(FALSE, || with_event(event, Event::reset))
+}
+
+/// `DWORD WSAWaitForMultipleEvents(DWORD, const WSAEVENT*, BOOL fWaitAll, DWORD, BOOL)`:
+/// `WSA_WAIT_EVENT_0 + i`, `WSA_WAIT_TIMEOUT`, or `WSA_WAIT_FAILED` with the last error set.
+///
+/// # Safety
+/// `events` must be NULL or point to `count` readable `WSAEVENT`s.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WSAWaitForMultipleEvents(
+    count: u32,
+    events: *const Handle,
+    wait_all: i32,
+    timeout_ms: u32,
+    _alertable: i32,
+) -> u32 {
+    // SAFETY: forwarded caller contract.
+    ffi(WAIT_FAILED, || unsafe {
+        wait_multiple(count, events, wait_all != 0, timeout_ms)
+    })
+}
+
+/// `HANDLE CreateEventA(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState,
+/// LPCSTR lpName)`: an event, or NULL (`ERROR_NOT_SUPPORTED` for a named event).
+#[unsafe(no_mangle)]
+pub extern "C" fn CreateEventA(
+    _attributes: *mut c_void,
+    manual_reset: i32,
+    initial_state: i32,
+    name: *const c_char,
+) -> Handle {
+    ffi(std::ptr::null_mut(), || {
+        if !name.is_null() {
+            return fail(ERROR_NOT_SUPPORTED, std::ptr::null_mut());
+        }
+        create(manual_reset != 0, initial_state != 0)
+    })
+}
+
+/// `HANDLE CreateEventW(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState,
+/// LPCWSTR lpName)`: as [`CreateEventA`].
+#[unsafe(no_mangle)]
+pub extern "C" fn CreateEventW(
+    _attributes: *mut c_void,
+    manual_reset: i32,
+    initial_state: i32,
+    name: *const c_void,
+) -> Handle {
+    ffi(std::ptr::null_mut(), || {
+        if !name.is_null() {
+            return fail(ERROR_NOT_SUPPORTED, std::ptr::null_mut());
+        }
+        create(manual_reset != 0, initial_state != 0)
+    })
+}
+
+/// `BOOL SetEvent(HANDLE)`: `TRUE`, or `FALSE` with `ERROR_INVALID_HANDLE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn SetEvent(event: Handle) -> i32 {
+    ffi(FALSE, || with_event(event, Event::set))
+}
+
+/// `BOOL ResetEvent(HANDLE)`: `TRUE`, or `FALSE` with `ERROR_INVALID_HANDLE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ResetEvent(event: Handle) -> i32 {
+    ffi(FALSE, || with_event(event, Event::reset))
+}
+
+/// `BOOL CloseHandle(HANDLE)`: closes an event handle; anything else is `FALSE` with
+/// `ERROR_INVALID_HANDLE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn CloseHandle(object: Handle) -> i32 {
+    ffi(FALSE, || close(object))
+}
+
+/// `DWORD WaitForSingleObject(HANDLE, DWORD)`: `WAIT_OBJECT_0`, `WAIT_TIMEOUT`, or
+/// `WAIT_FAILED` with `ERROR_INVALID_HANDLE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn WaitForSingleObject(object: Handle, timeout_ms: u32) -> u32 {
+    // SAFETY: a pointer to one local handle, count 1.
+    ffi(WAIT_FAILED, || unsafe {
+        wait_multiple(1, &object, false, timeout_ms)
+    })
+}
+
+/// `DWORD WaitForMultipleObjects(DWORD, const HANDLE*, BOOL bWaitAll, DWORD)`: as
+/// [`WaitForMultipleObjectsEx`] with `bAlertable = FALSE`.
+///
+/// # Safety
+/// `handles` must be NULL or point to `count` readable `HANDLE`s.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WaitForMultipleObjects(
+    count: u32,
+    handles: *const Handle,
+    wait_all: i32,
+    timeout_ms: u32,
+) -> u32 {
+    // SAFETY: forwarded caller contract.
+    ffi(WAIT_FAILED, || unsafe {
+        wait_multiple(count, handles, wait_all != 0, timeout_ms)
+    })
+}
+
+/// `DWORD WaitForMultipleObjectsEx(DWORD, const HANDLE*, BOOL bWaitAll, DWORD, BOOL)`:
+/// `WAIT_OBJECT_0 + i`, `WAIT_TIMEOUT`, or `WAIT_FAILED` with the last error set;
+/// `bAlertable` is ignored (no APCs).
+///
+/// # Safety
+/// `handles` must be NULL or point to `count` readable `HANDLE`s.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WaitForMultipleObjectsEx(
+    count: u32,
+    handles: *const Handle,
+    wait_all: i32,
+    timeout_ms: u32,
+    _alertable: i32,
+) -> u32 {
+    // SAFETY: forwarded caller contract.
+    ffi(WAIT_FAILED, || unsafe {
+        wait_multiple(count, handles, wait_all != 0, timeout_ms)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::last_error;
+    use super::*;
+
+    fn wait(hs: &[Handle], all: bool, ms: u32) -> u32 {
+        // SAFETY: a live slice of `hs.len()` handles.
+        unsafe { WSAWaitForMultipleEvents(hs.len() as u32, hs.as_ptr(), all as i32, ms, 0) }
+    }
+
+    #[test]
+    fn b2_error_rules() {
+        let a = WSACreateEvent();
+        let b = WSACreateEvent();
+        WSASetEvent(a);
+        assert_eq!(wait(&[], false, 0), WAIT_FAILED);
+        assert_eq!(last_error::get(), 87);
+        let many = vec![a; 65];
+        assert_eq!(wait(&many, false, 0), WAIT_FAILED);
+        assert_eq!(last_error::get(), 87);
+        // SAFETY: NULL is checked before any read.
+        assert_eq!(
+            unsafe { WSAWaitForMultipleEvents(1, std::ptr::null(), 0, 0, 0) },
+            WAIT_FAILED
+        );
+        assert_eq!(last_error::get(), 87);
+        assert_eq!(wait(&[a, a], true, 0), WAIT_FAILED);
+        assert_eq!(last_error::get(), 87);
+        assert_eq!(wait(&[a, a], false, 0), 0);
+        assert_eq!(WSACloseEvent(b), TRUE);
+        // a closed handle anywhere fails the wait, even after a signalled one
+        assert_eq!(wait(&[a, b], false, 0), WAIT_FAILED);
+        assert_eq!(last_error::get(), 6);
+        assert_eq!(wait(&[a, std::ptr::null_mut()], false, 0), WAIT_FAILED);
+        assert_eq!(last_error::get(), 6);
+        assert_eq!(WSASetEvent(b), FALSE);
+        assert_eq!(WSACloseEvent(b), FALSE);
+        assert_eq!(CloseHandle(a), TRUE);
+    }
+
+    #[test]
+    fn named_events_are_refused() {
+        let name = c"x";
+        assert!(CreateEventA(std::ptr::null_mut(), 1, 0, name.as_ptr()).is_null());
+        assert_eq!(last_error::get(), 50);
+    }
+
+    #[test]
+    fn auto_reset_is_consumed_by_a_wait() {
+        let h = CreateEventW(std::ptr::null_mut(), 0, 1, std::ptr::null());
+        assert_eq!(WaitForSingleObject(h, 0), 0);
+        assert_eq!(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+        CloseHandle(h);
+    }
+}
