@@ -350,6 +350,7 @@ impl Dispatcher {
     }
 
     /// Wakes every sleeping waiter so that they re-evaluate (used when a driver appears).
+    #[cfg_attr(loom, allow(dead_code))]
     fn notify_all_waiters(&mut self) {
         for ws in self.waiters.iter_mut().flatten() {
             if !ws.notified && !ws.polling {
@@ -401,6 +402,7 @@ pub(crate) trait Driver: Send + Sync {
     /// is ready. Never called by two threads at once.
     fn poll(&self, timeout: Option<Duration>);
     /// Makes a concurrent [`poll`](Self::poll) return promptly.
+    #[cfg_attr(loom, allow(dead_code))]
     fn wake(&self);
 }
 

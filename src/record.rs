@@ -10,7 +10,7 @@
 //!
 //! | operation | `M`, `E` | `R` | `D` | event |
 //! |---|---|---|---|---|
-//! | [`select`](Record::select) (rules 1–7) | replaced | kept | kept (model b: cleared) | set if `R ∩ M ≠ ∅`; never reset |
+//! | [`select`](Record::select) (rules 1–7) | replaced | kept | kept (model b: cleared, by every select) | set if `R ∩ M ≠ ∅`; never reset |
 //! | [`arrive`](Record::arrive) (rules 8–9) | – | `+ b` | `+ b` | set if `b ∈ M` |
 //! | [`enumerate`](Record::enumerate) (rules 10–15) | – | `− (R ∩ M)` | kept | the given one reset, always |
 //! | [`reenable`](Record::reenable) (rules 17, 22, 25, 30) | – | `− b`, then `+ b` if the condition holds | `− b`, then `+ b` if it holds | set if re-recorded and `b ∈ M` |
@@ -142,19 +142,20 @@ impl Record {
     /// Errors: `WSAEINVAL` for a non-zero mask without an event (rule 6). On error nothing
     /// changes.
     pub fn select(&mut self, event: Option<&Event>, mask: NetworkEvents) -> Result<()> {
-        if mask.is_empty() {
-            self.mask = NetworkEvents::empty();
-            self.event = None;
-            return Ok(());
-        }
-        let Some(event) = event else {
+        if !mask.is_empty() && event.is_none() {
             return Err(Error::from_code(WSAEINVAL));
-        };
-        self.mask = mask;
-        self.event = Some(event.clone());
+        }
+        // Model (b): every WSAEventSelect re-arms, without a level re-check.
         if self.model == ArrivalModel::SelectRearms {
             self.reported = NetworkEvents::empty();
         }
+        let Some(event) = event.filter(|_| !mask.is_empty()) else {
+            self.mask = NetworkEvents::empty();
+            self.event = None;
+            return Ok(());
+        };
+        self.mask = mask;
+        self.event = Some(event.clone());
         if self.recorded.intersects(self.mask) {
             event.set();
         }

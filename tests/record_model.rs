@@ -113,24 +113,25 @@ impl Model {
 
     /// Rules 1–7.
     fn select(&mut self, ev: Option<usize>, mask: u32) -> Result<(), i32> {
+        // Rule 6: a non-zero mask needs an event; on failure nothing changes.
+        if mask != 0 && ev.is_none() {
+            return Err(10022);
+        }
+        // A.0 model (b): every WSAEventSelect clears D, without re-checking levels (a
+        // mask-0 call included: the reference makes no exception).
+        if self.arrival == ArrivalModel::SelectRearms {
+            self.d.clear();
+        }
         if mask == 0 {
-            // Rule 5: signalling is cancelled and the event argument ignored. R and D stay
-            // (rule 2). Under model (b) the re-arming belongs to a select that installs a
-            // selection; a mask-0 call installs none, so it leaves D alone too (the
-            // reference does not say: this follows `Record`'s choice).
+            // Rule 5: signalling is cancelled and the event argument ignored. R stays
+            // (rule 2).
             self.m.clear();
             self.e = None;
             return Ok(());
         }
-        // Rule 6: a non-zero mask needs an event; on failure nothing changes.
-        let Some(ev) = ev else { return Err(10022) };
         // Rule 1: M and E replaced; the old event is neither set nor reset.
         self.m = set_of(mask);
-        self.e = Some(ev);
-        // Rule 2 / A.0 model (b): the select clears D, without re-checking levels.
-        if self.arrival == ArrivalModel::SelectRearms {
-            self.d.clear();
-        }
+        self.e = ev;
         // Rule 3: signal at once if something recorded is selected; never reset.
         if !self.r.is_disjoint(&self.m) {
             self.signal_e();
