@@ -1,0 +1,263 @@
+//! The C ABI as C and C++ programs see it: builds the programs of `tests/c/` with the
+//! system compilers (`cc`, `c++`, or `$CC` / `$CXX`) against `include/`, links them to the
+//! crate's static library, runs them and requires exit status 0.
+//!
+//! The static library is the one Cargo builds for this very test run: the lib target has
+//! `crate-type = ["lib", "cdylib", "staticlib"]`, so building it for the integration tests
+//! also writes `libwsaevents.a` into `target/<profile>/deps/`, next to the test binary.
+//! (`cargo build` copies it up to `target/<profile>/`, but `cargo test` does not, so the
+//! copy there may be stale: `deps/` is looked at first.) Linking it statically needs no
+//! `LD_LIBRARY_PATH`.
+//!
+//! Every program run is bounded (`RUN_LIMIT`); a program that hangs is killed and fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The longest any one C test program may run.
+const RUN_LIMIT: Duration = Duration::from_secs(60);
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `target/<profile>/deps/`: the directory of this test binary.
+fn deps_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    exe.parent()
+        .expect("the test binary has a directory")
+        .to_path_buf()
+}
+
+/// The static library built for this test run (see the module docs).
+fn static_lib() -> PathBuf {
+    let deps = deps_dir();
+    let candidates = [
+        deps.join("libwsaevents.a"),
+        deps.parent()
+            .map_or_else(PathBuf::new, |p| p.join("libwsaevents.a")),
+    ];
+    candidates
+        .iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| {
+            panic!("libwsaevents.a not found in {candidates:?}: the staticlib crate type must be built with the tests")
+        })
+        .clone()
+}
+
+/// What the static library needs from the system (`--print native-static-libs`).
+fn system_libs() -> &'static [&'static str] {
+    if cfg!(target_os = "macos") {
+        &["-lc", "-lm"]
+    } else {
+        &["-lpthread", "-ldl", "-lm", "-lrt", "-lutil"]
+    }
+}
+
+fn out_dir() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("capi_c");
+    std::fs::create_dir_all(&d).expect("create the output directory");
+    d
+}
+
+#[derive(Clone, Copy)]
+enum Lang {
+    C,
+    Cxx,
+}
+
+fn compiler(lang: Lang) -> String {
+    let (var, default) = match lang {
+        Lang::C => ("CC", "cc"),
+        Lang::Cxx => ("CXX", "c++"),
+    };
+    std::env::var(var).unwrap_or_else(|_| default.to_string())
+}
+
+fn show(o: &Output) -> String {
+    format!(
+        "--- stdout ---\n{}\n--- stderr ---\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Compiles `src` (as `lang`, forced with `-x`) with `flags`; links it to the library
+/// unless `compile_only`. Returns the output path.
+fn build(lang: Lang, src: &Path, name: &str, flags: &[&str], compile_only: bool) -> PathBuf {
+    let out = out_dir().join(name);
+    let mut cmd = Command::new(compiler(lang));
+    cmd.arg("-x")
+        .arg(match lang {
+            Lang::C => "c",
+            Lang::Cxx => "c++",
+        })
+        .args(flags)
+        .arg("-I")
+        .arg(repo().join("include"))
+        .arg(src)
+        .arg("-x")
+        .arg("none")
+        .arg("-o")
+        .arg(&out);
+    if compile_only {
+        cmd.arg("-c");
+    } else {
+        cmd.arg("-pthread").arg(static_lib()).args(system_libs());
+    }
+    let o = cmd.output().expect("run the C compiler");
+    assert!(
+        o.status.success(),
+        "building {name} failed: {cmd:?}\n{}",
+        show(&o)
+    );
+    out
+}
+
+/// Runs `exe`, killing it after [`RUN_LIMIT`]; panics unless it exits 0.
+fn run(exe: &Path) -> Output {
+    let child = Command::new(exe)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the test program");
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let o = match rx.recv_timeout(RUN_LIMIT) {
+        Ok(o) => o.expect("wait for the test program"),
+        Err(_) => {
+            // Our own child, by its id.
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("{} did not finish within {RUN_LIMIT:?}", exe.display());
+        }
+    };
+    assert!(
+        o.status.success(),
+        "{} failed ({}):\n{}",
+        exe.display(),
+        o.status,
+        show(&o)
+    );
+    o
+}
+
+fn c_source(name: &str) -> PathBuf {
+    repo().join("tests/c").join(name)
+}
+
+const STRICT: &[&str] = &["-Wall", "-Wextra", "-Werror"];
+
+/// B.1, B.2: events, waits, error rules, last error, WSAStartup/WSACleanup, time.
+#[test]
+fn events_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("events.c"),
+        "events",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Byte order, inet_addr, inet_pton, inet_ntop with Windows' tables.
+#[test]
+fn addresses_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("addresses.c"),
+        "addresses",
+        STRICT,
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// The same program as C++: the inline wrappers (no macros) resolve to the library too.
+#[test]
+fn addresses_cxx() {
+    let exe = build(
+        Lang::Cxx,
+        &c_source("addresses.c"),
+        "addresses_cxx",
+        STRICT,
+        false,
+    );
+    run(&exe);
+}
+
+/// The compat headers and the C library's, in both orders, as C and C++ in the default and
+/// a strict mode; the layouts (B.4) and constants (B.3).
+#[test]
+fn headers_order_matrix() {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for (lang, mode) in [
+        (Lang::C, None),
+        (Lang::C, Some("-std=c11")),
+        (Lang::Cxx, None),
+        (Lang::Cxx, Some("-std=c++17")),
+    ] {
+        for libc_first in [false, true] {
+            let mut flags = pedantic.to_vec();
+            flags.extend(mode);
+            if libc_first {
+                flags.push("-DLIBC_FIRST");
+            }
+            let name = format!(
+                "headers_order_{}_{}_{}",
+                match lang {
+                    Lang::C => "c",
+                    Lang::Cxx => "cxx",
+                },
+                mode.unwrap_or("default").trim_start_matches("-std="),
+                if libc_first {
+                    "libc_first"
+                } else {
+                    "ours_first"
+                }
+            );
+            let exe = build(lang, &c_source("headers_order.c"), &name, &flags, false);
+            run(&exe);
+        }
+    }
+}
+
+/// The seed (Microsoft's WSAEnumNetworkEvents example) compiles unchanged as C++: with no
+/// flags, and with -Wall -Wextra -Werror apart from the `#pragma comment` warning, which
+/// gcc gives for it on Windows (mingw) too.
+#[test]
+fn seed_example_compiles_unchanged() {
+    let copy = c_source("seed_example.cpp");
+    let shared = repo().join("../shared/seed/example.cpp");
+    if let (Ok(a), Ok(b)) = (std::fs::read(&copy), std::fs::read(&shared)) {
+        assert_eq!(
+            a, b,
+            "tests/c/seed_example.cpp must stay a verbatim copy of the seed"
+        );
+    }
+    build(Lang::Cxx, &copy, "seed_plain.o", &[], true);
+    build(
+        Lang::Cxx,
+        &copy,
+        "seed_strict.o",
+        &[STRICT, &["-Wno-unknown-pragmas"]].concat(),
+        true,
+    );
+}
+
+/// `ws2tcpip.h` and `Ws2tcpip.h` are identical, so either works alone on a
+/// case-insensitive file system.
+#[test]
+fn ws2tcpip_spellings_are_identical() {
+    let a = std::fs::read(repo().join("include/ws2tcpip.h")).unwrap();
+    let b = std::fs::read(repo().join("include/Ws2tcpip.h")).unwrap();
+    assert_eq!(a, b);
+}
