@@ -17,6 +17,8 @@
 //! * `fAlertable`/`bAlertable` are accepted and ignored: this library has no APCs or
 //!   completion routines, so `WSA_WAIT_IO_COMPLETION` is never returned.
 //! * None of these need `WSAStartup` (on Windows they are kernel32 functions).
+//! * Handles live in the facade's table ([`crate::winsock`]), shared with sockets; the
+//!   waits are the facade's, after the C-only checks (count, NULL array).
 //! * `CreateEventA/W` with a non-NULL name: `NULL` with `ERROR_NOT_SUPPORTED` (50); named
 //!   (cross-process) events are not emulated. `lpEventAttributes` is ignored.
 
@@ -25,8 +27,8 @@ use std::time::Duration;
 
 use super::handles::{self, Handle};
 use super::{FALSE, TRUE, fail, ffi};
-use crate::error::{WSA_INVALID_HANDLE, WSA_INVALID_PARAMETER, WSA_NOT_ENOUGH_MEMORY};
-use crate::{Event, MAXIMUM_WAIT_OBJECTS, WaitOutcome, wait_all, wait_any};
+use crate::error::{WSA_INVALID_HANDLE, WSA_INVALID_PARAMETER};
+use crate::{Event, MAXIMUM_WAIT_OBJECTS, winsock};
 
 /// `INFINITE` / `WSA_INFINITE`.
 pub const INFINITE: u32 = 0xFFFF_FFFF;
@@ -43,11 +45,8 @@ pub(crate) fn timeout_of(ms: u32) -> Option<Duration> {
 }
 
 fn create(manual: bool, initially_set: bool) -> Handle {
-    let h = handles::handle_for(Event::new(manual, initially_set));
-    if h.is_null() {
-        return fail(WSA_NOT_ENOUGH_MEMORY, h);
-    }
-    h
+    // Sets WSA_NOT_ENOUGH_MEMORY itself when the table is full.
+    handles::handle_for(Event::new(manual, initially_set))
 }
 
 fn with_event(h: Handle, f: impl FnOnce(&Event)) -> i32 {
@@ -61,45 +60,24 @@ fn with_event(h: Handle, f: impl FnOnce(&Event)) -> i32 {
 }
 
 fn close(h: Handle) -> i32 {
-    match handles::remove(h.addr()) {
-        Some(e) => {
-            drop(e);
-            TRUE
-        }
-        None => fail(WSA_INVALID_HANDLE, FALSE),
-    }
+    // FALSE with WSA_INVALID_HANDLE for anything but an open event handle.
+    winsock::WSACloseEvent(handles::value(h))
 }
 
 /// The wait of `WaitForMultipleObjectsEx` (B.2), with Windows' checks in Windows' order.
 ///
 /// # Safety
-/// `handles` must be NULL or point to `count` readable handles.
-unsafe fn wait_multiple(count: u32, handles: *const Handle, all: bool, ms: u32) -> u32 {
+/// `list` must be NULL or point to `count` readable handles.
+unsafe fn wait_multiple(count: u32, list: *const Handle, all: bool, ms: u32) -> u32 {
     let n = count as usize;
-    if n == 0 || n > MAXIMUM_WAIT_OBJECTS || handles.is_null() {
+    if n == 0 || n > MAXIMUM_WAIT_OBJECTS || list.is_null() {
         return fail(WSA_INVALID_PARAMETER, WAIT_FAILED);
     }
     // SAFETY: non-NULL, and the caller guarantees `count` readable handles; 1 ≤ n ≤ 64.
-    let raw = unsafe { std::slice::from_raw_parts(handles, n) };
-    let mut events = Vec::with_capacity(n);
-    for &h in raw {
-        match handles::event_from_handle(h) {
-            Some(e) => events.push(e),
-            None => return fail(WSA_INVALID_HANDLE, WAIT_FAILED),
-        }
-    }
-    let refs: Vec<&Event> = events.iter().collect();
-    let timeout = timeout_of(ms);
-    let outcome = if all {
-        wait_all(&refs, timeout)
-    } else {
-        wait_any(&refs, timeout)
-    };
-    match outcome {
-        Ok(WaitOutcome::Signaled(i)) => i as u32,
-        Ok(WaitOutcome::TimedOut) => WAIT_TIMEOUT,
-        Err(e) => fail(e.code(), WAIT_FAILED),
-    }
+    let raw = unsafe { std::slice::from_raw_parts(list, n) };
+    let values: Vec<usize> = raw.iter().map(|&h| handles::value(h)).collect();
+    // The facade's wait: invalid handles (6), duplicates in a wait-all (87), the wait itself.
+    winsock::WSAWaitForMultipleEvents(&values, i32::from(all), ms, FALSE)
 }
 
 /// `WSAEVENT WSACreateEvent(void)`: a manual-reset, unsignalled event, or

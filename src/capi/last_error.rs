@@ -1,24 +1,20 @@
 //! The per-thread last error: `WSAGetLastError`, `WSASetLastError`, `GetLastError`,
-//! `SetLastError` read and write the same value (section B.1: the WSA_* codes are the Win32
-//! codes), as `GetLastError` does on Windows.
-
-use std::cell::Cell;
+//! `SetLastError` read and write one value (section B.1: the WSA_* codes are the Win32
+//! codes), as `GetLastError` does on Windows. It is the value of the Rust facade
+//! ([`crate::winsock::WSAGetLastError`]), so C code and Rust code mixing both APIs on one
+//! thread see the same error.
 
 use super::ffi;
-
-thread_local! {
-    static LAST_ERROR: Cell<u32> = const { Cell::new(0) };
-}
+use crate::winsock;
 
 /// The calling thread's last error.
 pub fn get() -> u32 {
-    LAST_ERROR.try_with(Cell::get).unwrap_or(0)
+    winsock::WSAGetLastError() as u32
 }
 
 /// Sets the calling thread's last error.
 pub fn set(code: u32) {
-    // During thread teardown the slot may be gone; there is nobody left to read it then.
-    let _ = LAST_ERROR.try_with(|c| c.set(code));
+    winsock::WSASetLastError(code as i32);
 }
 
 /// `int WSAGetLastError(void)`: the calling thread's last error.
@@ -54,6 +50,7 @@ mod tests {
     fn shared_and_per_thread() {
         WSASetLastError(10035);
         assert_eq!(GetLastError(), 10035);
+        assert_eq!(winsock::WSAGetLastError(), 10035);
         SetLastError(87);
         assert_eq!(WSAGetLastError(), 87);
         std::thread::spawn(|| {

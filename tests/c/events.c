@@ -91,7 +91,7 @@ static void test_invalid_handles(void)
     EXPECT_EQ("wait [signalled, NULL]", WSAWaitForMultipleEvents(2, arr, FALSE, 0, FALSE),
               WSA_WAIT_FAILED);
     EXPECT_EQ("  last error", WSAGetLastError(), WSA_INVALID_HANDLE);
-    arr[1] = (WSAEVENT)(UINT_PTR)0x1234;
+    arr[1] = (WSAEVENT)(UINT_PTR)0x12345;
     WSASetLastError(0);
     EXPECT_EQ("wait [signalled, garbage]", WSAWaitForMultipleEvents(2, arr, TRUE, 0, FALSE),
               WSA_WAIT_FAILED);
