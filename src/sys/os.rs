@@ -228,7 +228,16 @@ impl OsSocket {
 
     /// Starts a connect. `Ok(true)`: connected at once; `Ok(false)`: in progress.
     pub(crate) fn connect(&mut self, addr: SocketAddr) -> io::Result<bool> {
-        let res = self.sock()?.connect(&SockAddr::from(addr));
+        let target = SockAddr::from(addr);
+        let mut res = self.sock()?.connect(&target);
+        // A new attempt after a failed one (rule 33, Q4): Linux keeps the socket
+        // "connecting" after the failure, and since the error was already taken from
+        // SO_ERROR, the first connect() only resets that state, failing ECONNABORTED. The
+        // kernel is then unconnected, and the attempt proper starts here.
+        #[cfg(unix)]
+        if matches!(&res, Err(e) if e.raw_os_error() == Some(libc::ECONNABORTED)) {
+            res = self.sock()?.connect(&target);
+        }
         let done = match res {
             Ok(()) => true,
             Err(e) if in_progress(&e) => false,
