@@ -108,3 +108,157 @@ pub fn await_recorded(s: &Socket, bits: Fd) {
         tick.wait(Some(Duration::from_millis(5)));
     }
 }
+
+/// The loopback address of the family, port 0.
+pub fn lo(v6: bool) -> SocketAddr {
+    if v6 { lo6() } else { lo4() }
+}
+
+pub fn udp(v6: bool) -> Socket {
+    if v6 {
+        Socket::udp_v6().unwrap()
+    } else {
+        Socket::udp_v4().unwrap()
+    }
+}
+
+/// `n` connected pairs `(client, server)` from one listener (blocking, unselected).
+pub fn pairs(v6: bool, n: usize) -> Vec<(Socket, Socket)> {
+    let l = listener(v6);
+    let addr = l.local_addr().unwrap();
+    (0..n)
+        .map(|_| {
+            let c = tcp(v6);
+            c.connect(addr).unwrap();
+            let (s, _) = l.accept().unwrap();
+            (c, s)
+        })
+        .collect()
+}
+
+/// A bound, not listening TCP port on loopback: connects to it are refused. Keep the
+/// returned socket alive while the port is used.
+pub fn refused_port(v6: bool) -> (Socket, SocketAddr) {
+    let holder = tcp(v6);
+    holder.bind(lo(v6)).unwrap();
+    let addr = holder.local_addr().unwrap();
+    (holder, addr)
+}
+
+/// The Winsock error code of a failed call.
+#[track_caller]
+pub fn code<T: std::fmt::Debug>(r: wsaevents::Result<T>) -> i32 {
+    r.unwrap_err().code()
+}
+
+/// Calls `f` until it stops failing with WSAEWOULDBLOCK, letting the poller run between
+/// tries (a short wait on a private event); bounded by `LONG`. For the few calls whose
+/// completion no event of the test's own announces.
+#[track_caller]
+pub fn retry<T>(mut f: impl FnMut() -> wsaevents::Result<T>) -> wsaevents::Result<T> {
+    let deadline = std::time::Instant::now() + LONG;
+    let tick = Event::new_manual(false);
+    loop {
+        match f() {
+            Err(e)
+                if e.code() == wsaevents::error::WSAEWOULDBLOCK
+                    && std::time::Instant::now() < deadline =>
+            {
+                tick.wait(Some(Duration::from_millis(2)));
+            }
+            r => return r,
+        }
+    }
+}
+
+/// Reads exactly `n` bytes (blocking or not), bounded by `LONG`.
+#[track_caller]
+pub fn recv_exact(s: &Socket, n: usize) -> Vec<u8> {
+    let mut out = vec![0u8; n];
+    let mut got = 0;
+    while got < n {
+        let k = retry(|| s.recv(&mut out[got..])).unwrap();
+        assert!(k > 0, "end of stream after {got} of {n} bytes");
+        got += k;
+    }
+    out
+}
+
+/// Sends on a non-blocking socket until it fails WSAEWOULDBLOCK; returns the bytes taken.
+#[track_caller]
+pub fn fill(c: &Socket) -> usize {
+    let chunk = vec![7u8; 64 * 1024];
+    let mut sent = 0usize;
+    loop {
+        match c.send(&chunk) {
+            Ok(n) => sent += n,
+            Err(e) => {
+                assert_eq!(e.code(), wsaevents::error::WSAEWOULDBLOCK);
+                return sent;
+            }
+        }
+        assert!(sent < 512 * 1024 * 1024, "never blocked");
+    }
+}
+
+/// [`fill`], then makes sure the socket stays blocked: `c` must be selected with FD_WRITE on
+/// `ev` and its FD_WRITE consumed. An FD_WRITE that comes without the peer reading (ACKs
+/// freed room, as they may on Windows too) is legitimate; it just means filling again.
+/// Returns the bytes taken; on return `ev` is unsignalled and nothing is recorded.
+#[track_caller]
+pub fn fill_until_quiet(c: &Socket, ev: &Event) -> usize {
+    let mut sent = fill(c);
+    for _ in 0..100 {
+        if ev.wait(Some(SHORT)) == WaitOutcome::TimedOut {
+            return sent;
+        }
+        let rec = c.enum_network_events(Some(ev)).unwrap();
+        assert_eq!(
+            rec.events(),
+            Fd::WRITE,
+            "only FD_WRITE may come while blocked"
+        );
+        assert_eq!(rec.error_code[wsaevents::FD_WRITE_BIT], 0);
+        sent += fill(c);
+    }
+    panic!("the send buffer never stayed full");
+}
+
+/// Reads and discards `n` bytes.
+#[track_caller]
+pub fn drain(s: &Socket, n: usize) {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut got = 0usize;
+    while got < n {
+        let want = (n - got).min(buf.len());
+        let k = retry(|| s.recv(&mut buf[..want])).unwrap();
+        assert!(k > 0, "end of stream after {got} of {n} bytes");
+        got += k;
+    }
+}
+
+/// A TCP client stuck in "connecting": the listener (`listen(1)`, never accepting) has a
+/// full accept queue, so Linux drops the client's SYN and it stays in SYN-SENT. Returns
+/// (listener, the clients that did connect, the stuck client selected with FD_CONNECT on
+/// the returned event, that event).
+pub fn stuck_connect(v6: bool) -> (Socket, Vec<Socket>, Socket, Event) {
+    let l = tcp(v6);
+    l.bind(lo(v6)).unwrap();
+    l.listen(1).unwrap();
+    let addr = l.local_addr().unwrap();
+    let mut done = Vec::new();
+    for _ in 0..32 {
+        let c = tcp(v6);
+        let ev = Event::new_manual(false);
+        c.event_select(&ev, Fd::CONNECT).unwrap();
+        assert_eq!(code(c.connect(addr)), wsaevents::error::WSAEWOULDBLOCK);
+        if ev.wait(Some(SHORT)) == WaitOutcome::TimedOut {
+            return (l, done, c, ev);
+        }
+        let rec = c.enum_network_events(Some(&ev)).unwrap();
+        assert_eq!(rec.events(), Fd::CONNECT);
+        assert_eq!(rec.error_code[wsaevents::FD_CONNECT_BIT], 0);
+        done.push(c);
+    }
+    panic!("the accept queue never filled");
+}
