@@ -11,6 +11,10 @@
 //!   `epoll_wait`, and `set` wakes it through mio's `Waker` — what a Winsock program sees.
 //!
 //! `cargo bench --bench handoff`
+//!
+//! For profilers: `WSAEVENTS_BENCH_ONLY=lib` runs only the library side with the reactor
+//! installed (`=lib-events-only` without it, `=condvar` the baseline), `WSAEVENTS_BENCH_N`
+//! round trips.
 
 // Built as a libtest harness (Cargo's default) when the manifest lacks this bench's
 // `harness = false` entry: `main` is then unused, which must not fail `clippy -D warnings`.
@@ -132,6 +136,23 @@ fn main() {
     // rounds pair the two sides under the same conditions.
     let n: u64 = mode.pick(3_000, 200);
     let rounds = mode.pick(25, 2);
+
+    if let Ok(only) = std::env::var("WSAEVENTS_BENCH_ONLY") {
+        let n = std::env::var("WSAEVENTS_BENCH_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(n);
+        let _s = (only == "lib").then(|| Socket::tcp_v4().expect("socket"));
+        let ns = match only.as_str() {
+            "lib" | "lib-events-only" => lib_round(n),
+            "condvar" => base_round(n),
+            other => {
+                panic!("WSAEVENTS_BENCH_ONLY={other}: expected lib, lib-events-only or condvar")
+            }
+        };
+        println!("handoff/only-{only}: {ns:.0} ns per hand-off ({n} round trips)");
+        return;
+    }
 
     measure("events-only", rounds, n);
     // The first socket creates the reactor and installs it as the waits' driver.

@@ -8,6 +8,9 @@
 //! readable interest only runs in the same rotation, for information.
 //!
 //! `cargo bench --bench pingpong`
+//!
+//! For profilers: `WSAEVENTS_BENCH_ONLY=lib` (or `mio`) runs that side alone, round after
+//! round (`WSAEVENTS_BENCH_N` round trips each), and prints its rate (e.g. under `valgrind --tool=callgrind` or `strace -c`).
 
 // Built as a libtest harness (Cargo's default) when the manifest lacks this bench's
 // `harness = false` entry: `main` is then unused, which must not fail `clippy -D warnings`.
@@ -35,6 +38,22 @@ fn main() {
     let std_listener = TcpListener::bind(lo()).expect("bind");
     let mut base = MioPingPong::new(&std_listener, Interest::READABLE | Interest::WRITABLE);
     let mut base_r = MioPingPong::new(&std_listener, Interest::READABLE);
+
+    if let Ok(only) = std::env::var("WSAEVENTS_BENCH_ONLY") {
+        let n = std::env::var("WSAEVENTS_BENCH_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(n);
+        for _ in 0..rounds {
+            let r = match only.as_str() {
+                "lib" => rate(n, lib.run(n)),
+                "mio" => rate(n, base.run(n)),
+                other => panic!("WSAEVENTS_BENCH_ONLY={other}: expected lib or mio"),
+            };
+            println!("pingpong/only-{only}: {r:.0} rt/s ({n} round trips)");
+        }
+        return;
+    }
 
     let s = alternate_many(
         rounds,

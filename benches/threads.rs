@@ -15,6 +15,9 @@
 //! * **mio**: the baseline.
 //!
 //! `cargo bench --bench threads`
+//!
+//! For profilers: `WSAEVENTS_BENCH_ONLY=classic` (or `is-set`, `mio`) drives that server
+//! alone, round after round.
 
 // Built as a libtest harness (Cargo's default) when the manifest lacks this bench's
 // `harness = false` entry: `main` is then unused, which must not fail `clippy -D warnings`.
@@ -377,18 +380,33 @@ fn main() {
             all[i].push(st);
             r
         };
+        let only = std::env::var("WSAEVENTS_BENCH_ONLY")
+            .ok()
+            .map(|v| match v.as_str() {
+                "classic" => 0,
+                "is-set" => 1,
+                "mio" => 2,
+                other => panic!("WSAEVENTS_BENCH_ONLY={other}: expected classic, is-set or mio"),
+            });
+        if let Some(i) = only {
+            for _ in 0..=cfg.rounds {
+                let r = side(i);
+                println!("threads/only-{}: {r:.0} echoes/s", names[i]);
+            }
+        }
         // A shared closure cannot be borrowed mutably three times: rotate by hand, with
         // one warm-up round of each side that is dropped below.
-        for i in 0..3 {
+        for i in (0..3).filter(|_| only.is_none()) {
             side(i);
         }
-        for r in 0..cfg.rounds {
+        for r in (0..cfg.rounds).filter(|_| only.is_none()) {
             for k in 0..3 {
                 side((k + r) % 3);
             }
         }
     }
-    for a in all.iter_mut() {
+    let profiling = all.iter().any(|a| a.is_empty());
+    for a in all.iter_mut().filter(|a| !a.is_empty()) {
         a.remove(0);
     }
     stop.store(true, Ordering::Relaxed);
@@ -399,6 +417,9 @@ fn main() {
         let _ = socket2::SockRef::from(c).set_linger(Some(Duration::ZERO));
     }
 
+    if profiling {
+        return;
+    }
     println!(
         "   {} connections, {} server threads x {} events, {} client threads, {} rotating rounds of {:.1} s ({:.1} s in all)",
         cfg.conns(),
