@@ -11,10 +11,11 @@
 //!
 //! Every program run is bounded (`RUN_LIMIT`); a program that hangs is killed and fails.
 
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The longest any one C test program may run.
 const RUN_LIMIT: Duration = Duration::from_secs(60);
@@ -167,6 +168,21 @@ fn events_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// The socket functions over loopback: start-up rules, handle and argument errors, one
+/// WSAEventSelect conversation (rules 3, 4, 12, 13, 16-18, 24, 29, 36, 38, 43), IPv6.
+#[test]
+fn sockets_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("sockets.c"),
+        "sockets",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
 /// Byte order, inet_addr, inet_pton, inet_ntop with Windows' tables.
 #[test]
 fn addresses_c() {
@@ -250,6 +266,54 @@ fn seed_example_compiles_unchanged() {
         "seed_strict.o",
         &[STRICT, &["-Wno-unknown-pragmas"]].concat(),
         true,
+    );
+}
+
+/// The seed, built unchanged and linked, behaves as on Windows: it listens on port 27015,
+/// and returns 0 once it has enumerated the first network event, a connection arriving.
+#[test]
+fn seed_example_runs() {
+    let exe = build(Lang::Cxx, &c_source("seed_example.cpp"), "seed", &[], false);
+    let mut child = Command::new(&exe)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the seed");
+    // Connect as soon as it listens: a refused attempt returns at once, so retry (without
+    // sleeping) until the deadline.
+    let addr = SocketAddr::from(([127, 0, 0, 1], 27015));
+    let deadline = Instant::now() + RUN_LIMIT;
+    let conn = loop {
+        match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
+            Ok(c) => break c,
+            Err(e) => {
+                if Instant::now() >= deadline || child.try_wait().ok().flatten().is_some() {
+                    let _ = child.kill();
+                    let o = child.wait_with_output().expect("seed output");
+                    panic!("could not connect to the seed: {e}\n{}", show(&o));
+                }
+                std::thread::yield_now();
+            }
+        }
+    };
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let o = match rx.recv_timeout(RUN_LIMIT) {
+        Ok(o) => o.expect("wait for the seed"),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("the seed did not return after the connection");
+        }
+    };
+    drop(conn);
+    assert!(
+        o.status.success(),
+        "the seed failed ({}):\n{}",
+        o.status,
+        show(&o)
     );
 }
 

@@ -26,12 +26,18 @@
 //! | [`events`] | `WSACreateEvent` … `WSAWaitForMultipleEvents`, `CreateEventA/W`, `SetEvent`, `ResetEvent`, `CloseHandle`, `WaitFor*` |
 //! | [`time`] | `Sleep`, `GetTickCount(64)`, `QueryPerformanceCounter/Frequency` |
 //! | [`addr`] | `htons`, `htonl`, `ntohs`, `ntohl`, `inet_addr`, `inet_pton`, `inet_ntop` |
+//! | [`sockets`] | `socket` … `getpeername`, `ioctlsocket`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
+//!
+//! The Winsock semantics (handle table, error rules, the event-select state machine) are
+//! the Rust facade's, [`crate::winsock`]; this module converts C pointers and Windows
+//! layouts, validates arguments as Windows does, and keeps panics out of C.
 #![allow(non_snake_case)]
 
 pub mod addr;
 pub mod events;
 pub mod handles;
 pub mod last_error;
+pub mod sockets;
 pub mod startup;
 pub mod time;
 

@@ -20,14 +20,12 @@
 //! Event functions (`WSACreateEvent`, the waits, …) never require `WSAStartup`: on Windows
 //! they are thin kernel32 wrappers.
 //!
-//! The socket functions of the Rust facade ([`crate::winsock`]) keep their own start-up
-//! count; a successful C `WSAStartup` also counts there (with `winsock::WSAStartup`), and C
-//! `WSACleanup` is `winsock::WSACleanup`, so C and the facade agree on "started".
-//! [`ensure_started`] reads this module's count of C start-ups.
+//! The start-up count is the Rust facade's ([`crate::winsock`]): a successful C
+//! `WSAStartup` counts there (through `winsock::WSAStartup`), C `WSACleanup` is
+//! `winsock::WSACleanup`, and [`ensure_started`] asks the facade, so C code and Rust code
+//! using the facade agree on "started".
 
 use std::ffi::c_char;
-
-use parking_lot::Mutex;
 
 use super::{ffi, last_error};
 use crate::error::{Error, WSAEFAULT, WSANOTINITIALISED, WSAVERNOTSUPPORTED};
@@ -60,16 +58,22 @@ pub struct WsaData {
     pub system_status: [c_char; 129],
 }
 
-/// Number of successful C `WSAStartup` calls not yet matched by a C `WSACleanup`.
-static STARTED: Mutex<u32> = Mutex::new(0);
-
 /// `Ok` while Winsock is started (between a successful `WSAStartup` and the matching last
-/// `WSACleanup`), else `WSANOTINITIALISED`: what every socket function checks first.
+/// `WSACleanup`, from C or from the facade), else `WSANOTINITIALISED`: what every socket
+/// function checks first.
 pub fn ensure_started() -> Result<(), Error> {
-    if *STARTED.lock() > 0 {
-        Ok(())
-    } else {
+    // The facade keeps the count private; ask it with a call that has no effect but its
+    // error (WSANOTINITIALISED before start-up, WSAENOTSOCK after), and keep the caller's
+    // last error. (To become `winsock::started()` once the facade exposes it.)
+    let saved = winsock::WSAGetLastError();
+    let mut scratch = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+    winsock::getsockname(winsock::INVALID_SOCKET, &mut scratch);
+    let probe = winsock::WSAGetLastError();
+    winsock::WSASetLastError(saved);
+    if probe == WSANOTINITIALISED {
         Err(Error::from_code(WSANOTINITIALISED))
+    } else {
+        Ok(())
     }
 }
 
@@ -126,7 +130,6 @@ pub unsafe extern "C" fn WSAStartup(version: u16, data: *mut WsaData) -> i32 {
                 write_cstr((&raw mut (*data).system_status).cast(), b"Running");
             }
         }
-        let mut started = STARTED.lock();
         let code = match granted {
             None => WSAVERNOTSUPPORTED,
             Some(_) if data.is_null() => WSAEFAULT,
@@ -134,12 +137,11 @@ pub unsafe extern "C" fn WSAStartup(version: u16, data: *mut WsaData) -> i32 {
                 let mut scratch = winsock::WSADATA::default();
                 let rc = winsock::WSAStartup(winsock::MAKEWORD(2, 2), &mut scratch);
                 debug_assert_eq!(rc, 0, "the facade accepts 2.2");
-                *started += 1;
                 last_error::set(0);
                 return 0;
             }
         };
-        if *started == 0 {
+        if ensure_started().is_err() {
             last_error::set(WSANOTINITIALISED as u32);
         }
         code
@@ -149,15 +151,8 @@ pub unsafe extern "C" fn WSAStartup(version: u16, data: *mut WsaData) -> i32 {
 /// `int WSACleanup(void)`: 0, or `SOCKET_ERROR` with `WSANOTINITIALISED`.
 #[unsafe(no_mangle)]
 pub extern "C" fn WSACleanup() -> i32 {
-    ffi(-1, || {
-        let mut started = STARTED.lock();
-        // The facade's count decides (it sets WSANOTINITIALISED when nothing is started).
-        let rc = winsock::WSACleanup();
-        if rc == 0 {
-            *started = started.saturating_sub(1);
-        }
-        rc
-    })
+    // The facade's count decides (it sets WSANOTINITIALISED when nothing is started).
+    ffi(-1, winsock::WSACleanup)
 }
 
 #[cfg(test)]
