@@ -1079,8 +1079,14 @@ impl Source for Core {
                     Ok(None) => {
                         if st.os.peer_addr().is_ok() {
                             st.connected();
+                            // `r` may be older than this attempt (another thread polled
+                            // it before an earlier, failed attempt's state was reset):
+                            // its HUP/ERR would be a false FD_CLOSE. Take the level now.
+                            let closed = st.os.closed_now();
                             st.stream_ready(Readiness {
                                 writable: false,
+                                error: closed,
+                                read_closed: closed,
                                 ..r
                             });
                         }

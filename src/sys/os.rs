@@ -375,6 +375,16 @@ impl OsSocket {
         self.poll_now(libc::POLLOUT)
     }
 
+    /// Level check: has the peer's FIN or RST arrived, or is an error pending?
+    #[cfg(unix)]
+    pub(crate) fn closed_now(&self) -> bool {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let what = libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR;
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let what = libc::POLLHUP | libc::POLLERR;
+        self.poll_now(what)
+    }
+
     #[cfg(unix)]
     fn poll_now(&self, what: libc::c_short) -> bool {
         use std::os::fd::AsRawFd;
@@ -400,6 +410,11 @@ impl OsSocket {
     #[cfg(windows)]
     pub(crate) fn writable_now(&self) -> bool {
         true
+    }
+
+    #[cfg(windows)]
+    pub(crate) fn closed_now(&self) -> bool {
+        false
     }
 
     /// Whether urgent data is waiting to be read with `MSG_OOB` (a `MSG_OOB|MSG_PEEK`
