@@ -135,7 +135,7 @@ fn main() {
     // Many short rounds: the machine's load changes over seconds, so short alternating
     // rounds pair the two sides under the same conditions.
     let n: u64 = mode.pick(3_000, 200);
-    let rounds = mode.pick(25, 2);
+    let rounds = mode.pick(41, 2);
 
     if let Ok(only) = std::env::var("WSAEVENTS_BENCH_ONLY") {
         let n = std::env::var("WSAEVENTS_BENCH_N")

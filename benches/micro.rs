@@ -40,7 +40,7 @@ fn main() {
     let mode = Mode::from_args();
     print_header("micro", mode);
     let n: u64 = mode.pick(100_000, 500);
-    let rounds = mode.pick(15, 2);
+    let rounds = mode.pick(21, 2);
 
     // Baseline: a mio Poll with one idle registered stream.
     let std_listener = TcpListener::bind(lo()).expect("bind");

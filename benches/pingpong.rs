@@ -31,7 +31,7 @@ fn main() {
     let mode = Mode::from_args();
     print_header("pingpong", mode);
     let n: u64 = mode.pick(25_000, 200);
-    let rounds = mode.pick(11, 2);
+    let rounds = mode.pick(21, 2);
 
     let listener = lib_listener(8);
     let lib = LibPingPong::new(&listener);

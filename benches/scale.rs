@@ -102,7 +102,7 @@ fn main() {
     print_header("scale", mode);
     let levels: [usize; 3] = mode.pick([0, 1_000, 10_000], [0, 20, 200]);
     let n: u64 = mode.pick(20_000, 200);
-    let rounds = mode.pick(5, 1);
+    let rounds = mode.pick(9, 1);
     let top = levels[2];
     let nofile = raise_nofile();
     assert!(

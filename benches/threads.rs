@@ -316,7 +316,7 @@ fn main() {
         threads: mode.pick(16, 4),
         per: mode.pick(64, 16),
         window: mode.pick(Duration::from_millis(1_000), Duration::from_millis(100)),
-        rounds: mode.pick(5, 1),
+        rounds: mode.pick(7, 1),
     };
     raise_nofile();
     let stop = Arc::new(AtomicBool::new(false));
