@@ -325,3 +325,91 @@ fn ws2tcpip_spellings_are_identical() {
     let b = std::fs::read(repo().join("include/Ws2tcpip.h")).unwrap();
     assert_eq!(a, b);
 }
+
+/// The shared library exports every function of the headers, under the header's names,
+/// and none of the C library's socket names (so it never interposes libc). Needs `nm`.
+#[test]
+fn exports_never_interpose_libc() {
+    let so = ["libwsaevents.so", "libwsaevents.dylib"]
+        .iter()
+        .map(|n| deps_dir().join(n))
+        .find(|p| p.exists());
+    let Some(so) = so else {
+        panic!("no shared library in {}", deps_dir().display());
+    };
+    let args: &[&str] = if cfg!(target_os = "macos") {
+        &["-gU"]
+    } else {
+        &["-D", "--defined-only"]
+    };
+    let Ok(o) = Command::new("nm").args(args).arg(&so).output() else {
+        eprintln!("nm not available: skipped");
+        return;
+    };
+    assert!(o.status.success(), "nm failed:\n{}", show(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let exported: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .map(|s| s.trim_start_matches('_'))
+        .collect();
+    for posix in [
+        "socket",
+        "bind",
+        "listen",
+        "accept",
+        "connect",
+        "recv",
+        "send",
+        "recvfrom",
+        "sendto",
+        "shutdown",
+        "getsockopt",
+        "setsockopt",
+        "getsockname",
+        "getpeername",
+        "htons",
+        "htonl",
+        "ntohs",
+        "ntohl",
+        "inet_addr",
+        "inet_pton",
+        "inet_ntop",
+    ] {
+        assert!(!exported.contains(&posix), "{posix} would interpose libc");
+        let ours = format!("wsaevents_{posix}");
+        assert!(exported.contains(&ours.as_str()), "{ours} is not exported");
+    }
+    for name in [
+        "WSAStartup",
+        "WSACleanup",
+        "WSAGetLastError",
+        "WSASetLastError",
+        "WSACreateEvent",
+        "WSACloseEvent",
+        "WSASetEvent",
+        "WSAResetEvent",
+        "WSAWaitForMultipleEvents",
+        "WSAEventSelect",
+        "WSAEnumNetworkEvents",
+        "closesocket",
+        "ioctlsocket",
+        "CreateEventA",
+        "CreateEventW",
+        "SetEvent",
+        "ResetEvent",
+        "CloseHandle",
+        "WaitForSingleObject",
+        "WaitForMultipleObjects",
+        "WaitForMultipleObjectsEx",
+        "GetLastError",
+        "SetLastError",
+        "Sleep",
+        "GetTickCount",
+        "GetTickCount64",
+        "QueryPerformanceCounter",
+        "QueryPerformanceFrequency",
+    ] {
+        assert!(exported.contains(&name), "{name} is not exported");
+    }
+}

@@ -288,25 +288,25 @@ pub fn format_ipv6(b: &[u8; 16]) -> String {
 /// `u_short htons(u_short)`, exported as `wsaevents_htons`.
 #[unsafe(no_mangle)]
 pub extern "C" fn wsaevents_htons(host: u16) -> u16 {
-    host.to_be()
+    ffi(0, || host.to_be())
 }
 
 /// `u_long htonl(u_long)` (32-bit), exported as `wsaevents_htonl`.
 #[unsafe(no_mangle)]
 pub extern "C" fn wsaevents_htonl(host: u32) -> u32 {
-    host.to_be()
+    ffi(0, || host.to_be())
 }
 
 /// `u_short ntohs(u_short)`, exported as `wsaevents_ntohs`.
 #[unsafe(no_mangle)]
 pub extern "C" fn wsaevents_ntohs(net: u16) -> u16 {
-    u16::from_be(net)
+    ffi(0, || u16::from_be(net))
 }
 
 /// `u_long ntohl(u_long)` (32-bit), exported as `wsaevents_ntohl`.
 #[unsafe(no_mangle)]
 pub extern "C" fn wsaevents_ntohl(net: u32) -> u32 {
-    u32::from_be(net)
+    ffi(0, || u32::from_be(net))
 }
 
 /// `unsigned long inet_addr(const char*)` (32-bit), exported as `wsaevents_inet_addr`: the
