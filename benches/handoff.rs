@@ -5,16 +5,23 @@
 //! Each round is a ping-pong between two threads over two auto-reset events (`a` wakes the
 //! echo thread, `b` wakes the main thread back); one hand-off is half a round trip.
 //!
-//! Measured twice, because a wait behaves differently once the reactor exists:
+//! Measured in two states, because a wait behaves differently once the reactor exists:
 //! * **events only**: no socket was ever created, so a wait is a condition-variable wait;
 //! * **reactor installed**: after the first socket, a blocked waiter is the poller, blocked in
 //!   `epoll_wait`, and `set` wakes it through mio's `Waker` — what a Winsock program sees.
+//!
+//! and with two placements of the two threads (Linux):
+//! * **same CPU**: both pinned to CPU 0. Each hand-off is a wake-up plus a context switch on
+//!   one CPU: the cost of the code paths, steady even on a loaded VM;
+//! * **free**: the scheduler places them, so a hand-off is usually a cross-CPU wake-up. On a
+//!   VM that wake-up can cost tens of microseconds (an IPI to a halted vCPU) for either side,
+//!   which makes these rounds bimodal; the best-round ratio is printed beside the median.
 //!
 //! `cargo bench --bench handoff`
 //!
 //! For profilers: `WSAEVENTS_BENCH_ONLY=lib` runs only the library side with the reactor
 //! installed (`=lib-events-only` without it, `=condvar` the baseline), `WSAEVENTS_BENCH_N`
-//! round trips.
+//! round trips, both threads on CPU 0 if `WSAEVENTS_BENCH_SAME_CPU` is set.
 
 // Built as a libtest harness (Cargo's default) when the manifest lacks this bench's
 // `harness = false` entry: `main` is then unused, which must not fail `clippy -D warnings`.
@@ -31,6 +38,25 @@ use parking_lot::{Condvar, Mutex};
 use wsaevents::{Event, Socket, WaitOutcome, wait_any};
 
 const GOAL: f64 = 1.2;
+
+/// Where the two threads of a round run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Free,
+    SameCpu,
+}
+
+/// Runs `round` with the placement applied to this thread and the echo thread it spawns.
+fn placed(place: Place, round: impl FnOnce() -> f64) -> f64 {
+    if place == Place::SameCpu {
+        pin_to(Some(0));
+    }
+    let r = round();
+    if place == Place::SameCpu {
+        pin_to(None);
+    }
+    r
+}
 
 /// One round of `n` library round trips; returns ns per hand-off.
 fn lib_round(n: u64) -> f64 {
@@ -109,8 +135,12 @@ fn base_round(n: u64) -> f64 {
     el.as_nanos() as f64 / (2 * n) as f64
 }
 
-fn measure(label: &str, rounds: usize, n: u64) {
-    let (l, b) = alternate(rounds, || lib_round(n), || base_round(n));
+fn measure(label: &str, place: Place, rounds: usize, n: u64) {
+    let (l, b) = alternate(
+        rounds,
+        || placed(place, || lib_round(n)),
+        || placed(place, || base_round(n)),
+    );
     let ratio = ratio_median(&l, &b);
     // Scheduler noise only adds latency: the best rounds show the cost of the code itself.
     let best = min(&l) / min(&b);
@@ -135,7 +165,7 @@ fn main() {
     // Many short rounds: the machine's load changes over seconds, so short alternating
     // rounds pair the two sides under the same conditions.
     let n: u64 = mode.pick(3_000, 200);
-    let rounds = mode.pick(41, 2);
+    let rounds = mode.pick(31, 2);
 
     if let Ok(only) = std::env::var("WSAEVENTS_BENCH_ONLY") {
         let n = std::env::var("WSAEVENTS_BENCH_N")
@@ -143,6 +173,9 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(n);
         let _s = (only == "lib").then(|| Socket::tcp_v4().expect("socket"));
+        if std::env::var_os("WSAEVENTS_BENCH_SAME_CPU").is_some() {
+            pin_to(Some(0));
+        }
         let ns = match only.as_str() {
             "lib" | "lib-events-only" => lib_round(n),
             "condvar" => base_round(n),
@@ -154,8 +187,18 @@ fn main() {
         return;
     }
 
-    measure("events-only", rounds, n);
+    let pinning = pin_to(None);
+    let places: &[(Place, &str)] = if pinning {
+        &[(Place::SameCpu, "same-cpu"), (Place::Free, "free")]
+    } else {
+        &[(Place::Free, "free")]
+    };
+    for &(place, pname) in places {
+        measure(&format!("events-only/{pname}"), place, rounds, n);
+    }
     // The first socket creates the reactor and installs it as the waits' driver.
     let _s = Socket::tcp_v4().expect("socket");
-    measure("reactor-installed", rounds, n);
+    for &(place, pname) in places {
+        measure(&format!("reactor-installed/{pname}"), place, rounds, n);
+    }
 }

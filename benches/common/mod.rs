@@ -181,6 +181,35 @@ pub fn raise_nofile() -> u64 {
     r.rlim_cur
 }
 
+/// Pins the calling thread (and the threads it spawns from now on) to `cpu`, or, with
+/// `None`, lets it run on every online CPU again. Returns false where this is not supported.
+pub fn pin_to(cpu: Option<usize>) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: cpu_set_t is plain data; CPU_ZERO/CPU_SET write within it, and
+        // sched_setaffinity reads exactly size_of::<cpu_set_t>() bytes from it.
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_ZERO(&mut set);
+            match cpu {
+                Some(c) => libc::CPU_SET(c, &mut set),
+                None => {
+                    let n = libc::sysconf(libc::_SC_NPROCESSORS_ONLN).max(1) as usize;
+                    for c in 0..n {
+                        libc::CPU_SET(c, &mut set);
+                    }
+                }
+            }
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = cpu;
+        false
+    }
+}
+
 pub fn lo() -> SocketAddr {
     (Ipv4Addr::LOCALHOST, 0).into()
 }
