@@ -175,7 +175,9 @@ pub const fn MAKEWORD(lo: u8, hi: u8) -> u16 {
     (lo as u16) | ((hi as u16) << 8)
 }
 
-/// `WSADATA`, with the Win64 layout (so the C ABI can fill the caller's structure).
+/// `WSADATA`, with Windows' layout (the string arrays come before the obsolete fields on
+/// 32-bit Windows, after them on 64-bit), so the C ABI hands the caller's structure over
+/// as it is: 408 bytes on 64-bit targets.
 #[repr(C)]
 #[derive(Clone)]
 pub struct WSADATA {
@@ -183,15 +185,23 @@ pub struct WSADATA {
     pub wVersion: u16,
     /// Highest version supported (2.2).
     pub wHighVersion: u16,
-    /// Obsolete (0).
+    /// Description string, NUL-terminated ("WinSock 2.0").
+    #[cfg(target_pointer_width = "32")]
+    pub szDescription: [u8; 257],
+    /// Status string, NUL-terminated ("Running").
+    #[cfg(target_pointer_width = "32")]
+    pub szSystemStatus: [u8; 129],
+    /// 32767 for a 1.x version, else 0 (obsolete).
     pub iMaxSockets: u16,
-    /// Obsolete (0).
+    /// 65467 for a 1.x version, else 0 (obsolete).
     pub iMaxUdpDg: u16,
     /// Obsolete (NULL).
     pub lpVendorInfo: *mut u8,
-    /// Description string, NUL-terminated.
+    /// Description string, NUL-terminated ("WinSock 2.0").
+    #[cfg(not(target_pointer_width = "32"))]
     pub szDescription: [u8; 257],
-    /// Status string, NUL-terminated.
+    /// Status string, NUL-terminated ("Running").
+    #[cfg(not(target_pointer_width = "32"))]
     pub szSystemStatus: [u8; 129],
 }
 
@@ -231,12 +241,13 @@ static STARTUPS: AtomicUsize = AtomicUsize::new(0);
 
 /// `WSAGetLastError` / `GetLastError`: this thread's last error.
 pub fn WSAGetLastError() -> i32 {
-    LAST_ERROR.with(Cell::get)
+    // During thread teardown the slot may be gone: read 0 rather than panic.
+    LAST_ERROR.try_with(Cell::get).unwrap_or(0)
 }
 
 /// `WSASetLastError` / `SetLastError`.
 pub fn WSASetLastError(code: i32) {
-    LAST_ERROR.with(|c| c.set(code));
+    let _ = LAST_ERROR.try_with(|c| c.set(code));
 }
 
 fn fail<T>(code: i32, value: T) -> T {
@@ -244,30 +255,76 @@ fn fail<T>(code: i32, value: T) -> T {
     value
 }
 
-/// `WSAStartup`: versions 1.0 to 2.2 are accepted (the answer is at most 2.2); below 1.0,
-/// `WSAVERNOTSUPPORTED`. Returns 0 or the error code (and does not set the last error, as
-/// on Windows). Calls are counted; each needs a [`WSACleanup`].
-pub fn WSAStartup(version_requested: u16, data: &mut WSADATA) -> i32 {
-    let (major, minor) = (
-        (version_requested & 0xFF) as u8,
-        (version_requested >> 8) as u8,
-    );
-    if major < 1 {
-        return WSAVERNOTSUPPORTED;
-    }
-    let version = if (major, minor) > (2, 2) {
-        MAKEWORD(2, 2)
-    } else {
-        version_requested
+/// The version `WSAStartup` grants for a request (the table of ReactOS' WSAStartup
+/// apitest, which runs against Windows): below 1.0 none; 1.0 and 1.1 as asked; other 1.x
+/// get 1.1; 2.0 to 2.2 as asked; anything higher gets 2.2.
+fn granted_version(requested: u16) -> Option<u16> {
+    let [major, minor] = requested.to_le_bytes();
+    let (major, minor) = match (major, minor) {
+        (0, _) => return None,
+        (1, 0 | 1) | (2, 0..=2) => (major, minor),
+        (1, _) => (1, 1),
+        _ => (2, 2),
     };
-    *data = WSADATA::default();
-    data.wVersion = version;
-    data.wHighVersion = MAKEWORD(2, 2);
-    let desc = b"wsaevents (Winsock event model on mio)";
-    data.szDescription[..desc.len()].copy_from_slice(desc);
-    data.szSystemStatus[..7].copy_from_slice(b"Running");
-    STARTUPS.fetch_add(1, Ordering::SeqCst);
-    0
+    Some(MAKEWORD(major, minor))
+}
+
+/// What `WSAStartup` writes into `WSADATA` (Windows writes these fields even when it
+/// refuses the version, and leaves `lpVendorInfo` and the rest of the strings alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StartupInfo {
+    pub version: u16,
+    pub high_version: u16,
+    pub max_sockets: u16,
+    pub max_udp_dg: u16,
+}
+
+/// The description and status strings, with their terminators.
+pub(crate) const STARTUP_DESCRIPTION: &[u8] = b"WinSock 2.0\0";
+pub(crate) const STARTUP_STATUS: &[u8] = b"Running\0";
+
+/// `WSAStartup`'s rules, with the structure optional as C passes it. Returns the code (0,
+/// `WSAVERNOTSUPPORTED`, or `WSAEFAULT` without a structure) and what to write into the
+/// structure. Success sets the last error to 0 and counts one start-up; a failure while
+/// nothing is started sets it to `WSANOTINITIALISED`.
+pub(crate) fn startup(version_requested: u16, have_data: bool) -> (i32, StartupInfo) {
+    let granted = granted_version(version_requested);
+    let version = granted.unwrap_or(MAKEWORD(2, 2));
+    let v1 = version & 0xFF < 2;
+    let info = StartupInfo {
+        version,
+        high_version: MAKEWORD(2, 2),
+        max_sockets: if v1 { 32767 } else { 0 },
+        max_udp_dg: if v1 { 65467 } else { 0 },
+    };
+    let code = match granted {
+        None => WSAVERNOTSUPPORTED,
+        Some(_) if !have_data => WSAEFAULT,
+        Some(_) => {
+            STARTUPS.fetch_add(1, Ordering::SeqCst);
+            WSASetLastError(0);
+            return (0, info);
+        }
+    };
+    if !started() {
+        WSASetLastError(WSANOTINITIALISED);
+    }
+    (code, info)
+}
+
+/// `WSAStartup`: grants a version per Windows' table (1.0 to 2.2; below 1.0 is
+/// `WSAVERNOTSUPPORTED`), fills `data` as Windows does (also when refusing), and returns 0
+/// or the error code (the return value carries it). Calls are counted; each needs a
+/// [`WSACleanup`].
+pub fn WSAStartup(version_requested: u16, data: &mut WSADATA) -> i32 {
+    let (code, info) = startup(version_requested, true);
+    data.wVersion = info.version;
+    data.wHighVersion = info.high_version;
+    data.iMaxSockets = info.max_sockets;
+    data.iMaxUdpDg = info.max_udp_dg;
+    data.szDescription[..STARTUP_DESCRIPTION.len()].copy_from_slice(STARTUP_DESCRIPTION);
+    data.szSystemStatus[..STARTUP_STATUS.len()].copy_from_slice(STARTUP_STATUS);
+    code
 }
 
 /// `WSACleanup`: ends one `WSAStartup`; with none outstanding, `WSANOTINITIALISED`.
@@ -279,7 +336,9 @@ pub fn WSACleanup() -> i32 {
     }
 }
 
-fn started() -> bool {
+/// Whether a `WSAStartup` is outstanding: without one, every socket call fails with
+/// `WSANOTINITIALISED`.
+pub fn started() -> bool {
     STARTUPS.load(Ordering::SeqCst) > 0
 }
 
@@ -897,16 +956,60 @@ mod tests {
         WSACleanup();
     }
 
+    /// WSAStartup's version table (ReactOS' WSAStartup apitest, run against Windows).
     #[test]
-    fn startup_version_rules() {
+    fn startup_versions() {
+        let mk = |major: u8, minor: u8| MAKEWORD(major, minor);
+        for (req, want) in [
+            (mk(0, 0), None),
+            (mk(0, 9), None),
+            (mk(1, 0), Some(mk(1, 0))),
+            (mk(1, 1), Some(mk(1, 1))),
+            (mk(1, 2), Some(mk(1, 1))),
+            (mk(1, 255), Some(mk(1, 1))),
+            (mk(2, 0), Some(mk(2, 0))),
+            (mk(2, 1), Some(mk(2, 1))),
+            (mk(2, 2), Some(mk(2, 2))),
+            (mk(2, 3), Some(mk(2, 2))),
+            (mk(3, 0), Some(mk(2, 2))),
+            (mk(255, 255), Some(mk(2, 2))),
+        ] {
+            assert_eq!(granted_version(req), want, "{req:#06x}");
+        }
+    }
+
+    #[test]
+    fn startup_fills_wsadata_and_counts() {
         let mut d = WSADATA::default();
         assert_eq!(WSAStartup(MAKEWORD(0, 9), &mut d), WSAVERNOTSUPPORTED);
+        assert_eq!(d.wVersion, MAKEWORD(2, 2), "filled even when refused");
+        assert_eq!(startup(MAKEWORD(2, 2), false).0, WSAEFAULT);
         assert_eq!(WSAStartup(MAKEWORD(1, 1), &mut d), 0);
-        assert_eq!(d.wVersion, MAKEWORD(1, 1));
+        assert_eq!(WSAGetLastError(), 0);
+        assert_eq!(
+            (d.wVersion, d.iMaxSockets, d.iMaxUdpDg),
+            (MAKEWORD(1, 1), 32767, 65467)
+        );
+        assert_eq!(&d.szDescription[..12], b"WinSock 2.0\0");
+        assert_eq!(&d.szSystemStatus[..8], b"Running\0");
         assert_eq!(WSAStartup(MAKEWORD(3, 0), &mut d), 0);
-        assert_eq!(d.wVersion, MAKEWORD(2, 2));
+        assert_eq!((d.wVersion, d.iMaxSockets), (MAKEWORD(2, 2), 0));
         assert_eq!(WSACleanup(), 0);
         assert_eq!(WSACleanup(), 0);
+    }
+
+    #[test]
+    fn wsadata_layout() {
+        use std::mem::{offset_of, size_of};
+        #[cfg(target_pointer_width = "64")]
+        {
+            assert_eq!(size_of::<WSADATA>(), 408);
+            assert_eq!(offset_of!(WSADATA, lpVendorInfo), 8);
+            assert_eq!(offset_of!(WSADATA, szDescription), 16);
+            assert_eq!(offset_of!(WSADATA, szSystemStatus), 273);
+        }
+        #[cfg(target_pointer_width = "32")]
+        assert_eq!(size_of::<WSADATA>(), 400);
     }
 
     #[test]
