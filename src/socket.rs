@@ -119,8 +119,20 @@ struct State {
     /// A failed connect's error: SO_ERROR keeps returning it (rule 33).
     connect_error: Option<i32>,
     oob_inline: bool,
-    /// Urgent data was seen once: a short read no longer proves the queue empty.
+    /// Urgent data was seen once: a short read no longer proves the queue empty, and (on
+    /// Linux, not in line) FIONREAD, which stops at a pending urgent mark, no longer tells
+    /// what arrived: `urgent_arrivals` does (rules 16, 21, 23).
     urgent_seen: bool,
+    /// The pending urgent byte's identity, when one is pending: its position in the normal
+    /// byte stream (Linux: `consumed` + FIONREAD, the distance to the mark).
+    urgent_mark: Option<u64>,
+    /// With the urgent mark at the read pointer: the normal bytes queued behind it, if
+    /// counted.
+    behind_mark: Option<usize>,
+    /// Normal bytes returned by stream recvs (not peeks).
+    consumed: u64,
+    /// Linux, urgent mode: the connection's received bytes (less the FIN) accounted for.
+    rx_seen: u64,
     /// Bytes queued at the last observation: a readable edge records FD_READ only if more
     /// arrived (new data, not an edge that came with a write edge).
     last_avail: usize,
@@ -917,6 +929,10 @@ impl State {
             connect_error: None,
             oob_inline: false,
             urgent_seen: false,
+            urgent_mark: None,
+            behind_mark: None,
+            consumed: 0,
+            rx_seen: 0,
             last_avail: 0,
             read_wait: None,
             write_wait: None,
@@ -981,9 +997,32 @@ impl State {
     /// The re-enabling rule of a stream recv (rules 17, 22) with the level re-check (D.6).
     /// `n` is what the call returned (0 for WSAEWOULDBLOCK).
     fn after_recv(&mut self, flags: MsgFlags, n: usize, len: usize) {
+        if !flags.peek && !flags.oob {
+            self.consumed += n as u64;
+        }
         if flags.oob {
             let more = self.os.urgent_pending();
             self.record.reenable(Fd::OOB, more);
+            if self.urgent_mode() {
+                // Keep the arrival count current; data that came meanwhile is an arrival.
+                let (data, _) = self.urgent_arrivals();
+                if data && self.os.normal_readable() {
+                    self.record.arrive(Fd::READ, 0);
+                }
+            }
+            return;
+        }
+        if self.urgent_mode() {
+            let (_, urgent) = self.urgent_arrivals();
+            if urgent {
+                self.record.arrive(Fd::OOB, 0);
+            }
+            let more = if flags.peek {
+                n > 0
+            } else {
+                self.os.normal_readable()
+            };
+            self.record.reenable(Fd::READ, more);
             return;
         }
         let avail = if flags.peek {
@@ -1031,24 +1070,97 @@ impl State {
             // After a RST only FD_CLOSE is recorded (rule 39).
             return;
         }
-        if r.readable {
-            if let Ok(avail) = self.os.bytes_available() {
-                if avail > self.last_avail {
-                    self.record.arrive(Fd::READ, 0);
-                }
-                self.last_avail = avail;
-            }
-        }
         let urgent_edge = if cfg!(any(target_os = "linux", target_os = "android")) {
             r.priority
         } else {
             r.readable
         };
-        if urgent_edge && !self.oob_inline && self.os.urgent_pending() {
+        if urgent_edge && !self.urgent_seen && !self.oob_inline && self.os.urgent_pending() {
+            // The first urgent byte. Up to here FIONREAD counted everything: what was
+            // accounted for is what was read plus what was queued at the last look.
             self.urgent_seen = true;
-            self.record.arrive(Fd::OOB, 0);
+            self.rx_seen = self.consumed + self.last_avail as u64;
+        }
+        if self.urgent_mode() {
+            let (data, urgent) = self.urgent_arrivals();
+            if data && self.os.normal_readable() {
+                self.record.arrive(Fd::READ, 0);
+            }
+            if urgent {
+                self.record.arrive(Fd::OOB, 0);
+            }
+        } else {
+            if r.readable {
+                if let Ok(avail) = self.os.bytes_available() {
+                    if avail > self.last_avail {
+                        self.record.arrive(Fd::READ, 0);
+                    }
+                    self.last_avail = avail;
+                }
+            }
+            if self.urgent_seen && !self.oob_inline && self.urgent_arrivals().1 {
+                self.record.arrive(Fd::OOB, 0);
+            }
         }
         self.writable_edge(r);
+    }
+
+    /// Linux, after urgent data was seen (not in line): arrivals are told by the
+    /// connection's received-bytes count and the urgent mark's identity, not by FIONREAD.
+    fn urgent_mode(&self) -> bool {
+        cfg!(target_os = "linux") && self.urgent_seen && !self.oob_inline
+    }
+
+    /// What arrived since the last look, as (new normal data, a new urgent byte). An urgent
+    /// byte is new when one is pending now and none was, or its position moved (the OS
+    /// keeps only the latest urgent byte, rule 22), or, with the mark at the read pointer,
+    /// when Linux swapped the unread old byte for it (it drops the old one: more bytes
+    /// arrived than now queue behind the mark). A readable, writable or priority edge
+    /// alone, with nothing new, gives nothing (rules 16, 21, 23).
+    #[cfg(target_os = "linux")]
+    fn urgent_arrivals(&mut self) -> (bool, bool) {
+        const BEHIND_CAP: usize = 64 * 1024;
+        // A FIN is in the count (1); one seen before the count is read is taken off. One
+        // arriving in between is counted once too many, and taken off at the next look.
+        let fin = !self.reset && self.abort_error.is_none() && self.os.closed_now();
+        let arrived = match self.os.bytes_received() {
+            Ok(rx) => {
+                let rx = rx.saturating_sub(u64::from(fin));
+                let new = rx.saturating_sub(self.rx_seen);
+                self.rx_seen = rx;
+                new
+            }
+            // No count (Linux before 4.1): no arrival behind the mark is seen.
+            Err(_) => 0,
+        };
+        let pending = self.os.urgent_pending();
+        let (mark, behind) = if pending {
+            let dist = self.os.bytes_available().unwrap_or(0);
+            let behind = (dist == 0)
+                .then(|| self.os.peek_count(BEHIND_CAP))
+                .filter(|&b| b < BEHIND_CAP);
+            (Some(self.consumed + dist as u64), behind)
+        } else {
+            (None, None)
+        };
+        let mut urgent = pending && mark != self.urgent_mark;
+        if let (false, true, Some(now), Some(before)) = (urgent, pending, behind, self.behind_mark)
+        {
+            urgent = arrived > now.saturating_sub(before) as u64;
+        }
+        self.urgent_mark = mark;
+        self.behind_mark = behind;
+        (arrived > u64::from(urgent), urgent)
+    }
+
+    /// Elsewhere the urgent byte is out of the stream and FIONREAD tells the data: an
+    /// urgent byte is new when one is pending now and none was.
+    #[cfg(not(target_os = "linux"))]
+    fn urgent_arrivals(&mut self) -> (bool, bool) {
+        let pending = self.os.urgent_pending();
+        let urgent = pending && self.urgent_mark.is_none();
+        self.urgent_mark = pending.then_some(0);
+        (false, urgent)
     }
 
     fn writable_edge(&mut self, r: Readiness) {

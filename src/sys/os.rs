@@ -427,6 +427,62 @@ impl OsSocket {
         )
     }
 
+    /// Whether a normal (not `MSG_OOB`) recv would return data now: a 1-byte peek. Unlike
+    /// Linux's FIONREAD, which stops at a pending urgent mark, a peek at the mark skips
+    /// the urgent byte and sees the data behind it.
+    pub(crate) fn normal_readable(&self) -> bool {
+        let mut b = [0u8; 1];
+        matches!(
+            self.recv(&mut b, RecvFlags { peek: true, oob: false }),
+            Ok(n) if n > 0
+        )
+    }
+
+    /// How many normal bytes a peek returns now, counting at most `cap` (with the read
+    /// pointer at a pending urgent mark: the bytes behind the urgent byte).
+    pub(crate) fn peek_count(&self, cap: usize) -> usize {
+        let mut b = vec![0u8; cap];
+        self.recv(
+            &mut b,
+            RecvFlags {
+                peek: true,
+                oob: false,
+            },
+        )
+        .unwrap_or(0)
+    }
+
+    /// Linux: the bytes of sequence space this TCP connection has received so far
+    /// (`TCP_INFO`'s `tcpi_bytes_received`, Linux 4.1 and later): data, urgent bytes, and
+    /// 1 for a received FIN. A count of arrivals that no read changes.
+    #[cfg(target_os = "linux")]
+    pub(crate) fn bytes_received(&self) -> io::Result<u64> {
+        use std::os::fd::AsRawFd;
+        let fd = self.sock()?.as_raw_fd();
+        // SAFETY: `tcp_info` is plain old data; all-zero is a valid value.
+        let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
+        let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+        // SAFETY: `fd` is an open socket borrowed for the call; `info` and `len` are valid
+        // for writes and `len` holds the buffer's size.
+        let r = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_INFO,
+                (&mut info as *mut libc::tcp_info).cast(),
+                &mut len,
+            )
+        };
+        if r < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let end = std::mem::offset_of!(libc::tcp_info, tcpi_bytes_received) + 8;
+        if (len as usize) < end {
+            return Err(io::Error::from(io::ErrorKind::Unsupported));
+        }
+        Ok(info.tcpi_bytes_received)
+    }
+
     /// `SIOCATMARK` as the OS answers it: is the read pointer at the urgent mark?
     #[cfg(unix)]
     pub(crate) fn at_mark(&self) -> io::Result<bool> {
