@@ -129,7 +129,9 @@ fn sixteen_threads_each_waiting_on_their_own_sockets() {
                         };
                         let rec = socks[i].enum_network_events(Some(&evs[i])).unwrap();
                         let got = rec.events();
-                        assert!(!got.is_empty(), "thread {t}: signalled for nothing");
+                        // May be empty: data recorded while the loop below was reading
+                        // sets the event, and the same loop consumed it (a recv clears
+                        // the bit, not the event; so on Windows too).
                         assert!((Fd::READ | Fd::CLOSE).contains(got));
                         if got.contains(Fd::CLOSE) {
                             assert!(!closed[i], "thread {t}: second FD_CLOSE");
