@@ -989,9 +989,23 @@ impl State {
     fn io_failed(&mut self, e: &io::Error) -> Error {
         let err = map(e);
         if err.code() == WSAECONNRESET && self.conn == Conn::Connected {
+            if self.fin_then_reset() {
+                return Error::from_code(WSAECONNABORTED);
+            }
             self.on_reset();
         }
         err
+    }
+
+    /// A RST after the peer's FIN (typically drawn by sending to a peer that closed):
+    /// no second FD_CLOSE (rule 40, Q2), but recv and send fail WSAECONNABORTED from now
+    /// on (T:9633-9649). Returns whether this applied (FD_CLOSE was recorded for a FIN).
+    fn fin_then_reset(&mut self) -> bool {
+        if !self.close_recorded || self.reset {
+            return false;
+        }
+        self.abort_error.get_or_insert(WSAECONNABORTED);
+        true
     }
 
     /// The re-enabling rule of a stream recv (rules 17, 22) with the level re-check (D.6).
@@ -1064,6 +1078,14 @@ impl State {
             if let Some(code) = code {
                 self.close_recorded = true;
                 self.record.arrive(Fd::CLOSE, code);
+            }
+        } else if r.error && self.abort_error.is_none() && !self.reset {
+            if let Ok(Some(e)) = self.os.take_error() {
+                if map(&e).code() == WSAECONNRESET {
+                    self.fin_then_reset();
+                } else {
+                    self.abort_error = Some(map(&e).code());
+                }
             }
         }
         if self.reset {
