@@ -49,8 +49,9 @@ fn q1_arrival_records_without_reselect() {
 }
 
 /// Q2: FIN first, RST later on the same connection: no second FD_CLOSE (rule 40's "at
-/// most once per connection" wins). Both ways of getting the RST: the peer's abortive
-/// close after its shutdown(SD_SEND), and our send to a peer that closed.
+/// most once per connection" wins); recv and send then fail WSAECONNABORTED (as after
+/// sending to a closed peer, T:9633-9649). Both ways of getting the RST: the peer's
+/// abortive close after its shutdown(SD_SEND), and our send to a peer that closed.
 #[test]
 fn q2_no_second_close_for_rst_after_fin() {
     for v6 in [false, true] {
@@ -64,6 +65,14 @@ fn q2_no_second_close_for_rst_after_fin() {
         c.set_linger(Some(Duration::ZERO)).unwrap();
         c.close().unwrap();
         check_events(&s, &ev, &[]);
+        let mut b = [0u8; 4];
+        let e = retry(|| match s.recv(&mut b) {
+            Ok(0) => Err(wsaevents::Error::from_code(WSAEWOULDBLOCK)),
+            r => r,
+        })
+        .unwrap_err();
+        assert_eq!(e.code(), WSAECONNABORTED);
+        check_events(&s, &ev, &[]);
 
         // Peer closes; we send: its stack answers with a RST.
         let (c, s) = pair(v6);
@@ -73,13 +82,13 @@ fn q2_no_second_close_for_rst_after_fin() {
         check_events(&s, &ev, &[(Fd::CLOSE, 0)]);
         let _ = s.send(b"provokes a RST");
         check_events(&s, &ev, &[]);
-        // A later send sees the reset.
+        // A later send sees the abort.
         let e = retry(|| match s.send(b"x") {
             Ok(_) => Err::<(), _>(wsaevents::Error::from_code(WSAEWOULDBLOCK)),
             Err(e) => Err(e),
         })
         .unwrap_err();
-        assert_eq!(e.code(), WSAECONNRESET);
+        assert_eq!(e.code(), WSAECONNABORTED);
         check_events(&s, &ev, &[]);
     }
 }

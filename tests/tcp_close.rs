@@ -304,3 +304,40 @@ fn rule43_close_one_of_two_sharing_an_event() {
         check_events(&s2, &ev, &[(Fd::READ, 0)]);
     }
 }
+
+/// Rule 39 (T:9633-9649): sending to a peer that has shut down and closed draws a RST;
+/// then recv fails WSAECONNABORTED (not WSAECONNRESET, and not 0 for the FIN), as does
+/// send; no second FD_CLOSE (Q2, rule 40).
+#[test]
+fn rule39_send_to_closed_peer_then_recv_is_connaborted() {
+    for v6 in [false, true] {
+        for selected in [false, true] {
+            let (c, s) = pair(v6);
+            let ev = Event::new_manual(false);
+            if selected {
+                s.event_select(&ev, Fd::READ | Fd::CLOSE).unwrap();
+            }
+            c.shutdown(Shutdown::Both).unwrap();
+            c.close().unwrap();
+            await_recorded(&s, Fd::CLOSE);
+            if selected {
+                check_events(&s, &ev, &[(Fd::CLOSE, 0)]);
+            }
+            assert_eq!(s.send(b"test\0").unwrap(), 5);
+            let mut b = [0u8; 16];
+            // The peer's RST comes back at once over loopback; until it is seen, the recv
+            // reports the FIN (0).
+            let e = retry(|| match s.recv(&mut b) {
+                Ok(0) => Err(wsaevents::Error::from_code(WSAEWOULDBLOCK)),
+                r => r,
+            })
+            .unwrap_err();
+            assert_eq!(e.code(), WSAECONNABORTED);
+            assert_eq!(code(s.recv(&mut b)), WSAECONNABORTED);
+            assert_eq!(code(s.send(b"x")), WSAECONNABORTED);
+            if selected {
+                check_events(&s, &ev, &[]);
+            }
+        }
+    }
+}
