@@ -28,7 +28,9 @@
 //! | satisfies a wait-all | stays signalled | unsignalled, only when all are signalled at once |
 //! | `is_set` | reads, never consumes | reads, never consumes |
 
+use std::borrow::Borrow;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result, WSA_INVALID_PARAMETER};
@@ -226,10 +228,8 @@ pub(crate) struct Dispatcher {
     free_events: Vec<u32>,
     waiters: Vec<Option<WaiterSlot>>,
     free_waiters: Vec<u32>,
-    /// A thread is inside `Driver::poll`.
-    poller_busy: bool,
     /// Waiters asleep while the poller was busy: one of them takes the poller over when it
-    /// is released.
+    /// is released. Its length is mirrored in `SLEEPERS`.
     sleepers: Vec<u32>,
 }
 
@@ -240,7 +240,6 @@ impl Dispatcher {
             free_events: Vec::new(),
             waiters: Vec::new(),
             free_waiters: Vec::new(),
-            poller_busy: false,
             sleepers: Vec::new(),
         }
     }
@@ -273,33 +272,51 @@ impl Dispatcher {
     }
 
     /// The wait rule of `WaitForMultipleObjectsEx` (B.2), applied atomically.
-    fn try_satisfy(&mut self, events: &[&Event], all: bool) -> Option<WaitOutcome> {
+    ///
+    /// `harvested` says whether the OS readiness has been read since the wait began. Without
+    /// it, a wait-any whose lowest signalled index is not 0 is not decided yet (`Err`): an
+    /// unread readiness could still signal a lower index. Index 0 needs no harvest.
+    fn try_satisfy<E: Borrow<Event>>(
+        &mut self,
+        events: &[E],
+        all: bool,
+        harvested: bool,
+    ) -> std::result::Result<Option<WaitOutcome>, NeedHarvest> {
         if all {
-            if !events.iter().all(|e| self.events[e.id() as usize].signaled) {
-                return None;
+            if !events
+                .iter()
+                .all(|e| self.events[e.borrow().id() as usize].signaled)
+            {
+                return Ok(None);
             }
             for e in events {
-                let s = &mut self.events[e.id() as usize];
+                let s = &mut self.events[e.borrow().id() as usize];
                 if !s.manual {
                     s.signaled = false;
                 }
             }
-            Some(WaitOutcome::Signaled(0))
-        } else {
-            for (i, e) in events.iter().enumerate() {
-                let s = &mut self.events[e.id() as usize];
-                if s.signaled {
-                    if !s.manual {
-                        s.signaled = false;
-                    }
-                    return Some(WaitOutcome::Signaled(i));
-                }
-            }
-            None
+            return Ok(Some(WaitOutcome::Signaled(0)));
         }
+        for (i, e) in events.iter().enumerate() {
+            let s = &mut self.events[e.borrow().id() as usize];
+            if s.signaled {
+                if i > 0 && !harvested {
+                    return Err(NeedHarvest);
+                }
+                if !s.manual {
+                    s.signaled = false;
+                }
+                return Ok(Some(WaitOutcome::Signaled(i)));
+            }
+        }
+        Ok(None)
     }
 
-    fn register(&mut self, events: &[&Event]) -> u32 {
+    fn set_sleepers(&mut self) {
+        SLEEPERS.store(self.sleepers.len(), Ordering::SeqCst);
+    }
+
+    fn register<E: Borrow<Event>>(&mut self, events: &[E]) -> u32 {
         let slot = WaiterSlot {
             cv: thread_condvar(),
             notified: false,
@@ -316,19 +333,20 @@ impl Dispatcher {
             }
         };
         for e in events {
-            self.events[e.id() as usize].waiters.push(id);
+            self.events[e.borrow().id() as usize].waiters.push(id);
         }
         id
     }
 
-    fn unregister(&mut self, id: u32, events: &[&Event]) {
+    fn unregister<E: Borrow<Event>>(&mut self, id: u32, events: &[E]) {
         for e in events {
-            let ws = &mut self.events[e.id() as usize].waiters;
+            let ws = &mut self.events[e.borrow().id() as usize].waiters;
             if let Some(pos) = ws.iter().position(|&w| w == id) {
                 ws.swap_remove(pos);
             }
         }
         self.sleepers.retain(|&w| w != id);
+        self.set_sleepers();
         self.waiters[id as usize] = None;
         self.free_waiters.push(id);
     }
@@ -339,10 +357,10 @@ impl Dispatcher {
             .expect("a registered waiter has a slot")
     }
 
-    /// Releases the poller and hands it to a sleeping waiter, if any.
-    fn release_poller(&mut self) {
-        self.poller_busy = false;
+    /// Hands the poller role to a sleeping waiter, if any (after it was released).
+    fn hand_off_poller(&mut self) {
         if let Some(w) = self.sleepers.pop() {
+            self.set_sleepers();
             let ws = self.waiter(w);
             ws.notified = true;
             ws.cv.notify_one();
@@ -451,48 +469,111 @@ fn run_poll(d: &dyn Driver, timeout: Option<Duration>) {
     IS_POLLER.with(|p| p.set(false));
 }
 
+/// The poller role: held by the one thread inside `Driver::poll`. An atomic, so that the
+/// frequent non-blocking harvest needs no dispatcher lock. Handing the role over to a
+/// sleeping waiter is a Dekker handshake with `SLEEPERS`: a waiter that goes to sleep
+/// because the role is taken publishes itself in `SLEEPERS` and then re-reads
+/// `POLLER_BUSY`; a releaser clears `POLLER_BUSY` and then reads `SLEEPERS`. With both
+/// sequentially consistent, at least one of them sees the other, so no waiter sleeps while
+/// nobody polls.
+static POLLER_BUSY: AtomicBool = AtomicBool::new(false);
+/// Number of waiters in `Dispatcher::sleepers` (written under the dispatcher lock).
+static SLEEPERS: AtomicUsize = AtomicUsize::new(0);
+
+/// Struct-level marker: a wait-any cannot be decided before a harvest.
+struct NeedHarvest;
+
+fn claim_poller() -> bool {
+    !POLLER_BUSY.swap(true, Ordering::SeqCst)
+}
+
+/// Releases the poller role; hands it over if a waiter sleeps. `g`: the dispatcher, if the
+/// caller holds it.
+fn release_poller(g: Option<&mut Dispatcher>) {
+    POLLER_BUSY.store(false, Ordering::SeqCst);
+    if SLEEPERS.load(Ordering::SeqCst) > 0 {
+        match g {
+            Some(g) => g.hand_off_poller(),
+            None => dispatcher().lock().hand_off_poller(),
+        }
+    }
+}
+
 /// Records what the OS has ready, without blocking, unless another thread is polling
 /// already (it records as readiness arrives). Every call that observes network state
 /// calls this first.
 pub(crate) fn harvest() {
     let Some(d) = driver() else { return };
-    {
-        let mut g = dispatcher().lock();
-        if g.poller_busy {
-            return;
-        }
-        g.poller_busy = true;
+    if !claim_poller() {
+        return;
     }
     run_poll(d, Some(Duration::ZERO));
-    dispatcher().lock().release_poller();
+    release_poller(None);
 }
 
-fn wait(events: &[&Event], all: bool, timeout: Option<Duration>) -> Result<WaitOutcome> {
+/// [`wait_any`] / [`wait_all`] over owned handles (what the C ABI resolves handles into).
+pub(crate) fn wait_owned(
+    events: &[Event],
+    all: bool,
+    timeout: Option<Duration>,
+) -> Result<WaitOutcome> {
+    wait(events, all, timeout)
+}
+
+fn wait<E: Borrow<Event>>(
+    events: &[E],
+    all: bool,
+    timeout: Option<Duration>,
+) -> Result<WaitOutcome> {
     if events.is_empty() || events.len() > MAXIMUM_WAIT_OBJECTS {
         return Err(Error::from_code(WSA_INVALID_PARAMETER));
     }
     if all {
         for (i, e) in events.iter().enumerate() {
-            if events[..i].iter().any(|o| o.same_object(e)) {
+            if events[..i]
+                .iter()
+                .any(|o| o.borrow().same_object(e.borrow()))
+            {
                 return Err(Error::from_code(WSA_INVALID_PARAMETER));
             }
         }
     }
-    // A deadline too far away to represent is no deadline.
-    let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
     let drv = driver();
-
-    harvest();
-    let mut g = dispatcher().lock();
+    // Without a driver there is nothing to harvest.
+    let mut harvested = drv.is_none();
+    // Computed on the first miss only: a satisfied wait reads no clock. A deadline too far
+    // away to represent is no deadline.
+    let mut deadline: Option<Option<Instant>> = None;
     let mut me: Option<u32> = None;
-    let mut was_poller = false;
+    let mut holding_poller = false;
+    let mut g = dispatcher().lock();
     let outcome = loop {
-        if let Some(o) = g.try_satisfy(events, all) {
-            break o;
+        match g.try_satisfy(events, all, harvested) {
+            Ok(Some(o)) => break o,
+            Ok(None) => {}
+            Err(NeedHarvest) => {
+                drop(g);
+                harvest();
+                harvested = true;
+                g = dispatcher().lock();
+                continue;
+            }
         }
-        let remaining = match deadline {
+        let dl =
+            *deadline.get_or_insert_with(|| timeout.and_then(|t| Instant::now().checked_add(t)));
+        let remaining = match dl {
             Some(dl) => match dl.saturating_duration_since(Instant::now()) {
-                r if r.is_zero() => break WaitOutcome::TimedOut,
+                r if r.is_zero() => {
+                    if harvested {
+                        break WaitOutcome::TimedOut;
+                    }
+                    // A zero timeout still reads what the OS has ready first.
+                    drop(g);
+                    harvest();
+                    harvested = true;
+                    g = dispatcher().lock();
+                    continue;
+                }
                 r => Some(r),
             },
             None => None,
@@ -500,35 +581,44 @@ fn wait(events: &[&Event], all: bool, timeout: Option<Duration>) -> Result<WaitO
         let id = *me.get_or_insert_with(|| g.register(events));
         g.waiter(id).notified = false;
         match drv {
-            Some(d) if !g.poller_busy => {
-                g.poller_busy = true;
+            Some(d) if holding_poller || claim_poller() => {
+                holding_poller = true;
                 g.waiter(id).polling = true;
-                was_poller = true;
                 drop(g);
                 run_poll(d, remaining);
+                harvested = true;
                 g = dispatcher().lock();
                 g.waiter(id).polling = false;
-                g.poller_busy = false;
             }
             _ => {
                 if drv.is_some() {
                     g.sleepers.push(id);
+                    g.set_sleepers();
+                    if !POLLER_BUSY.load(Ordering::SeqCst) {
+                        // The poller was released meanwhile: take it instead of sleeping.
+                        g.sleepers.retain(|&w| w != id);
+                        g.set_sleepers();
+                        continue;
+                    }
                 }
                 let cv = Arc::clone(&g.waiter(id).cv);
-                g = match deadline {
+                g = match dl {
                     Some(dl) => cv.wait_until(g, dl),
                     None => cv.wait(g),
                 };
                 g.sleepers.retain(|&w| w != id);
+                g.set_sleepers();
+                // Another thread was polling while we slept.
+                harvested = true;
             }
         }
     };
     if let Some(id) = me {
         g.unregister(id, events);
     }
-    if was_poller && !g.poller_busy {
+    if holding_poller {
         // We polled while waiting: if others slept meanwhile, one of them takes over.
-        g.release_poller();
+        release_poller(Some(&mut g));
     }
     Ok(outcome)
 }

@@ -404,14 +404,18 @@ fn insert(object: Object) -> Option<usize> {
     Some(encode(index, slot.generation))
 }
 
-fn lookup<T>(h: usize, f: impl FnOnce(&Object) -> Option<T>) -> Option<T> {
+/// The object a handle names, if it is open (right slot, right generation).
+fn object_in(t: &Table, h: usize) -> Option<&Object> {
     let (index, generation) = decode(h)?;
-    let t = TABLE.read();
     let slot = t.slots.get(index as usize)?;
     if slot.generation & ((1 << GEN_BITS) - 1) != generation {
         return None;
     }
-    slot.object.as_ref().and_then(f)
+    slot.object.as_ref()
+}
+
+fn lookup<T>(h: usize, f: impl FnOnce(&Object) -> Option<T>) -> Option<T> {
+    object_in(&TABLE.read(), h).and_then(f)
 }
 
 fn remove(h: usize, want_socket: bool) -> Option<Object> {
@@ -445,6 +449,28 @@ pub fn event_of(h: WSAEVENT) -> Option<Event> {
         Object::Event(e) => Some(e.clone()),
         Object::Socket(_) => None,
     })
+}
+
+/// Resolves every handle into `out` under one look-up of the table; `false` (and `out`
+/// empty) if any is not an open event.
+fn events_of(handles: &[WSAEVENT], out: &mut Vec<Event>) -> bool {
+    out.clear();
+    let t = TABLE.read();
+    for &h in handles {
+        let ev = match object_in(&t, h) {
+            Some(Object::Event(e)) => Some(e.clone()),
+            _ => None,
+        };
+        match ev {
+            Some(e) => out.push(e),
+            None => {
+                drop(t);
+                out.clear();
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// A handle for an existing event (e.g. one created with [`Event::new_auto`]), as
@@ -532,20 +558,29 @@ pub fn WSAWaitForMultipleEvents(
     if events.is_empty() || events.len() > WSA_MAXIMUM_WAIT_EVENTS {
         return fail(WSA_INVALID_PARAMETER, WSA_WAIT_FAILED);
     }
-    let mut evs: Vec<Event> = Vec::with_capacity(events.len());
-    for &h in events {
-        match event_of(h) {
-            Some(e) => evs.push(e),
-            None => return fail(WSA_INVALID_HANDLE, WSA_WAIT_FAILED),
-        }
+    thread_local! {
+        // Reused per thread: resolving the handles allocates nothing after the first wait.
+        static RESOLVED: std::cell::RefCell<Vec<Event>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let refs: Vec<&Event> = evs.iter().collect();
     let timeout = (timeout_ms != WSA_INFINITE).then(|| Duration::from_millis(timeout_ms.into()));
-    let r = if wait_all != FALSE {
-        event::wait_all(&refs, timeout)
-    } else {
-        event::wait_any(&refs, timeout)
-    };
+    let r = RESOLVED.with(|cell| {
+        // A wait never re-enters this function on the same thread, but be safe if it did.
+        let mut owned;
+        let mut guard = cell.try_borrow_mut();
+        let evs: &mut Vec<Event> = match guard.as_deref_mut() {
+            Ok(v) => v,
+            Err(_) => {
+                owned = Vec::new();
+                &mut owned
+            }
+        };
+        if !events_of(events, evs) {
+            return Err(Error::from_code(WSA_INVALID_HANDLE));
+        }
+        let r = event::wait_owned(evs, wait_all != FALSE, timeout);
+        evs.clear();
+        r
+    });
     match r {
         Ok(WaitOutcome::Signaled(i)) => WSA_WAIT_EVENT_0 + i as DWORD,
         Ok(WaitOutcome::TimedOut) => WSA_WAIT_TIMEOUT,
