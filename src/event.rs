@@ -345,8 +345,10 @@ impl Dispatcher {
                 ws.swap_remove(pos);
             }
         }
-        self.sleepers.retain(|&w| w != id);
-        self.set_sleepers();
+        if !self.sleepers.is_empty() {
+            self.sleepers.retain(|&w| w != id);
+            self.set_sleepers();
+        }
         self.waiters[id as usize] = None;
         self.free_waiters.push(id);
     }
@@ -559,10 +561,17 @@ fn wait<E: Borrow<Event>>(
                 continue;
             }
         }
-        let dl =
-            *deadline.get_or_insert_with(|| timeout.and_then(|t| Instant::now().checked_add(t)));
-        let remaining = match dl {
-            Some(dl) => match dl.saturating_duration_since(Instant::now()) {
+        // The first miss reads the clock once: the remaining time is the timeout itself.
+        let (dl, remaining) = match deadline {
+            None => {
+                let dl = timeout.and_then(|t| Instant::now().checked_add(t));
+                deadline = Some(dl);
+                (dl, dl.and(timeout))
+            }
+            Some(dl) => (dl, dl.map(|d| d.saturating_duration_since(Instant::now()))),
+        };
+        let remaining = match remaining {
+            Some(r) => match r {
                 r if r.is_zero() => {
                     if harvested {
                         break WaitOutcome::TimedOut;

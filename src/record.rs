@@ -176,8 +176,8 @@ impl Record {
         }
         self.recorded |= bits;
         self.reported |= bits;
-        for b in bits.iter() {
-            self.errors[b.bits().trailing_zeros() as usize] = error;
+        for i in bit_indices(bits) {
+            self.errors[i] = error;
         }
         if bits.intersects(self.mask) {
             if let Some(e) = &self.event {
@@ -196,8 +196,7 @@ impl Record {
     ) -> NetworkEvents {
         let out = self.recorded & self.mask;
         self.recorded -= out;
-        for b in out.iter() {
-            let i = b.bits().trailing_zeros() as usize;
+        for i in bit_indices(out) {
             errors[i] = self.errors[i];
         }
         if let Some(e) = reset {
@@ -223,6 +222,18 @@ impl Record {
             self.arrive(bits, 0);
         }
     }
+}
+
+/// The `FD_*_BIT` indices of the bits set in `bits`, lowest first.
+fn bit_indices(bits: NetworkEvents) -> impl Iterator<Item = usize> {
+    let mut rest = bits.bits();
+    std::iter::from_fn(move || {
+        (rest != 0).then(|| {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            i
+        })
+    })
 }
 
 #[cfg(all(test, not(loom)))]
