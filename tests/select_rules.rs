@@ -331,3 +331,38 @@ fn rule48_auto_reset_event() {
         assert_eq!(ev.wait(Some(SHORT)), WaitOutcome::TimedOut);
     }
 }
+
+/// Rule 7 (T:6518, T:6775): select may come before bind, listen or connect; the events of
+/// what follows are recorded under that selection: a listener's FD_ACCEPT, a client's
+/// FD_CONNECT and FD_WRITE, a UDP socket's FD_WRITE at bind.
+#[test]
+fn rule7_select_before_bind_listen_connect() {
+    for v6 in [false, true] {
+        // One event each: a shared one would be reset by the other's enumeration (rule 15).
+        let (ev, evc, evu) = (
+            Event::new_manual(false),
+            Event::new_manual(false),
+            Event::new_manual(false),
+        );
+        let l = tcp(v6);
+        l.event_select(&ev, Fd::all()).unwrap();
+        check_events(&l, &ev, &[]);
+        l.bind(lo(v6)).unwrap();
+        check_events(&l, &ev, &[]);
+        l.listen(4).unwrap();
+        check_events(&l, &ev, &[]);
+
+        let c = tcp(v6);
+        c.event_select(&evc, Fd::all()).unwrap();
+        check_events(&c, &evc, &[]);
+        assert_eq!(code(c.connect(l.local_addr().unwrap())), WSAEWOULDBLOCK);
+        check_events(&c, &evc, &[(Fd::CONNECT, 0), (Fd::WRITE, 0)]);
+        check_events(&l, &ev, &[(Fd::ACCEPT, 0)]);
+
+        let u = udp(v6);
+        u.event_select(&evu, Fd::all()).unwrap();
+        check_events(&u, &evu, &[]);
+        u.bind(lo(v6)).unwrap();
+        check_events(&u, &evu, &[(Fd::WRITE, 0)]);
+    }
+}
