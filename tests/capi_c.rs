@@ -144,7 +144,13 @@ fn build(lang: Lang, src: &Path, name: &str, flags: &[&str], compile_only: bool)
 
 /// Runs `exe`, killing it after [`RUN_LIMIT`]; panics unless it exits 0.
 fn run(exe: &Path) -> Output {
+    run_args(exe, &[])
+}
+
+/// [`run`] with command-line arguments.
+fn run_args(exe: &Path, args: &[&str]) -> Output {
     let child = Command::new(exe)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -240,6 +246,36 @@ fn errors_c() {
     );
     let o = run(&exe);
     println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// The C examples (`examples/c/`) build warning-free against the headers and run to
+/// completion: the echo server's self-test (its own non-blocking clients in its event loop,
+/// every echo checked) and a short ping-pong.
+#[test]
+fn examples_c_run() {
+    let examples = repo().join("examples/c");
+    let echo = build(
+        Lang::C,
+        &examples.join("echo_server.c"),
+        "example_echo_server",
+        STRICT,
+        false,
+    );
+    let o = run_args(&echo, &["--selftest", "16"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    println!("{out}");
+    assert!(out.contains("self-test passed: 16 clients"), "{out}");
+    let pingpong = build(
+        Lang::C,
+        &examples.join("pingpong.c"),
+        "example_pingpong",
+        STRICT,
+        false,
+    );
+    let o = run_args(&pingpong, &["500"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    println!("{out}");
+    assert!(out.starts_with("pingpong: 500 round trips in "), "{out}");
 }
 
 /// Byte order, inet_addr, inet_pton, inet_ntop with Windows' tables.
