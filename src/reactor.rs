@@ -6,6 +6,7 @@
 //! its socket's [`Source::on_ready`], which records the `FD_*` events and sets the events.
 
 use std::io;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -15,8 +16,43 @@ use crate::sys::{OsSocket, Poller, Readiness};
 
 /// A watched socket.
 pub(crate) trait Source: Send + Sync {
-    /// Called by the polling thread for each readiness of this socket.
-    fn on_ready(&self, r: Readiness);
+    /// Called by the polling thread for each readiness of this socket. `poll` says which
+    /// poll delivered it (see [`PollSeq`]).
+    fn on_ready(&self, r: Readiness, poll: PollSeq);
+}
+
+/// Numbers the polls, so a socket can tell whether a readiness may be *stale*: queued
+/// before a call of the application already consumed what it announced.
+///
+/// Each poll takes the next number before it asks the OS. A call that consumes (a `recv`)
+/// stamps its socket with [`poll_seq`] read *after* its system call. A readiness delivered
+/// by poll `k` was queued after poll `k - 1` collected (or poll `k - 1` would have
+/// returned it), unless poll `k - 1` left readiness behind (a full buffer): so it cannot
+/// be stale when the socket's stamp is at most `k - 2`, which means the consuming call
+/// ended before poll `k - 1` began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PollSeq {
+    /// This poll's number.
+    pub seq: u64,
+    /// Whether the previous poll returned everything that was ready.
+    pub previous_complete: bool,
+}
+
+impl PollSeq {
+    /// Whether a readiness from this poll is certainly newer than a consuming call stamped
+    /// `stamp`.
+    pub(crate) fn fresh_after(self, stamp: u64) -> bool {
+        self.previous_complete && stamp.saturating_add(2) <= self.seq
+    }
+}
+
+static POLL_SEQ: AtomicU64 = AtomicU64::new(0);
+/// The last poll may have left readiness behind.
+static LAST_POLL_PARTIAL: AtomicBool = AtomicBool::new(true);
+
+/// The number of the latest poll (see [`PollSeq`]).
+pub(crate) fn poll_seq() -> u64 {
+    POLL_SEQ.load(Ordering::SeqCst)
 }
 
 pub(crate) struct Reactor {
@@ -50,8 +86,13 @@ pub(crate) fn reactor() -> io::Result<&'static Reactor> {
 }
 
 impl Reactor {
-    /// Starts watching `os` for `src`; returns its token.
-    pub(crate) fn register(&self, os: &mut OsSocket, src: Arc<dyn Source>) -> io::Result<usize> {
+    /// Starts watching `os` for `src` (writability too if `writable`); returns its token.
+    pub(crate) fn register(
+        &self,
+        os: &mut OsSocket,
+        src: Arc<dyn Source>,
+        writable: bool,
+    ) -> io::Result<usize> {
         let token = {
             let mut slab = self.sources.lock();
             match slab.free.pop() {
@@ -65,11 +106,21 @@ impl Reactor {
                 }
             }
         };
-        if let Err(e) = os.register(&self.poller, token) {
+        if let Err(e) = os.register(&self.poller, token, writable) {
             self.release(token);
             return Err(e);
         }
         Ok(token)
+    }
+
+    /// Watches writability of a registered socket, or stops watching it.
+    pub(crate) fn set_writable_interest(
+        &self,
+        os: &mut OsSocket,
+        token: usize,
+        writable: bool,
+    ) -> io::Result<()> {
+        os.reregister(&self.poller, token, writable)
     }
 
     /// Stops watching: deregisters from the OS poller and frees the token.
@@ -87,12 +138,18 @@ impl Reactor {
 
 impl Driver for Reactor {
     fn poll(&self, timeout: Option<Duration>) {
-        self.poller.poll(timeout, |token, r| {
+        // Only the thread holding the poller role gets here, so these are not contended.
+        let seq = PollSeq {
+            seq: POLL_SEQ.fetch_add(1, Ordering::SeqCst) + 1,
+            previous_complete: !LAST_POLL_PARTIAL.load(Ordering::SeqCst),
+        };
+        let partial = self.poller.poll(timeout, |token, r| {
             let src = self.sources.lock().entries.get(token).cloned().flatten();
             if let Some(src) = src {
-                src.on_ready(r);
+                src.on_ready(r, seq);
             }
         });
+        LAST_POLL_PARTIAL.store(partial, Ordering::SeqCst);
     }
 
     fn wake(&self) {

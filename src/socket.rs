@@ -136,6 +136,15 @@ struct State {
     /// Bytes queued at the last observation: a readable edge records FD_READ only if more
     /// arrived (new data, not an edge that came with a write edge).
     last_avail: usize,
+    /// FD_READ was recorded for new data without counting it (a fresh edge, see
+    /// `stream_ready`): `last_avail` understates, and the next look resyncs instead of
+    /// comparing.
+    avail_unknown: bool,
+    /// [`reactor::poll_seq`] after the last call that consumed data: readiness from a later
+    /// poll than the next one cannot be stale (see `reactor::PollSeq`).
+    recv_stamp: u64,
+    /// Writability is watched (only while waited for: see `sys::Poller::interest`).
+    write_interest: bool,
     /// Events blocking-mode calls wait on, created on first use.
     read_wait: Option<Event>,
     write_wait: Option<Event>,
@@ -340,9 +349,14 @@ impl Socket {
             match st.os.connect(addr) {
                 Ok(done) => {
                     st.bound = true;
+                    // Completion shows as writability: watch it while connecting.
+                    if st.token.is_none() {
+                        st.write_interest = !done;
+                    }
                     if let Err(e) = watch(&self.core, st) {
                         return Step::Done(Err(e));
                     }
+                    st.want_writable(!done);
                     if done {
                         st.connected();
                         Step::Done(Ok(()))
@@ -416,6 +430,8 @@ impl Socket {
                 st.record.arrive(Fd::READ, 0);
             }
             st.last_avail = avail;
+            // That look counts as an observation of the queue (see `reactor::PollSeq`).
+            st.recv_stamp = reactor::poll_seq();
         }
         Ok(sock)
     }
@@ -512,6 +528,10 @@ impl Socket {
             }
             match st.os.recv_from(buf, rf) {
                 Ok((n, truncated, addr)) => {
+                    if !flags.peek {
+                        // A datagram was consumed (see `reactor::PollSeq`).
+                        st.recv_stamp = reactor::poll_seq();
+                    }
                     let more = st.os.readable_now();
                     st.record.reenable(Fd::READ, more);
                     if truncated {
@@ -611,8 +631,14 @@ impl Socket {
                 st.record.arrive(Fd::WRITE, 0);
             }
             if sent >= buf.len() {
+                if st.write_interest && !st.write_blocked && st.conn != Conn::Connecting {
+                    // A blocking send that waited for room is done waiting.
+                    st.want_writable(false);
+                }
                 return Step::Done(Ok(sent));
             }
+            // Room coming back shows as writability: watch it until then.
+            st.want_writable(true);
             if st.nonblocking {
                 // A send that could not complete: FD_WRITE again once there is room.
                 st.write_blocked = true;
@@ -906,8 +932,11 @@ fn watch(core: &Arc<Core>, st: &mut State) -> Result<()> {
     }
     let r = reactor().map_err(|e| map(&e))?;
     let src: Arc<dyn Source> = core.clone();
-    let token = r.register(&mut st.os, src).map_err(|e| map(&e))?;
+    let writable = st.write_interest;
+    let token = r.register(&mut st.os, src, writable).map_err(|e| map(&e))?;
     st.token = Some(token);
+    // Registering reports what is ready now: that readiness is no arrival.
+    st.recv_stamp = reactor::poll_seq();
     Ok(())
 }
 
@@ -934,8 +963,26 @@ impl State {
             consumed: 0,
             rx_seen: 0,
             last_avail: 0,
+            avail_unknown: false,
+            recv_stamp: 0,
+            write_interest: false,
             read_wait: None,
             write_wait: None,
+        }
+    }
+
+    /// Watches writability or stops, when that changes. The OS reports a socket that is
+    /// ready right away after the change, readable-only if it was not asked for
+    /// writability: that readiness is no arrival, so the change counts as an observation
+    /// (`recv_stamp`), and the next poll's readiness takes the counting path.
+    fn want_writable(&mut self, on: bool) {
+        if self.write_interest == on {
+            return;
+        }
+        self.write_interest = on;
+        if let (Some(token), Ok(r)) = (self.token, reactor()) {
+            let _ = r.set_writable_interest(&mut self.os, token, on);
+            self.recv_stamp = reactor::poll_seq();
         }
     }
 
@@ -966,6 +1013,7 @@ impl State {
     fn connected(&mut self) {
         self.conn = Conn::Connected;
         self.connect_error = None;
+        self.want_writable(self.write_blocked);
         self.record.arrive(Fd::CONNECT | Fd::WRITE, 0);
     }
 
@@ -973,6 +1021,7 @@ impl State {
     fn connect_failed(&mut self, code: i32) {
         self.conn = Conn::Unconnected;
         self.connect_error = Some(code);
+        self.want_writable(false);
         self.record.arrive(Fd::CONNECT, code);
     }
 
@@ -1011,6 +1060,10 @@ impl State {
     /// The re-enabling rule of a stream recv (rules 17, 22) with the level re-check (D.6).
     /// `n` is what the call returned (0 for WSAEWOULDBLOCK).
     fn after_recv(&mut self, flags: MsgFlags, n: usize, len: usize) {
+        if !flags.peek && n > 0 {
+            // Read after the system call: see `reactor::PollSeq`.
+            self.recv_stamp = reactor::poll_seq();
+        }
         if !flags.peek && !flags.oob {
             self.consumed += n as u64;
         }
@@ -1051,14 +1104,16 @@ impl State {
             None => n > 0,
             Some(a) => {
                 self.last_avail = a;
+                self.avail_unknown = false;
                 a > 0
             }
         };
         self.record.reenable(Fd::READ, more);
     }
 
-    /// Readiness on a connected stream socket.
-    fn stream_ready(&mut self, r: Readiness) {
+    /// Readiness on a connected stream socket. `fresh`: no consuming call can have made
+    /// it stale (`reactor::PollSeq`).
+    fn stream_ready(&mut self, r: Readiness, fresh: bool) {
         if (r.error || r.read_closed) && !self.close_recorded {
             // FIN or RST? SO_ERROR tells, once; the answer is kept (section D, gap 2).
             let code = match self.os.take_error() {
@@ -1101,7 +1156,13 @@ impl State {
             // The first urgent byte. Up to here FIONREAD counted everything: what was
             // accounted for is what was read plus what was queued at the last look.
             self.urgent_seen = true;
-            self.rx_seen = self.consumed + self.last_avail as u64;
+            let before = if self.avail_unknown {
+                self.avail_unknown = false;
+                self.os.bytes_available().unwrap_or(0)
+            } else {
+                self.last_avail
+            };
+            self.rx_seen = self.consumed + before as u64;
         }
         if self.urgent_mode() {
             let (data, urgent) = self.urgent_arrivals();
@@ -1113,8 +1174,16 @@ impl State {
             }
         } else {
             if r.readable {
-                if let Ok(avail) = self.os.bytes_available() {
-                    if avail > self.last_avail {
+                if fresh && data_arrival(r) {
+                    // New bytes, and none of them consumed yet: no need to count them.
+                    self.record.arrive(Fd::READ, 0);
+                    self.avail_unknown = true;
+                } else if let Ok(avail) = self.os.bytes_available() {
+                    if self.avail_unknown {
+                        // Count unknown since the last arrival: take the level as the new
+                        // base rather than guess whether this edge brought more.
+                        self.avail_unknown = false;
+                    } else if avail > self.last_avail {
                         self.record.arrive(Fd::READ, 0);
                     }
                     self.last_avail = avail;
@@ -1188,17 +1257,31 @@ impl State {
     fn writable_edge(&mut self, r: Readiness) {
         if r.writable && self.write_blocked && self.os.writable_now() {
             self.write_blocked = false;
+            self.want_writable(false);
             self.record.arrive(Fd::WRITE, 0);
         }
     }
 }
 
+/// Whether a readiness can only come from the arrival of data: readable with no
+/// write-space, hang-up or error bit (those come from other wake-ups, which report
+/// readable again while unread data waits). epoll only; kqueue is not relied on for this.
+fn data_arrival(r: Readiness) -> bool {
+    cfg!(any(target_os = "linux", target_os = "android"))
+        && r.readable
+        && !r.writable
+        && !r.read_closed
+        && !r.error
+        && !r.priority
+}
+
 impl Source for Core {
-    fn on_ready(&self, r: Readiness) {
+    fn on_ready(&self, r: Readiness, poll: reactor::PollSeq) {
         let mut st = self.state.lock();
         if st.os.is_closed() {
             return;
         }
+        let fresh = poll.fresh_after(st.recv_stamp);
         match st.conn {
             // A new connection; a stale edge (already accepted) records nothing.
             Conn::Listening if r.readable && st.os.readable_now() => {
@@ -1217,19 +1300,23 @@ impl Source for Core {
                             // it before an earlier, failed attempt's state was reset):
                             // its HUP/ERR would be a false FD_CLOSE. Take the level now.
                             let closed = st.os.closed_now();
-                            st.stream_ready(Readiness {
-                                writable: false,
-                                error: closed,
-                                read_closed: closed,
-                                ..r
-                            });
+                            st.stream_ready(
+                                Readiness {
+                                    writable: false,
+                                    error: closed,
+                                    read_closed: closed,
+                                    ..r
+                                },
+                                false,
+                            );
                         }
                     }
                 }
             }
-            Conn::Connected if self.stream => st.stream_ready(r),
+            Conn::Connected if self.stream => st.stream_ready(r, fresh),
             _ if !self.stream && st.bound => {
-                if r.readable && st.os.readable_now() {
+                // A fresh data edge is a new datagram; otherwise look.
+                if r.readable && ((fresh && data_arrival(r)) || st.os.readable_now()) {
                     st.record.arrive(Fd::READ, 0);
                 }
                 st.writable_edge(r);

@@ -11,7 +11,7 @@ use std::net::Shutdown;
 
 use common::*;
 use wsaevents::error::*;
-use wsaevents::{Event, NetworkEvents as Fd};
+use wsaevents::{Event, NetworkEvents as Fd, WaitOutcome};
 
 /// Rule 16: data arriving records FD_READ with error 0, once.
 #[test]
@@ -236,4 +236,54 @@ fn rule49_read_and_close_in_one_enumeration() {
         assert_eq!(s.recv(&mut b).unwrap(), 0);
         check_events(&s, &ev, &[]);
     }
+}
+
+/// Rules 9 and 17 when the OS's readiness for the data is still unread: the data is
+/// consumed (in part) by a recv before any wait or enumeration reads the poller. The recv
+/// is the re-enabling call and records FD_READ again for what is left (rule 17); after the
+/// application resets the event, only a *new* recording may set it again (rule 9), so the
+/// stale readiness the poller delivers afterwards must record nothing. Then a genuinely
+/// new arrival is recorded. Guards the no-FIONREAD path for fresh readiness.
+#[test]
+fn rule17_data_consumed_before_its_readiness_is_read_records_nothing() {
+    for v6 in [false, true] {
+        let (c, s) = pair(v6);
+        let ev = Event::new_manual(false);
+        s.event_select(&ev, Fd::READ).unwrap();
+        for round in 0..5u8 {
+            c.send(&[round; 8]).unwrap();
+            // Non-blocking after the select: retry until the loopback delivery is there,
+            // without reading the poller (recv never does).
+            assert_eq!(retry_recv(&s, 4), [round; 4]);
+            assert!(ev.is_set(), "rule 17: data left, FD_READ recorded again");
+            ev.reset();
+            assert_eq!(ev.wait(Some(SHORT)), WaitOutcome::TimedOut, "rule 9");
+            // FD_READ is still in the record, reported without the event (rule 10).
+            let rec = s.enum_network_events(Some(&ev)).unwrap();
+            assert_eq!(rec.events(), Fd::READ);
+            assert_eq!(retry_recv(&s, 4), [round; 4]);
+            check_events(&s, &ev, &[]);
+            // A genuinely new arrival afterwards is still recorded.
+            c.send(&[round]).unwrap();
+            check_events(&s, &ev, &[(Fd::READ, 0)]);
+            assert_eq!(retry_recv(&s, 1), [round]);
+            check_events(&s, &ev, &[]);
+        }
+    }
+}
+
+/// Receives exactly `n` bytes with non-blocking recvs only (no wait, no enumeration).
+fn retry_recv(s: &wsaevents::Socket, n: usize) -> Vec<u8> {
+    let deadline = std::time::Instant::now() + LONG;
+    let mut out = Vec::new();
+    while out.len() < n {
+        let mut b = vec![0u8; n - out.len()];
+        match s.recv(&mut b) {
+            Ok(k) => out.extend_from_slice(&b[..k]),
+            Err(e) => assert_eq!(e.code(), WSAEWOULDBLOCK),
+        }
+        assert!(std::time::Instant::now() < deadline, "data never arrived");
+        std::thread::yield_now();
+    }
+    out
 }

@@ -69,15 +69,22 @@ impl Poller {
         })
     }
 
-    /// Waits up to `timeout` and calls `f` for each socket readiness.
-    pub(crate) fn poll(&self, timeout: Option<Duration>, mut f: impl FnMut(usize, Readiness)) {
+    /// Waits up to `timeout` and calls `f` for each socket readiness. Returns whether the
+    /// OS may have more ready than one call returns (the buffer was full, or the call
+    /// failed): readiness queued before this call can then come out of the next one.
+    pub(crate) fn poll(
+        &self,
+        timeout: Option<Duration>,
+        mut f: impl FnMut(usize, Readiness),
+    ) -> bool {
         let mut guard = self.poll.lock();
         let (poll, events) = &mut *guard;
         match poll.poll(events, timeout) {
             Ok(()) => {}
             // EINTR and friends: the caller re-evaluates and polls again if it must.
-            Err(_) => return,
+            Err(_) => return true,
         }
+        let full = events.iter().count() >= events.capacity();
         for ev in events.iter() {
             if ev.token() == WAKER {
                 continue;
@@ -93,6 +100,7 @@ impl Poller {
                 },
             );
         }
+        full
     }
 
     /// Makes a concurrent `poll` return.
@@ -100,11 +108,14 @@ impl Poller {
         let _ = self.waker.wake();
     }
 
-    fn interest() -> Interest {
-        let i = Interest::READABLE | Interest::WRITABLE;
+    /// Readable (and urgent, where the poller reports it), plus writable when asked: a
+    /// socket asks for writability only while it waits for it (a connect in progress, a
+    /// send that could not complete), so that a readable-only readiness means data arrived.
+    fn interest(writable: bool) -> Interest {
+        let i = Interest::READABLE;
         #[cfg(any(target_os = "linux", target_os = "android"))]
         let i = i | Interest::PRIORITY;
-        i
+        if writable { i | Interest::WRITABLE } else { i }
     }
 }
 
@@ -309,15 +320,30 @@ impl OsSocket {
             .ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))
     }
 
-    /// Registers with the poller under `token` (readable, writable, and priority where the
-    /// poller has it).
-    pub(crate) fn register(&mut self, p: &Poller, token: usize) -> io::Result<()> {
-        let (t, i) = (Token(token), Poller::interest());
+    /// Registers with the poller under `token` (see [`Poller::interest`]).
+    pub(crate) fn register(&mut self, p: &Poller, token: usize, writable: bool) -> io::Result<()> {
+        let (t, i) = (Token(token), Poller::interest(writable));
         match self {
             OsSocket::Stream(s) => p.registry.register(s, t, i),
             OsSocket::Listener(s) => p.registry.register(s, t, Interest::READABLE),
             OsSocket::Udp(s) => p.registry.register(s, t, i),
             _ => Err(io::Error::from(io::ErrorKind::InvalidInput)),
+        }
+    }
+
+    /// Changes whether writability is watched. The OS re-checks the socket at once and
+    /// reports it again if it is ready now.
+    pub(crate) fn reregister(
+        &mut self,
+        p: &Poller,
+        token: usize,
+        writable: bool,
+    ) -> io::Result<()> {
+        let (t, i) = (Token(token), Poller::interest(writable));
+        match self {
+            OsSocket::Stream(s) => p.registry.reregister(s, t, i),
+            OsSocket::Udp(s) => p.registry.reregister(s, t, i),
+            _ => Ok(()),
         }
     }
 
