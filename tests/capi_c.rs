@@ -163,9 +163,17 @@ fn run_args(exe: &Path, args: &[&str]) -> Output {
     let o = match rx.recv_timeout(RUN_LIMIT) {
         Ok(o) => o.expect("wait for the test program"),
         Err(_) => {
-            // Our own child, by its id.
+            // Our own child, by its id. Then show what it printed (the C tests flush
+            // stdout at every SECTION), so that the hang can be placed.
             let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("{} did not finish within {RUN_LIMIT:?}", exe.display());
+            let printed = match rx.recv_timeout(Duration::from_secs(5)) {
+                Ok(Ok(o)) => show(&o),
+                _ => "(no output collected)".to_string(),
+            };
+            panic!(
+                "{} did not finish within {RUN_LIMIT:?}:\n{printed}",
+                exe.display()
+            );
         }
     };
     assert!(

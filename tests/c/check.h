@@ -9,7 +9,8 @@
 
 static int check_count;
 
-#define SECTION(name) printf("== %s\n", name)
+/* Flushed, so that a program killed for hanging still shows which section it was in. */
+#define SECTION(name) (printf("== %s\n", name), fflush(stdout))
 
 #define EXPECT_EQ(what, got, want)                                                            \
     do {                                                                                      \

@@ -95,6 +95,8 @@ static void test_short_lengths(void)
     int len;
     char b[8];
 
+    /* bind: NULL name, namelen 0 and sizeof - 1 are WSAEFAULT on Windows (ReactOS
+     * apitests ws2_32/bind.c, run against Windows); the others follow the same check. */
     SECTION("short or negative address lengths: WSAEFAULT, nothing done");
     l = LISTENER(&addr);
     u = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -102,6 +104,7 @@ static void test_short_lengths(void)
     a.sin_port = 0;
     EXPECT_FAIL("bind(namelen 15)", bind(u, (SOCKADDR *)&a, sizeof a - 1), SOCKET_ERROR, WSAEFAULT);
     EXPECT_FAIL("bind(namelen 0)", bind(u, (SOCKADDR *)&a, 0), SOCKET_ERROR, WSAEFAULT);
+    /* [Inf] a negative length is shorter than any address: WSAEFAULT as for 0 and 15. */
     EXPECT_FAIL("bind(namelen -1)", bind(u, (SOCKADDR *)&a, -1), SOCKET_ERROR, WSAEFAULT);
     len = sizeof a;
     EXPECT_FAIL("  not bound by the failed calls: getsockname", getsockname(u, (SOCKADDR *)&a, &len),
@@ -240,6 +243,16 @@ static void test_closed_socket(void)
     EXPECT_FAIL("WSAEnumNetworkEvents (rule 14)", WSAEnumNetworkEvents(dead, ev, &ne), SOCKET_ERROR,
                 WSAENOTSOCK);
     EXPECT_FAIL("INVALID_SOCKET", recv(INVALID_SOCKET, b, sizeof b, 0), SOCKET_ERROR, WSAENOTSOCK);
+    /* ReactOS apitests ws2_32/recv.c, ioctlsocket.c, send.c (run against Windows): a call on
+     * a non-socket leaves the caller's buffers alone; send(0, NULL, 0) is WSAENOTSOCK. */
+    memcpy(b, "\xff\x00\xff\x00", 4);
+    EXPECT_FAIL("recv(dead)", recv(dead, b, 4, 0), SOCKET_ERROR, WSAENOTSOCK);
+    EXPECT_TRUE("  the buffer is untouched", memcmp(b, "\xff\x00\xff\x00", 4) == 0);
+    arg = 0xdeadbeef;
+    EXPECT_FAIL("ioctlsocket(dead, FIONREAD)", ioctlsocket(dead, FIONREAD, &arg), SOCKET_ERROR,
+                WSAENOTSOCK);
+    EXPECT_EQ("  *argp untouched", arg, 0xdeadbeef);
+    EXPECT_FAIL("send(0, NULL, 0)", send((SOCKET)0, NULL, 0, 0), SOCKET_ERROR, WSAENOTSOCK);
     EXPECT_FAIL("SOCKET 0", send((SOCKET)0, "x", 1, 0), SOCKET_ERROR, WSAENOTSOCK);
 
     SECTION("a closed SOCKET value is never reused for a live socket's calls");
@@ -359,6 +372,23 @@ static void test_recv_arguments(void)
     CHECK_EVENTS("a valid recv re-enables: FD_READ (rule 17)", s, ev, MAKELONG(FD_READ, 0), 0);
     EXPECT_EQ("recv the rest", recv(s, b, sizeof b, 0), 3);
     CHECK_EVENTS("  nothing", s, ev, 0, 0);
+
+    SECTION("zero-length sends (ReactOS apitests ws2_32/send.c, run against Windows)");
+    EXPECT_EQ("send(connected, NULL, 0) -> 0", send(c, NULL, 0, 0), 0);
+    {
+        SOCKET u = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        u_long avail = 0xdeadbeef;
+        EXPECT_FAIL("send(unconnected, NULL, 0)", send(u, NULL, 0, 0), SOCKET_ERROR, WSAENOTCONN);
+        EXPECT_FAIL("send(unconnected, buf, 4)", send(u, "abcd", 4, 0), SOCKET_ERROR, WSAENOTCONN);
+        EXPECT_EQ("ioctlsocket(unconnected, FIONREAD)", ioctlsocket(u, FIONREAD, &avail), 0);
+        EXPECT_EQ("  0 bytes (ReactOS apitests ws2_32/ioctlsocket.c)", avail, 0);
+        memcpy(b, "\xff\x00\xff\x00", 4);
+        EXPECT_FAIL("recv(unconnected)", recv(u, b, 4, 0), SOCKET_ERROR, WSAENOTCONN);
+        EXPECT_TRUE("  the buffer is untouched (ReactOS apitests ws2_32/recv.c)",
+                    memcmp(b, "\xff\x00\xff\x00", 4) == 0);
+        EXPECT_EQ("closesocket(u)", closesocket(u), 0);
+    }
+    CHECK_EVENTS("an empty send delivers nothing to the peer", s, ev, 0, 0);
 
     SECTION("send with len -1: WSAEFAULT; other bad arguments");
     EXPECT_FAIL("send(len -1)", send(c, "x", -1, 0), SOCKET_ERROR, WSAEFAULT);
