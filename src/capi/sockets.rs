@@ -27,7 +27,7 @@ use super::handles::{self, Handle};
 use super::{ensure_started, fail, ffi};
 use crate::error::{WSAEAFNOSUPPORT, WSAEFAULT, WSAENOTSOCK};
 use crate::winsock::{self, INVALID_SOCKET, SOCKET, SOCKET_ERROR, WSANETWORKEVENTS};
-use crate::{AddressFamily, FD_MAX_EVENTS};
+use crate::{AddressFamily, FD_MAX_EVENTS, SocketType};
 
 /// `sizeof(SOCKADDR_IN)`.
 pub const SOCKADDR_IN_LEN: i32 = 16;
@@ -173,6 +173,11 @@ unsafe fn buf_ref<'a>(buf: *const c_char, len: c_int) -> Result<&'a [u8], i32> {
     }
 }
 
+/// Whether `s` is a connection-oriented (stream) socket; `false` for anything else.
+fn is_stream(s: SOCKET) -> bool {
+    winsock::socket_of(s).is_some_and(|sk| sk.socket_type() == SocketType::Stream)
+}
+
 /// Runs `body` after [`precheck`]; an `Err(code)` becomes `SOCKET_ERROR` with that code.
 fn with_socket(s: SOCKET, body: impl FnOnce(AddressFamily) -> Result<i32, i32>) -> i32 {
     ffi(SOCKET_ERROR, || match precheck(s).and_then(body) {
@@ -312,7 +317,8 @@ pub unsafe extern "C" fn wsaevents_send(
 }
 
 /// `int recvfrom(SOCKET, char*, int, int, struct sockaddr*, int*)`, exported as
-/// `wsaevents_recvfrom`. `from`/`fromlen` may both be NULL.
+/// `wsaevents_recvfrom`. `from`/`fromlen` may both be NULL. On a connection-oriented
+/// (stream) socket they are ignored, as on Windows: neither checked nor written.
 ///
 /// # Safety
 /// `buf` must be NULL or writable for `len` bytes; `from` NULL or writable for `*fromlen`
@@ -329,7 +335,7 @@ pub unsafe extern "C" fn wsaevents_recvfrom(
     with_socket(s, |family| {
         // SAFETY: forwarded caller contract.
         let b = unsafe { buf_mut(buf, len) }?;
-        let want_addr = !from.is_null();
+        let want_addr = !from.is_null() && !is_stream(s);
         if want_addr {
             // SAFETY: forwarded caller contract.
             unsafe { check_out_addr(from, fromlen, family) }?;

@@ -136,6 +136,20 @@ static void test_short_lengths(void)
     EXPECT_FAIL("getpeername(namelen 0)", getpeername(s, (SOCKADDR *)&a, &len), SOCKET_ERROR,
                 WSAEFAULT);
 
+    SECTION("recvfrom on a stream socket ignores from and fromlen");
+    /* recvfrom's reference page: from/fromlen are ignored for connection-oriented sockets
+     * (no WSAEFAULT for a short fromlen, nothing written); Wine 8 agrees. */
+    EXPECT_EQ("send 4", send(c, "abcd", 4, 0), 4);
+    EXPECT_EQ("blocking recv(MSG_PEEK): the data is there", recv(s, b, 4, MSG_PEEK), 4);
+    memset(&a, 0xCC, sizeof a);
+    len = 3;
+    EXPECT_EQ("recvfrom(TCP, fromlen 3)", recvfrom(s, b, 2, 0, (SOCKADDR *)&a, &len), 2);
+    EXPECT_EQ("  *fromlen untouched", len, 3);
+    EXPECT_EQ("  from untouched", a.sin_family, 0xCCCC);
+    len = sizeof a;
+    EXPECT_EQ("recvfrom(TCP, from, fromlen NULL)", recvfrom(s, b, 2, 0, (SOCKADDR *)&a, NULL), 2);
+    EXPECT_EQ("  from untouched", a.sin_family, 0xCCCC);
+
     SECTION("datagram addresses: sendto / recvfrom with short lengths");
     d = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     EXPECT_TRUE("socket(UDP)", d != INVALID_SOCKET);
