@@ -225,9 +225,10 @@ pub extern "C" fn wsaevents_listen(s: SOCKET, backlog: c_int) -> c_int {
 }
 
 /// `SOCKET accept(SOCKET, struct sockaddr*, int*)`, exported as `wsaevents_accept`: the new
-/// socket (inheriting the listener's selection, rule 36) or `INVALID_SOCKET`. `addr` and
-/// `addrlen` may both be NULL; otherwise `*addrlen` must hold the family's `SOCKADDR` size
-/// (`WSAEFAULT`, checked before accepting).
+/// socket (inheriting the listener's selection, rule 36) or `INVALID_SOCKET`. If `addr`
+/// and/or `addrlen` is NULL, no address is returned (accept's reference page; Wine does
+/// the same); otherwise `*addrlen` must hold the family's `SOCKADDR` size (`WSAEFAULT`,
+/// checked before accepting).
 ///
 /// # Safety
 /// `addr` must be NULL or writable for `*addrlen` bytes; `addrlen` NULL or readable and
@@ -243,7 +244,7 @@ pub unsafe extern "C" fn wsaevents_accept(
             Ok(f) => f,
             Err(code) => return fail(code, INVALID_SOCKET),
         };
-        let want_addr = !(addr.is_null() && addrlen.is_null());
+        let want_addr = !addr.is_null() && !addrlen.is_null();
         if want_addr {
             // SAFETY: forwarded caller contract.
             if let Err(code) = unsafe { check_out_addr(addr, addrlen, family) } {

@@ -49,9 +49,28 @@ static void test_null_pointers(void)
     EXPECT_FAIL("connect(name NULL)", connect(c, NULL, sizeof addr), SOCKET_ERROR, WSAEFAULT);
     u = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     EXPECT_FAIL("bind(name NULL)", bind(u, NULL, sizeof addr), SOCKET_ERROR, WSAEFAULT);
-    len = sizeof a;
-    EXPECT_FAIL("accept(addr, addrlen NULL)", accept(l, (SOCKADDR *)&a, NULL), INVALID_SOCKET,
-                WSAEFAULT);
+
+    SECTION("accept with addr or addrlen NULL: no address returned, not an error");
+    /* accept's reference page: "If addr and/or addrlen are equal to NULL, then no
+     * information about the remote address of the accepted socket is returned." */
+    {
+        SOCKET c2 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), c3, s2;
+        c3 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        EXPECT_EQ("connect 2", connect(c2, (SOCKADDR *)&addr, sizeof addr), 0);
+        EXPECT_EQ("connect 3", connect(c3, (SOCKADDR *)&addr, sizeof addr), 0);
+        memset(&a, 0xCC, sizeof a);
+        s2 = accept(l, (SOCKADDR *)&a, NULL);
+        EXPECT_TRUE("accept(addr, NULL) succeeds", s2 != INVALID_SOCKET);
+        EXPECT_EQ("  addr untouched", a.sin_family, 0xCCCC);
+        EXPECT_EQ("closesocket", closesocket(s2), 0);
+        len = 3;
+        s2 = accept(l, NULL, &len);
+        EXPECT_TRUE("accept(NULL, addrlen) succeeds", s2 != INVALID_SOCKET);
+        EXPECT_EQ("  *addrlen untouched", len, 3);
+        EXPECT_EQ("closesocket", closesocket(s2), 0);
+        EXPECT_EQ("closesocket(c2)", closesocket(c2), 0);
+        EXPECT_EQ("closesocket(c3)", closesocket(c3), 0);
+    }
 
     SECTION("WSAEnumNetworkEvents(NULL): WSAEFAULT; the record is kept, the event not reset (rule 14)");
     ev = WSACreateEvent();
