@@ -97,6 +97,7 @@ impl Event {
         let slot = EventSlot {
             signaled: initially_set,
             manual: manual_reset,
+            fed: false,
             waiters: Vec::new(),
         };
         let id = match d.free_events.pop() {
@@ -171,6 +172,28 @@ impl Event {
     pub(crate) fn id(&self) -> u32 {
         self.handle.id
     }
+
+    /// Marks the event as fed by a socket (its record selected it). Threads already waiting
+    /// on it re-evaluate, so that one of them reads the network from now on.
+    pub(crate) fn mark_fed(&self) {
+        let mut d = dispatcher().lock();
+        let Dispatcher {
+            events, waiters, ..
+        } = &mut *d;
+        let slot = &mut events[self.handle.id as usize];
+        if slot.fed {
+            return;
+        }
+        slot.fed = true;
+        for &w in &slot.waiters {
+            if let Some(ws) = waiters[w as usize].as_mut() {
+                if !ws.notified && !ws.polling {
+                    ws.notified = true;
+                    ws.cv.notify_one();
+                }
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Event {
@@ -211,6 +234,10 @@ pub fn wait_all(events: &[&Event], timeout: Option<Duration>) -> Result<WaitOutc
 struct EventSlot {
     signaled: bool,
     manual: bool,
+    /// A socket's record has selected this event: a wait on it must read the network. A
+    /// wait on events no socket feeds never takes the poller role, so `set` reaches it
+    /// through its condition variable directly.
+    fed: bool,
     /// Waiter ids blocked on this event (one entry per occurrence in their wait array).
     waiters: Vec<u32>,
 }
@@ -589,6 +616,13 @@ fn wait<E: Borrow<Event>>(
         };
         let id = *me.get_or_insert_with(|| g.register(events));
         g.waiter(id).notified = false;
+        // Only a wait on an event some socket feeds needs the network read while it blocks:
+        // nothing else can signal it (calls that observe network state read it themselves).
+        let fed = holding_poller
+            || events
+                .iter()
+                .any(|e| g.events[e.borrow().id() as usize].fed);
+        let drv = drv.filter(|_| fed);
         match drv {
             Some(d) if holding_poller || claim_poller() => {
                 holding_poller = true;

@@ -156,6 +156,7 @@ impl Record {
         };
         self.mask = mask;
         self.event = Some(event.clone());
+        event.mark_fed();
         if self.recorded.intersects(self.mask) {
             event.set();
         }

@@ -717,6 +717,7 @@ impl Socket {
 
     /// The selected mask (`M`) and the recorded, not yet enumerated events (`R`).
     pub fn selection(&self) -> Result<(Fd, Fd)> {
+        reactor::harvest();
         let st = self.lock()?;
         Ok((st.record.mask(), st.record.recorded()))
     }
@@ -991,7 +992,13 @@ impl State {
             Dir::Read => &mut self.read_wait,
             Dir::Write => &mut self.write_wait,
         };
-        slot.get_or_insert_with(|| Event::new_manual(false)).clone()
+        slot.get_or_insert_with(|| {
+            // A blocking call's wait is for this socket's readiness: it reads the network.
+            let ev = Event::new_manual(false);
+            ev.mark_fed();
+            ev
+        })
+        .clone()
     }
 
     fn poke_waiters(&self) {

@@ -190,3 +190,26 @@ fn sixteen_threads_each_waiting_on_their_own_sockets() {
         }
     }
 }
+
+/// Waits drive the network (issue: "the waiting thread drives the poller"): a thread that
+/// is already waiting on an event no socket feeds yet does not read the network; when a
+/// socket then selects that event (rule 1), the waiting thread must start reading it, or
+/// nobody would, and the FD_READ below would never be recorded.
+#[test]
+fn waiter_on_an_event_that_becomes_socket_fed_reads_the_network() {
+    let ev = Event::new_manual(false);
+    let started = Event::new_manual(false);
+    let (ev2, started2) = (ev.clone(), started.clone());
+    let waiter = std::thread::spawn(move || {
+        started2.set();
+        ev2.wait(Some(LONG))
+    });
+    assert_eq!(started.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    let (c, s) = pair(false);
+    s.event_select(&ev, Fd::READ).unwrap();
+    c.send(b"x").unwrap();
+    // This thread never waits or enumerates: only the waiting thread can read the network.
+    assert_eq!(waiter.join().unwrap(), WaitOutcome::Signaled(0));
+    let rec = s.enum_network_events(Some(&ev)).unwrap();
+    assert_eq!(rec.events(), Fd::READ);
+}
