@@ -97,7 +97,18 @@ typedef unsigned long u_long;
 #elif !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #  define WSAEVENTS_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 #else
-#  define WSAEVENTS_STATIC_ASSERT(cond, msg)
+/* Before C11/C++11: a negative array size fails the build. A typedef is a declaration, so
+ * the ';' after the macro is not a stray one, and a name unique to each use (no linkage)
+ * never conflicts, inside or outside extern "C". */
+#  define WSAEVENTS_CAT_(a, b) a##b
+#  define WSAEVENTS_CAT(a, b) WSAEVENTS_CAT_(a, b)
+#  if defined(__COUNTER__)
+#    define WSAEVENTS_UNIQUE_ __COUNTER__
+#  else
+#    define WSAEVENTS_UNIQUE_ __LINE__
+#  endif
+#  define WSAEVENTS_STATIC_ASSERT(cond, msg) \
+      typedef char WSAEVENTS_CAT(wsaevents_static_assert_, WSAEVENTS_UNIQUE_)[(cond) ? 1 : -1]
 #endif
 
 /* ---- Base types, Windows (LLP64) sizes ------------------------------------------------- */

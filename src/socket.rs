@@ -502,11 +502,21 @@ impl Socket {
 
     /// `recvfrom`. On a stream socket the address is the peer's.
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
+        self.recv_from_with_flags(buf, MsgFlags::default())
+    }
+
+    /// `recvfrom(s, buf, len, flags)`: with `MSG_PEEK` the datagram stays queued and its
+    /// sender is still reported. On a stream socket the address is the peer's.
+    pub fn recv_from_with_flags(
+        &self,
+        buf: &mut [u8],
+        flags: MsgFlags,
+    ) -> Result<(usize, SocketAddr)> {
         if self.core.stream {
-            let n = self.recv(buf)?;
+            let n = self.recv_with_flags(buf, flags)?;
             return Ok((n, self.peer_addr()?));
         }
-        let (n, addr) = self.recv_dgram(buf, MsgFlags::default())?;
+        let (n, addr) = self.recv_dgram(buf, flags)?;
         let addr = addr.ok_or_else(|| Error::from_code(WSAEINVAL))?;
         Ok((n, addr))
     }

@@ -736,10 +736,11 @@ pub fn send(s: SOCKET, buf: &[u8], flags: i32) -> i32 {
 pub fn recvfrom(s: SOCKET, buf: &mut [u8], flags: i32, from: Option<&mut SocketAddr>) -> i32 {
     call(s, |sk| {
         let f = msg_flags(flags)?;
-        if f.peek || f.oob || sk.socket_type() == SocketType::Stream {
+        if sk.socket_type() == SocketType::Stream {
+            // Windows ignores the address arguments on connection-oriented sockets.
             return sk.recv_with_flags(buf, f).map(len_i32);
         }
-        let (n, addr) = sk.recv_from(buf)?;
+        let (n, addr) = sk.recv_from_with_flags(buf, f)?;
         if let Some(a) = from {
             *a = addr;
         }
