@@ -496,6 +496,11 @@ fn call(s: SOCKET, f: impl FnOnce(&Socket) -> Result<i32>) -> i32 {
     }
 }
 
+/// The Winsock return convention for a call on an already resolved socket.
+pub(crate) fn ret(r: Result<i32>) -> i32 {
+    r.unwrap_or_else(|e| fail(e.code(), SOCKET_ERROR))
+}
+
 fn len_i32(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -608,21 +613,28 @@ pub fn WSAEventSelect(s: SOCKET, h: WSAEVENT, network_events: i32) -> i32 {
 /// our choice), and then the record is left as it was (rule 14). Only the `iErrorCode`
 /// entries of reported events are written (rule 13).
 pub fn WSAEnumNetworkEvents(s: SOCKET, h: WSAEVENT, out: &mut WSANETWORKEVENTS) -> i32 {
-    call(s, |sk| {
-        let ev = if h == WSA_INVALID_EVENT {
-            None
-        } else {
-            Some(event_of(h).ok_or(Error::from_code(WSAEINVAL))?)
-        };
-        let mut rec = NetworkEventRecord {
-            network_events: out.lNetworkEvents,
-            error_code: out.iErrorCode,
-        };
-        sk.enum_network_events_into(ev.as_ref(), &mut rec)?;
-        out.lNetworkEvents = rec.network_events;
-        out.iErrorCode = rec.error_code;
-        Ok(0)
-    })
+    call(s, |sk| enum_network_events_on(sk, h, out))
+}
+
+/// [`WSAEnumNetworkEvents`] on a resolved socket (the C ABI resolves it once).
+pub(crate) fn enum_network_events_on(
+    sk: &Socket,
+    h: WSAEVENT,
+    out: &mut WSANETWORKEVENTS,
+) -> Result<i32> {
+    let ev = if h == WSA_INVALID_EVENT {
+        None
+    } else {
+        Some(event_of(h).ok_or(Error::from_code(WSAEINVAL))?)
+    };
+    let mut rec = NetworkEventRecord {
+        network_events: out.lNetworkEvents,
+        error_code: out.iErrorCode,
+    };
+    sk.enum_network_events_into(ev.as_ref(), &mut rec)?;
+    out.lNetworkEvents = rec.network_events;
+    out.iErrorCode = rec.error_code;
+    Ok(0)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -711,25 +723,31 @@ fn msg_flags(flags: i32) -> Result<MsgFlags> {
 
 /// `recv(s, buf, len, flags)` with `MSG_PEEK` and/or `MSG_OOB`.
 pub fn recv(s: SOCKET, buf: &mut [u8], flags: i32) -> i32 {
-    call(s, |sk| {
-        let f = msg_flags(flags)?;
-        sk.recv_with_flags(buf, f).map(len_i32)
-    })
+    call(s, |sk| recv_on(sk, buf, flags))
+}
+
+/// [`recv`] on a resolved socket.
+pub(crate) fn recv_on(sk: &Socket, buf: &mut [u8], flags: i32) -> Result<i32> {
+    let f = msg_flags(flags)?;
+    sk.recv_with_flags(buf, f).map(len_i32)
 }
 
 /// `send(s, buf, len, flags)` with `MSG_OOB`.
 pub fn send(s: SOCKET, buf: &[u8], flags: i32) -> i32 {
-    call(s, |sk| {
-        let f = msg_flags(flags)?;
-        if f.peek {
-            return Err(Error::from_code(WSAEOPNOTSUPP));
-        }
-        if f.oob {
-            sk.send_oob(buf).map(len_i32)
-        } else {
-            sk.send(buf).map(len_i32)
-        }
-    })
+    call(s, |sk| send_on(sk, buf, flags))
+}
+
+/// [`send`] on a resolved socket.
+pub(crate) fn send_on(sk: &Socket, buf: &[u8], flags: i32) -> Result<i32> {
+    let f = msg_flags(flags)?;
+    if f.peek {
+        return Err(Error::from_code(WSAEOPNOTSUPP));
+    }
+    if f.oob {
+        sk.send_oob(buf).map(len_i32)
+    } else {
+        sk.send(buf).map(len_i32)
+    }
 }
 
 /// `recvfrom`.

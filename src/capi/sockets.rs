@@ -27,7 +27,9 @@ use super::handles::{self, Handle};
 use super::{ensure_started, fail, ffi};
 use crate::error::{WSAEAFNOSUPPORT, WSAEFAULT, WSAENOTSOCK};
 use crate::winsock::{self, INVALID_SOCKET, SOCKET, SOCKET_ERROR, WSANETWORKEVENTS};
-use crate::{AddressFamily, FD_MAX_EVENTS, SocketType};
+use std::sync::Arc;
+
+use crate::{AddressFamily, FD_MAX_EVENTS, Socket, SocketType};
 
 /// `sizeof(SOCKADDR_IN)`.
 pub const SOCKADDR_IN_LEN: i32 = 16;
@@ -35,12 +37,10 @@ pub const SOCKADDR_IN_LEN: i32 = 16;
 pub const SOCKADDR_IN6_LEN: i32 = 28;
 
 /// The checks every socket call makes first, in Windows' order: `WSANOTINITIALISED`, then
-/// `WSAENOTSOCK`. Returns the socket's address family.
-fn precheck(s: SOCKET) -> Result<AddressFamily, i32> {
+/// `WSAENOTSOCK`. Returns the socket, resolved once for the whole call.
+fn precheck(s: SOCKET) -> Result<Arc<Socket>, i32> {
     ensure_started().map_err(|e| e.code())?;
-    winsock::socket_of(s)
-        .map(|sk| sk.family())
-        .ok_or(WSAENOTSOCK)
+    winsock::socket_of(s).ok_or(WSAENOTSOCK)
 }
 
 fn addr_len(family: AddressFamily) -> i32 {
@@ -178,11 +178,14 @@ fn is_stream(s: SOCKET) -> bool {
     winsock::socket_of(s).is_some_and(|sk| sk.socket_type() == SocketType::Stream)
 }
 
-/// Runs `body` after [`precheck`]; an `Err(code)` becomes `SOCKET_ERROR` with that code.
-fn with_socket(s: SOCKET, body: impl FnOnce(AddressFamily) -> Result<i32, i32>) -> i32 {
-    ffi(SOCKET_ERROR, || match precheck(s).and_then(body) {
-        Ok(v) => v,
-        Err(code) => fail(code, SOCKET_ERROR),
+/// Runs `body` with the socket after [`precheck`]; an `Err(code)` becomes `SOCKET_ERROR`
+/// with that code.
+fn with_socket(s: SOCKET, body: impl FnOnce(&Socket) -> Result<i32, i32>) -> i32 {
+    ffi(SOCKET_ERROR, || {
+        match precheck(s).and_then(|sk| body(&sk)) {
+            Ok(v) => v,
+            Err(code) => fail(code, SOCKET_ERROR),
+        }
     })
 }
 
@@ -241,7 +244,7 @@ pub unsafe extern "C" fn wsaevents_accept(
 ) -> SOCKET {
     ffi(INVALID_SOCKET, || {
         let family = match precheck(s) {
-            Ok(f) => f,
+            Ok(sk) => sk.family(),
             Err(code) => return fail(code, INVALID_SOCKET),
         };
         let want_addr = !addr.is_null() && !addrlen.is_null();
@@ -292,10 +295,10 @@ pub unsafe extern "C" fn wsaevents_recv(
     len: c_int,
     flags: c_int,
 ) -> c_int {
-    with_socket(s, |_| {
+    with_socket(s, |sk| {
         // SAFETY: forwarded caller contract.
         let b = unsafe { buf_mut(buf, len) }?;
-        Ok(winsock::recv(s, b, flags))
+        Ok(winsock::ret(winsock::recv_on(sk, b, flags)))
     })
 }
 
@@ -310,10 +313,10 @@ pub unsafe extern "C" fn wsaevents_send(
     len: c_int,
     flags: c_int,
 ) -> c_int {
-    with_socket(s, |_| {
+    with_socket(s, |sk| {
         // SAFETY: forwarded caller contract.
         let b = unsafe { buf_ref(buf, len) }?;
-        Ok(winsock::send(s, b, flags))
+        Ok(winsock::ret(winsock::send_on(sk, b, flags)))
     })
 }
 
@@ -333,7 +336,8 @@ pub unsafe extern "C" fn wsaevents_recvfrom(
     from: *mut c_void,
     fromlen: *mut c_int,
 ) -> c_int {
-    with_socket(s, |family| {
+    with_socket(s, |sk| {
+        let family = sk.family();
         // SAFETY: forwarded caller contract.
         let b = unsafe { buf_mut(buf, len) }?;
         let want_addr = !from.is_null() && !is_stream(s);
@@ -476,7 +480,8 @@ unsafe fn sock_name(
     namelen: *mut c_int,
     get: fn(SOCKET, &mut SocketAddr) -> i32,
 ) -> c_int {
-    with_socket(s, |family| {
+    with_socket(s, |sk| {
+        let family = sk.family();
         // SAFETY: forwarded caller contract.
         unsafe { check_out_addr(name, namelen, family) }?;
         let mut a = SocketAddr::from(([0, 0, 0, 0], 0));
@@ -543,12 +548,16 @@ pub unsafe extern "C" fn WSAEnumNetworkEvents(
     event: Handle,
     out: *mut WSANETWORKEVENTS,
 ) -> c_int {
-    with_socket(s, |_| {
+    with_socket(s, |sk| {
         if out.is_null() {
             return Err(WSAEFAULT);
         }
         let mut rec = WSANETWORKEVENTS::default();
-        let rc = winsock::WSAEnumNetworkEvents(s, handles::value(event), &mut rec);
+        let rc = winsock::ret(winsock::enum_network_events_on(
+            sk,
+            handles::value(event),
+            &mut rec,
+        ));
         if rc == 0 {
             // SAFETY: `out` is non-NULL and points to a writable WSANETWORKEVENTS (caller's
             // contract); fields are written through raw pointers, never read, and only the
