@@ -49,6 +49,14 @@ fn create(manual: bool, initially_set: bool) -> Handle {
     handles::handle_for(Event::new(manual, initially_set))
 }
 
+/// `CreateEventA/W`: events are process-local here, so a named one is `ERROR_NOT_SUPPORTED`.
+fn create_unnamed(named: bool, manual_reset: i32, initial_state: i32) -> Handle {
+    if named {
+        return fail(ERROR_NOT_SUPPORTED, std::ptr::null_mut());
+    }
+    create(manual_reset != 0, initial_state != 0)
+}
+
 fn with_event(h: Handle, f: impl FnOnce(&Event)) -> i32 {
     match handles::event_from_handle(h) {
         Some(e) => {
@@ -75,9 +83,13 @@ unsafe fn wait_multiple(count: u32, list: *const Handle, all: bool, ms: u32) -> 
     }
     // SAFETY: non-NULL, and the caller guarantees `count` readable handles; 1 ≤ n ≤ 64.
     let raw = unsafe { std::slice::from_raw_parts(list, n) };
-    let values: Vec<usize> = raw.iter().map(|&h| handles::value(h)).collect();
+    // At most 64 values: on the stack, no allocation per wait.
+    let mut values = [0usize; MAXIMUM_WAIT_OBJECTS];
+    for (v, &h) in values.iter_mut().zip(raw) {
+        *v = handles::value(h);
+    }
     // The facade's wait: invalid handles (6), duplicates in a wait-all (87), the wait itself.
-    winsock::WSAWaitForMultipleEvents(&values, i32::from(all), ms, FALSE)
+    winsock::WSAWaitForMultipleEvents(&values[..n], i32::from(all), ms, FALSE)
 }
 
 /// `WSAEVENT WSACreateEvent(void)`: a manual-reset, unsignalled event, or
@@ -134,10 +146,7 @@ pub extern "C" fn CreateEventA(
     name: *const c_char,
 ) -> Handle {
     ffi(std::ptr::null_mut(), || {
-        if !name.is_null() {
-            return fail(ERROR_NOT_SUPPORTED, std::ptr::null_mut());
-        }
-        create(manual_reset != 0, initial_state != 0)
+        create_unnamed(!name.is_null(), manual_reset, initial_state)
     })
 }
 
@@ -151,10 +160,7 @@ pub extern "C" fn CreateEventW(
     name: *const c_void,
 ) -> Handle {
     ffi(std::ptr::null_mut(), || {
-        if !name.is_null() {
-            return fail(ERROR_NOT_SUPPORTED, std::ptr::null_mut());
-        }
-        create(manual_reset != 0, initial_state != 0)
+        create_unnamed(!name.is_null(), manual_reset, initial_state)
     })
 }
 
