@@ -588,6 +588,24 @@ fn wait<E: Borrow<Event>>(
                 continue;
             }
         }
+        // A wait on a socket-fed event that misses first reads what the OS has ready,
+        // without blocking: on a busy socket that is usually the answer, and then it needs
+        // no registration and no clock. It keeps the poller role for a blocking poll after.
+        if !harvested && !holding_poller {
+            let fed = events
+                .iter()
+                .any(|e| g.events[e.borrow().id() as usize].fed);
+            if let Some(d) = drv.filter(|_| fed) {
+                if claim_poller() {
+                    holding_poller = true;
+                    drop(g);
+                    run_poll(d, Some(Duration::ZERO));
+                    harvested = true;
+                    g = dispatcher().lock();
+                    continue;
+                }
+            }
+        }
         // The first miss reads the clock once: the remaining time is the timeout itself.
         let (dl, remaining) = match deadline {
             None => {
