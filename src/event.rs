@@ -491,6 +491,19 @@ fn wake_driver() {
 
 /// Runs the driver's poll with the "I am the poller" flag set for this thread.
 fn run_poll(d: &dyn Driver, timeout: Option<Duration>) {
+    /// If the poll unwinds (a bug in a readiness handler, caught at the C boundary), the
+    /// poller role is released, or every later wait would wait for a poller that is gone.
+    struct Unwinding;
+    impl Drop for Unwinding {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                #[cfg(not(loom))]
+                let _ = IS_POLLER.try_with(|p| p.set(false));
+                release_poller(None);
+            }
+        }
+    }
+    let _guard = Unwinding;
     #[cfg(not(loom))]
     IS_POLLER.with(|p| p.set(true));
     d.poll(timeout);
