@@ -301,8 +301,8 @@ impl Dispatcher {
     /// The wait rule of `WaitForMultipleObjectsEx` (B.2), applied atomically.
     ///
     /// `harvested` says whether the OS readiness has been read since the wait began. Without
-    /// it, a wait-any whose lowest signalled index is not 0 is not decided yet (`Err`): an
-    /// unread readiness could still signal a lower index. Index 0 needs no harvest.
+    /// it, a wait-any whose lowest signalled index is not 0 is not decided yet (`Err`) if a
+    /// lower-index event is socket-fed: an unread readiness could still signal it.
     fn try_satisfy<E: Borrow<Event>>(
         &mut self,
         events: &[E],
@@ -324,19 +324,26 @@ impl Dispatcher {
             }
             return Ok(Some(WaitOutcome::Signaled(0)));
         }
-        for (i, e) in events.iter().enumerate() {
-            let s = &mut self.events[e.borrow().id() as usize];
-            if s.signaled {
-                if i > 0 && !harvested {
-                    return Err(NeedHarvest);
-                }
-                if !s.manual {
-                    s.signaled = false;
-                }
-                return Ok(Some(WaitOutcome::Signaled(i)));
-            }
+        let Some(i) = events
+            .iter()
+            .position(|e| self.events[e.borrow().id() as usize].signaled)
+        else {
+            return Ok(None);
+        };
+        // Reading the OS can only signal socket-fed events: it matters only if one comes
+        // before the lowest signalled one.
+        if !harvested
+            && events[..i]
+                .iter()
+                .any(|e| self.events[e.borrow().id() as usize].fed)
+        {
+            return Err(NeedHarvest);
         }
-        Ok(None)
+        let s = &mut self.events[events[i].borrow().id() as usize];
+        if !s.manual {
+            s.signaled = false;
+        }
+        Ok(Some(WaitOutcome::Signaled(i)))
     }
 
     fn set_sleepers(&mut self) {
