@@ -34,6 +34,42 @@
 //! std::thread::spawn(move || other.set());
 //! assert_eq!(wait_any(&[&ev], Some(Duration::from_secs(5))).unwrap(), WaitOutcome::Signaled(0));
 //! ```
+//!
+//! ## Example: the event-select loop
+//!
+//! ```
+//! use std::time::Duration;
+//! use wsaevents::{Event, NetworkEvents as Fd, Socket, WaitOutcome, wait_any};
+//!
+//! let listener = Socket::tcp_v4()?;                          // socket()
+//! listener.bind("127.0.0.1:0".parse().unwrap())?;
+//! listener.listen(16)?;
+//! let ev = Event::new_manual(false);                         // WSACreateEvent()
+//! listener.event_select(&ev, Fd::ACCEPT | Fd::CLOSE)?;       // WSAEventSelect()
+//!
+//! let client = Socket::tcp_v4()?;
+//! client.connect(listener.local_addr()?)?;                   // blocking, as on Windows
+//!
+//! let waited = wait_any(&[&ev], Some(Duration::from_secs(5)))?; // WSAWaitForMultipleEvents()
+//! assert_eq!(waited, WaitOutcome::Signaled(0));
+//! let rec = listener.enum_network_events(Some(&ev))?;        // WSAEnumNetworkEvents()
+//! assert_eq!(rec.events(), Fd::ACCEPT);
+//! assert_eq!(rec.error(Fd::ACCEPT), None);
+//! let (_conn, _peer) = listener.accept()?;
+//! # Ok::<(), wsaevents::Error>(())
+//! ```
+//!
+//! ## Threads
+//!
+//! There is no background thread. A thread that waits on an event some socket feeds reads
+//! the OS poller (epoll, kqueue, IOCP through mio) itself when no other thread does, and
+//! records what it finds into the sockets' records; other waiters sleep until their own
+//! event is set. Calls that observe network state (`enum_network_events`, `event_select`)
+//! first read what the OS has ready. Waiting on many sockets from many threads is the
+//! normal case.
+//!
+//! See also `docs/porting.md` (porting Winsock C, C++ or Rust code) and
+//! `docs/benchmarks.md` (what the emulation costs).
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
