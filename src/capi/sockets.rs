@@ -173,11 +173,6 @@ unsafe fn buf_ref<'a>(buf: *const c_char, len: c_int) -> Result<&'a [u8], i32> {
     }
 }
 
-/// Whether `s` is a connection-oriented (stream) socket; `false` for anything else.
-fn is_stream(s: SOCKET) -> bool {
-    winsock::socket_of(s).is_some_and(|sk| sk.socket_type() == SocketType::Stream)
-}
-
 /// Runs `body` with the socket after [`precheck`]; an `Err(code)` becomes `SOCKET_ERROR`
 /// with that code.
 fn with_socket(s: SOCKET, body: impl FnOnce(&Socket) -> Result<i32, i32>) -> i32 {
@@ -340,18 +335,14 @@ pub unsafe extern "C" fn wsaevents_recvfrom(
         let family = sk.family();
         // SAFETY: forwarded caller contract.
         let b = unsafe { buf_mut(buf, len) }?;
-        let want_addr = !from.is_null() && !is_stream(s);
+        let want_addr = !from.is_null() && sk.socket_type() != SocketType::Stream;
         if want_addr {
             // SAFETY: forwarded caller contract.
             unsafe { check_out_addr(from, fromlen, family) }?;
         }
-        let mut peer = None;
         let mut a = SocketAddr::from(([0, 0, 0, 0], 0));
         let n = winsock::recvfrom(s, b, flags, want_addr.then_some(&mut a));
         if n != SOCKET_ERROR && want_addr {
-            peer = Some(a);
-        }
-        if let Some(a) = peer {
             // SAFETY: check_out_addr accepted this buffer for the socket's family.
             unsafe { write_out_addr(&a, from, fromlen) };
         }
