@@ -73,7 +73,9 @@
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
-#[cfg(not(loom))]
+// The C ABI exports Win32/Winsock names (`closesocket`, `Sleep`, ...): on Windows they would
+// clash with the system's, and C programs there use the real ws2_32.
+#[cfg(all(not(loom), not(windows)))]
 pub mod capi;
 pub mod error;
 pub mod event;
