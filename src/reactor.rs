@@ -123,6 +123,11 @@ impl Reactor {
         os.reregister(&self.poller, token, writable)
     }
 
+    /// Has the OS poller report the socket again (see `sys::NEEDS_REARM`).
+    pub(crate) fn rearm(&self, os: &mut OsSocket, token: usize, writable: bool) {
+        let _ = os.rearm(&self.poller, token, writable);
+    }
+
     /// Stops watching: deregisters from the OS poller and frees the token.
     pub(crate) fn deregister(&self, os: &mut OsSocket, token: usize) {
         os.deregister(&self.poller);

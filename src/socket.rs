@@ -46,7 +46,7 @@ use crate::event::Event;
 use crate::reactor::{self, Source, reactor};
 use crate::record::{ArrivalModel, Record};
 use crate::sync::Mutex;
-use crate::sys::{OsSocket, Readiness, RecvFlags};
+use crate::sys::{self, OsSocket, Readiness, RecvFlags};
 use crate::types::{NetworkEventRecord, NetworkEvents as Fd};
 
 /// The address family of a socket (`AF_INET`, `AF_INET6`).
@@ -127,7 +127,8 @@ struct State {
     /// byte stream (Linux: `consumed` + FIONREAD, the distance to the mark).
     urgent_mark: Option<u64>,
     /// With the urgent mark at the read pointer: the normal bytes queued behind it, if
-    /// counted.
+    /// counted. (Linux only.)
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     behind_mark: Option<usize>,
     /// Normal bytes returned by stream recvs (not peeks).
     consumed: u64,
@@ -257,7 +258,9 @@ impl Socket {
                 if st.os.is_closed() {
                     return err(WSAENOTSOCK);
                 }
-                match attempt(&mut st) {
+                let step = attempt(&mut st);
+                st.rearm(self.core.stream);
+                match step {
                     Step::Done(r) => {
                         if r.is_ok() && !st.nonblocking {
                             // Others blocked on this socket re-check (partial consumption).
@@ -698,6 +701,7 @@ impl Socket {
         let mut st = self.lock()?;
         st.record.select(event.into(), mask)?;
         st.nonblocking = true;
+        st.rearm(self.core.stream);
         Ok(())
     }
 
@@ -722,6 +726,7 @@ impl Socket {
         reactor::harvest();
         let mut st = self.lock()?;
         st.record.enumerate_into(reset, out);
+        st.rearm(self.core.stream);
         Ok(())
     }
 
@@ -997,6 +1002,29 @@ impl State {
         }
     }
 
+    /// Only where the poller reports a readiness once, until a call would block
+    /// (`sys::NEEDS_REARM`, mio on Windows): has it report again when the next arrival must
+    /// be seen. That is when the socket is not readable now (the next arrival completes the
+    /// poll), when writability is awaited, and on a connected stream whose FD_READ is not
+    /// recorded even while data is queued: the poller then reports at once until a recv,
+    /// and FIONREAD tells whether more arrived. A listener or UDP socket with something
+    /// queued is not re-armed: the OS has no count that would tell a second connection or
+    /// datagram from the first (docs/semantics.md, Windows backend).
+    fn rearm(&mut self, stream: bool) {
+        if !sys::NEEDS_REARM {
+            return;
+        }
+        let Some(token) = self.token else { return };
+        let reading = stream
+            && self.conn == Conn::Connected
+            && !self.record.recorded().contains(Fd::READ);
+        if self.write_interest || reading || !self.os.readable_now() {
+            if let Ok(r) = reactor() {
+                r.rearm(&mut self.os, token, self.write_interest);
+            }
+        }
+    }
+
     fn wait_event(&mut self, dir: Dir) -> Event {
         let slot = match dir {
             Dir::Read => &mut self.read_wait,
@@ -1132,8 +1160,9 @@ impl State {
     /// it stale (`reactor::PollSeq`).
     fn stream_ready(&mut self, r: Readiness, fresh: bool) {
         if (r.error || r.read_closed) && !self.close_recorded {
-            // FIN or RST? SO_ERROR tells, once; the answer is kept (section D, gap 2).
-            let code = match self.os.take_error() {
+            // FIN or RST? The backend tells (SO_ERROR on Unix), once; the answer is kept
+            // (section D, gap 2).
+            let code = match self.os.close_error() {
                 Ok(Some(e)) => match map(&e).code() {
                     WSAECONNRESET => {
                         self.reset = true;
@@ -1340,6 +1369,7 @@ impl Source for Core {
             }
             _ => {}
         }
+        st.rearm(self.stream);
         st.poke_waiters();
     }
 }

@@ -1,14 +1,77 @@
 //! The backend boundary: everything that touches the operating system.
 //!
-//! The rest of the crate sees two types, [`Poller`] (readiness from the OS poller) and
-//! [`OsSocket`] (one non-blocking OS socket and its calls), plus [`Readiness`]. Today they
-//! are the real OS through mio and socket2 (`os.rs`: epoll on Linux, kqueue on macOS/BSD,
-//! IOCP/AFD on Windows). A deterministic simulated network for users' unit tests can later
-//! provide the same three types without the rest of the crate changing.
+//! # The seam
+//!
+//! The rest of the crate sees four types and one constant; a backend provides them, and
+//! nothing else of it is visible:
+//!
+//! - [`Poller`]: `new`, `poll(timeout, f)` (calls `f(token, Readiness)` per ready socket and
+//!   says whether it may have left readiness behind), `wake`.
+//! - [`OsSocket`]: one non-blocking socket and its calls (`bind`, `listen`, `connect`,
+//!   `accept`, `recv`, `recv_from`, `send`, `send_to`, `shutdown_write`, options through
+//!   `sock`), its (de)registration with the poller (`register`, `reregister`, `rearm`), and
+//!   the facts the socket layer asks about it: levels (`readable_now`, `writable_now`,
+//!   `closed_now`), counts (`bytes_available`, `peek_count`, Linux's `bytes_received`),
+//!   urgent data (`urgent_pending`, `normal_readable`, `at_mark`) and errors (`take_error`,
+//!   `close_error`).
+//! - [`Readiness`] and [`RecvFlags`], plain data defined here.
+//! - [`NEEDS_REARM`]: whether the poller reports a readiness once and then stays silent until
+//!   an I/O call would block (mio's documented contract, which its Windows backend keeps
+//!   literally), so that the socket layer must call `OsSocket::rearm` to see the next arrival.
+//!
+//! Backends report facts; the Winsock rules (what a fact records, when a bit is re-enabled)
+//! live above this boundary, in `socket.rs`, and are written once.
+//!
+//! # The backends
+//!
+//! Today there is one backend, the real OS through mio and socket2 (`net.rs`), which is the
+//! same on every OS except for a few calls neither crate offers, kept as in socket2 in one
+//! file per OS family:
+//!
+//! - `unix.rs`: Linux and macOS (epoll, kqueue; `ioctl`, `poll`, Linux's `TCP_INFO`).
+//! - `windows.rs`: Windows (IOCP/AFD; `ioctlsocket`, `WSAPoll`, through `windows-sys`).
+//!
+//! A deterministic simulated network for users' unit tests can later provide the same four
+//! types without the rest of the crate changing.
 //!
 //! Every OS socket here is non-blocking at the OS level; Winsock's blocking mode is emulated
 //! above this boundary, by waiting on events.
 
-mod os;
+mod net;
+#[cfg(unix)]
+mod unix;
+#[cfg(windows)]
+mod windows;
 
-pub(crate) use os::{OsSocket, Poller, Readiness, RecvFlags};
+#[cfg(unix)]
+use unix as imp;
+#[cfg(windows)]
+use windows as imp;
+
+pub(crate) use imp::NEEDS_REARM;
+pub(crate) use net::{OsSocket, Poller};
+
+/// What one readiness notification said about one socket (section D's mio table).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Readiness {
+    /// `EPOLLIN` / `EVFILT_READ` / AFD receive, accept or disconnect.
+    pub readable: bool,
+    /// `EPOLLOUT` / `EVFILT_WRITE` / AFD send.
+    pub writable: bool,
+    /// `EPOLLERR`, kqueue `EV_EOF` with an error, AFD connect failure.
+    pub error: bool,
+    /// The peer's FIN (or a reset): `EPOLLRDHUP`/`EPOLLHUP`, kqueue `EV_EOF` on read, AFD
+    /// disconnect or abort.
+    pub read_closed: bool,
+    /// Urgent data (`EPOLLPRI`; never reported by kqueue, nor by mio on Windows).
+    pub priority: bool,
+}
+
+/// Receive flags the emulation uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RecvFlags {
+    /// `MSG_PEEK`.
+    pub peek: bool,
+    /// `MSG_OOB`.
+    pub oob: bool,
+}

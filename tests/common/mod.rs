@@ -262,3 +262,50 @@ pub fn stuck_connect(v6: bool) -> (Socket, Vec<Socket>, Socket, Event) {
     }
     panic!("the accept queue never filled");
 }
+
+/// The Wine version when the tests run under Wine (ntdll exports `wine_get_version`;
+/// Windows' does not), `None` on Windows and elsewhere.
+pub fn wine_version() -> Option<String> {
+    #[cfg(windows)]
+    {
+        use std::ffi::{CStr, c_char, c_void};
+        type GetVersion = unsafe extern "C" fn() -> *const c_char;
+        #[link(name = "kernel32")]
+        unsafe extern "system" {
+            fn GetModuleHandleA(name: *const c_char) -> *mut c_void;
+            fn GetProcAddress(module: *mut c_void, name: *const c_char) -> Option<GetVersion>;
+        }
+        // SAFETY: both names are NUL-terminated; ntdll is loaded in every process and
+        // stays loaded; `wine_get_version` takes nothing and returns a static C string.
+        unsafe {
+            let ntdll = GetModuleHandleA(c"ntdll.dll".as_ptr());
+            if ntdll.is_null() {
+                return None;
+            }
+            let f = GetProcAddress(ntdll, c"wine_get_version".as_ptr())?;
+            Some(CStr::from_ptr(f()).to_string_lossy().into_owned())
+        }
+    }
+    #[cfg(not(windows))]
+    None
+}
+
+/// A value where Wine is known to differ from Windows (`../shared/wine/README.md`):
+/// `windows` everywhere but under Wine, where it is `wine`, and a visible
+/// `WINE DEVIATION:` line says so (written straight to stderr, past the test harness's
+/// capture, so that every deviation shows in the output of a passing run).
+#[track_caller]
+pub fn windows_or_wine<T: std::fmt::Debug>(windows: T, wine: T, what: &str) -> T {
+    match wine_version() {
+        None => windows,
+        Some(v) => {
+            use std::io::Write;
+            let at = std::panic::Location::caller();
+            let _ = writeln!(
+                std::io::stderr(),
+                "WINE DEVIATION: {what} (Windows: {windows:?}; Wine {v}: {wine:?}) at {at}"
+            );
+            wine
+        }
+    }
+}

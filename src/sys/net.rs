@@ -1,5 +1,6 @@
-//! The real OS backend: mio for readiness, socket2 for the calls mio does not offer, libc
-//! for the few ioctls neither exposes (Unix).
+//! The real OS backend, the same on every OS: mio for readiness, socket2 for the calls mio
+//! does not offer. The few calls neither crate has are in `unix.rs` and `windows.rs`
+//! (`imp`), as in socket2.
 
 use std::io;
 use std::mem::MaybeUninit;
@@ -9,44 +10,12 @@ use std::time::Duration;
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use socket2::{Domain, MaybeUninitSlice, Protocol, SockAddr, SockRef, Socket, Type};
 
+use super::imp::{self, Level};
+use super::{Readiness, RecvFlags};
 use crate::sync::Mutex;
 
 /// The token mio's waker uses; socket tokens are slab indices, far below it.
 const WAKER: Token = Token(usize::MAX);
-
-/// `SIOCATMARK` (not in the libc crate for every OS): Linux's sockios value, BSD's `_IOR('s', 7, int)`.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-const SIOCATMARK: u64 = 0x8905;
-#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
-const SIOCATMARK: u64 = 0x4004_7307;
-#[cfg(unix)]
-const MSG_PEEK: i32 = libc::MSG_PEEK;
-#[cfg(unix)]
-const MSG_OOB: i32 = libc::MSG_OOB;
-#[cfg(windows)]
-const MSG_PEEK: i32 = 2;
-#[cfg(windows)]
-const MSG_OOB: i32 = 1;
-/// No SIGPIPE, ever (section D, gap 12): Linux takes it per call, macOS per socket.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-const MSG_NOSIGNAL: i32 = libc::MSG_NOSIGNAL;
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-const MSG_NOSIGNAL: i32 = 0;
-
-/// What one readiness notification said about one socket (section D's mio table).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Readiness {
-    /// `EPOLLIN` / `EVFILT_READ`.
-    pub readable: bool,
-    /// `EPOLLOUT` / `EVFILT_WRITE`.
-    pub writable: bool,
-    /// `EPOLLERR`, or kqueue `EV_EOF` with an error.
-    pub error: bool,
-    /// The peer's FIN (or a reset): `EPOLLRDHUP`/`EPOLLHUP`, kqueue `EV_EOF` on read.
-    pub read_closed: bool,
-    /// Urgent data (`EPOLLPRI`; never reported by kqueue).
-    pub priority: bool,
-}
 
 /// The OS poller: one mio `Poll`, its `Waker`, and a registry handle for (de)registration
 /// from any thread. `poll` is only ever entered by one thread at a time (the dispatcher
@@ -112,25 +81,13 @@ impl Poller {
     /// socket asks for writability only while it waits for it (a connect in progress, a
     /// send that could not complete), so that a readable-only readiness means data arrived.
     fn interest(writable: bool) -> Interest {
-        let i = Interest::READABLE;
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        let i = i | Interest::PRIORITY;
-        if writable { i | Interest::WRITABLE } else { i }
+        imp::interest(writable)
     }
-}
-
-/// Receive flags the emulation uses.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct RecvFlags {
-    /// `MSG_PEEK`.
-    pub peek: bool,
-    /// `MSG_OOB`.
-    pub oob: bool,
 }
 
 impl RecvFlags {
     fn bits(self) -> i32 {
-        (if self.peek { MSG_PEEK } else { 0 }) | (if self.oob { MSG_OOB } else { 0 })
+        (if self.peek { imp::MSG_PEEK } else { 0 }) | (if self.oob { imp::MSG_OOB } else { 0 })
     }
 }
 
@@ -180,8 +137,7 @@ impl OsSocket {
         };
         let s = Socket::new(domain, ty, Some(proto))?;
         s.set_nonblocking(true)?;
-        #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-        s.set_nosigpipe(true)?;
+        imp::configure(SockRef::from(&s))?;
         if v6 {
             // Windows' default for AF_INET6 sockets is dual-stack off.
             let _ = s.set_only_v6(true);
@@ -194,8 +150,7 @@ impl OsSocket {
     }
 
     fn from_accepted(stream: mio::net::TcpStream) -> io::Result<OsSocket> {
-        #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-        SockRef::from(&stream).set_nosigpipe(true)?;
+        imp::configure(SockRef::from(&stream))?;
         Ok(OsSocket::Stream(stream))
     }
 
@@ -241,17 +196,13 @@ impl OsSocket {
     pub(crate) fn connect(&mut self, addr: SocketAddr) -> io::Result<bool> {
         let target = SockAddr::from(addr);
         let mut res = self.sock()?.connect(&target);
-        // A new attempt after a failed one (rule 33, Q4): Linux keeps the socket
-        // "connecting" after the failure, and since the error was already taken from
-        // SO_ERROR, the first connect() only resets that state, failing ECONNABORTED. The
-        // kernel is then unconnected, and the attempt proper starts here.
-        #[cfg(unix)]
-        if matches!(&res, Err(e) if e.raw_os_error() == Some(libc::ECONNABORTED)) {
+        // A new attempt after a failed one (rule 33, Q4), where the OS needs help.
+        if matches!(&res, Err(e) if imp::connect_again(e)) {
             res = self.sock()?.connect(&target);
         }
         let done = match res {
             Ok(()) => true,
-            Err(e) if in_progress(&e) => false,
+            Err(e) if imp::in_progress(&e) => false,
             Err(e) => return Err(e),
         };
         if let OsSocket::Fresh(_) = self {
@@ -289,12 +240,12 @@ impl OsSocket {
     }
 
     pub(crate) fn send(&self, buf: &[u8], oob: bool) -> io::Result<usize> {
-        let flags = MSG_NOSIGNAL | if oob { MSG_OOB } else { 0 };
+        let flags = imp::MSG_NOSIGNAL | if oob { imp::MSG_OOB } else { 0 };
         self.io(|s| s.send_with_flags(buf, flags))
     }
 
     pub(crate) fn send_to(&self, buf: &[u8], addr: SocketAddr) -> io::Result<usize> {
-        self.io(|s| s.send_to_with_flags(buf, &SockAddr::from(addr), MSG_NOSIGNAL))
+        self.io(|s| s.send_to_with_flags(buf, &SockAddr::from(addr), imp::MSG_NOSIGNAL))
     }
 
     pub(crate) fn shutdown_write(&self) -> io::Result<()> {
@@ -347,6 +298,21 @@ impl OsSocket {
         }
     }
 
+    /// Asks the poller to report the socket's readiness again, at once if it is ready now
+    /// (only where [`NEEDS_REARM`](super::NEEDS_REARM); a no-op elsewhere).
+    pub(crate) fn rearm(&mut self, p: &Poller, token: usize, writable: bool) -> io::Result<()> {
+        if !imp::NEEDS_REARM {
+            return Ok(());
+        }
+        let (t, i) = (Token(token), Poller::interest(writable));
+        match self {
+            OsSocket::Stream(s) => p.registry.reregister(s, t, i),
+            OsSocket::Listener(s) => p.registry.reregister(s, t, Interest::READABLE),
+            OsSocket::Udp(s) => p.registry.reregister(s, t, i),
+            _ => Ok(()),
+        }
+    }
+
     pub(crate) fn deregister(&mut self, p: &Poller) {
         let _ = match self {
             OsSocket::Stream(s) => p.registry.deregister(s),
@@ -356,91 +322,36 @@ impl OsSocket {
         };
     }
 
-    /// `FIONREAD`: bytes queued for reading (the next datagram's size on UDP).
-    #[cfg(unix)]
+    /// `FIONREAD`: bytes queued for reading (the next datagram's size on UDP, except on
+    /// macOS, where it is every queued byte).
     pub(crate) fn bytes_available(&self) -> io::Result<usize> {
-        use std::os::fd::AsRawFd;
-        let fd = self.sock()?.as_raw_fd();
-        let mut n: libc::c_int = 0;
-        // SAFETY: `fd` is an open socket borrowed for the duration of the call, and FIONREAD
-        // writes one c_int to the valid, aligned pointer we pass.
-        let r = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) };
-        if r < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(n.max(0) as usize)
-    }
-
-    /// `FIONREAD` where no ioctl is at hand: whether at least one byte can be peeked.
-    #[cfg(windows)]
-    pub(crate) fn bytes_available(&self) -> io::Result<usize> {
-        let mut b = [0u8; 1];
-        match self.recv(
-            &mut b,
-            RecvFlags {
-                peek: true,
-                oob: false,
-            },
-        ) {
-            Ok(n) => Ok(n),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(0),
-            Err(e) => Err(e),
-        }
+        imp::bytes_available(self.sock()?)
     }
 
     /// Level check for the re-enabling rules (D.6): is the socket readable now (data, a
     /// pending connection, or EOF)?
-    #[cfg(unix)]
     pub(crate) fn readable_now(&self) -> bool {
-        self.poll_now(libc::POLLIN)
+        self.level(Level::Read)
     }
 
     /// Level check: is there room to send now?
-    #[cfg(unix)]
     pub(crate) fn writable_now(&self) -> bool {
-        self.poll_now(libc::POLLOUT)
+        self.level(Level::Write)
     }
 
     /// Level check: has the peer's FIN or RST arrived, or is an error pending?
-    #[cfg(unix)]
     pub(crate) fn closed_now(&self) -> bool {
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        let what = libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR;
-        #[cfg(not(any(target_os = "linux", target_os = "android")))]
-        let what = libc::POLLHUP | libc::POLLERR;
-        self.poll_now(what)
+        self.level(Level::Closed)
     }
 
-    #[cfg(unix)]
-    fn poll_now(&self, what: libc::c_short) -> bool {
-        use std::os::fd::AsRawFd;
-        let Ok(s) = self.sock() else { return false };
-        let mut p = libc::pollfd {
-            fd: s.as_raw_fd(),
-            events: what,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd for an fd we borrow for the call; timeout 0 never blocks.
-        let r = unsafe { libc::poll(&mut p, 1, 0) };
-        r > 0 && (p.revents & what) != 0
+    fn level(&self, level: Level) -> bool {
+        self.sock().is_ok_and(|s| imp::level(s, level))
     }
 
-    #[cfg(windows)]
-    pub(crate) fn readable_now(&self) -> bool {
-        match self {
-            OsSocket::Listener(_) => false,
-            _ => self.bytes_available().map(|n| n > 0).unwrap_or(false),
-        }
-    }
-
-    #[cfg(windows)]
-    pub(crate) fn writable_now(&self) -> bool {
-        true
-    }
-
-    #[cfg(windows)]
-    pub(crate) fn closed_now(&self) -> bool {
-        false
+    /// Why the peer closed, at its FIN or RST: the error (ECONNRESET for a RST), or none
+    /// for a FIN. On Unix this is `SO_ERROR`; Windows' reads 0 after a RST.
+    pub(crate) fn close_error(&self) -> io::Result<Option<io::Error>> {
+        imp::close_error(self)
     }
 
     /// Whether urgent data is waiting to be read with `MSG_OOB` (a `MSG_OOB|MSG_PEEK`
@@ -466,6 +377,7 @@ impl OsSocket {
 
     /// How many normal bytes a peek returns now, counting at most `cap` (with the read
     /// pointer at a pending urgent mark: the bytes behind the urgent byte).
+    #[cfg(target_os = "linux")]
     pub(crate) fn peek_count(&self, cap: usize) -> usize {
         let mut b = vec![0u8; cap];
         self.recv(
@@ -478,61 +390,15 @@ impl OsSocket {
         .unwrap_or(0)
     }
 
-    /// Linux: the bytes of sequence space this TCP connection has received so far
-    /// (`TCP_INFO`'s `tcpi_bytes_received`, Linux 4.1 and later): data, urgent bytes, and
-    /// 1 for a received FIN. A count of arrivals that no read changes.
+    /// Linux only: the bytes of sequence space this TCP connection has received so far
+    /// (see `unix::bytes_received`).
     #[cfg(target_os = "linux")]
     pub(crate) fn bytes_received(&self) -> io::Result<u64> {
-        use std::os::fd::AsRawFd;
-        let fd = self.sock()?.as_raw_fd();
-        // SAFETY: `tcp_info` is plain old data; all-zero is a valid value.
-        let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
-        let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
-        // SAFETY: `fd` is an open socket borrowed for the call; `info` and `len` are valid
-        // for writes and `len` holds the buffer's size.
-        let r = unsafe {
-            libc::getsockopt(
-                fd,
-                libc::IPPROTO_TCP,
-                libc::TCP_INFO,
-                (&mut info as *mut libc::tcp_info).cast(),
-                &mut len,
-            )
-        };
-        if r < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        let end = std::mem::offset_of!(libc::tcp_info, tcpi_bytes_received) + 8;
-        if (len as usize) < end {
-            return Err(io::Error::from(io::ErrorKind::Unsupported));
-        }
-        Ok(info.tcpi_bytes_received)
+        imp::bytes_received(self.sock()?)
     }
 
-    /// `SIOCATMARK` as the OS answers it: is the read pointer at the urgent mark?
-    #[cfg(unix)]
+    /// `SIOCATMARK` in the Unix sense: is the read pointer at the urgent mark?
     pub(crate) fn at_mark(&self) -> io::Result<bool> {
-        use std::os::fd::AsRawFd;
-        let fd = self.sock()?.as_raw_fd();
-        let mut n: libc::c_int = 0;
-        // SAFETY: as for FIONREAD: an open fd and a valid c_int out-pointer.
-        let r = unsafe { libc::ioctl(fd, SIOCATMARK as _, &mut n) };
-        if r < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(n != 0)
+        imp::at_mark(self.sock()?)
     }
-
-    #[cfg(windows)]
-    pub(crate) fn at_mark(&self) -> io::Result<bool> {
-        Ok(!self.urgent_pending())
-    }
-}
-
-fn in_progress(e: &io::Error) -> bool {
-    #[cfg(unix)]
-    if e.raw_os_error() == Some(libc::EINPROGRESS) {
-        return true;
-    }
-    e.kind() == io::ErrorKind::WouldBlock
 }
