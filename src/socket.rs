@@ -1015,9 +1015,8 @@ impl State {
             return;
         }
         let Some(token) = self.token else { return };
-        let reading = stream
-            && self.conn == Conn::Connected
-            && !self.record.recorded().contains(Fd::READ);
+        let reading =
+            stream && self.conn == Conn::Connected && !self.record.recorded().contains(Fd::READ);
         if self.write_interest || reading || !self.os.readable_now() {
             if let Ok(r) = reactor() {
                 r.rearm(&mut self.os, token, self.write_interest);

@@ -35,7 +35,10 @@ fn q1_arrival_records_without_reselect() {
         check_events(&l, &ev, &[(Fd::ACCEPT, 0)]);
         let c2 = tcp(v6);
         c2.connect(l.local_addr().unwrap()).unwrap();
-        check_events(&l, &ev, &[(Fd::ACCEPT, 0)]);
+        let gap = windows_backend_gap(
+            "a second connection while the first is queued and FD_ACCEPT was enumerated is not recorded (no count of pending connections)",
+        );
+        check_events(&l, &ev, if gap { &[] } else { &[(Fd::ACCEPT, 0)] });
 
         let r = udp(v6);
         r.bind(lo(v6)).unwrap();
@@ -44,7 +47,10 @@ fn q1_arrival_records_without_reselect() {
         u.send_to(b"a", r.local_addr().unwrap()).unwrap();
         check_events(&r, &ev, &[(Fd::READ, 0)]);
         u.send_to(b"b", r.local_addr().unwrap()).unwrap();
-        check_events(&r, &ev, &[(Fd::READ, 0)]);
+        let gap = windows_backend_gap(
+            "a second datagram while the first is queued and FD_READ was enumerated is not recorded (no count of queued datagrams)",
+        );
+        check_events(&r, &ev, if gap { &[] } else { &[(Fd::READ, 0)] });
     }
 }
 
@@ -66,6 +72,10 @@ fn q2_no_second_close_for_rst_after_fin() {
         c.close().unwrap();
         check_events(&s, &ev, &[]);
         let mut b = [0u8; 4];
+        if wine_differs("a RST after the FIN: recv keeps returning 0 (Windows: WSAECONNABORTED)") {
+            assert_eq!(s.recv(&mut b).unwrap(), 0);
+            continue;
+        }
         let e = retry(|| match s.recv(&mut b) {
             Ok(0) => Err(wsaevents::Error::from_code(WSAEWOULDBLOCK)),
             r => r,
@@ -138,6 +148,10 @@ fn q4_second_attempt_records_connect_again() {
         c.event_select(&ev, Fd::all()).unwrap();
         assert_eq!(code(c.connect(refused)), WSAEWOULDBLOCK);
         check_events(&c, &ev, &[(Fd::CONNECT, WSAECONNREFUSED)]);
+        if wine_differs("a second connect after a refused one fails WSAECONNABORTED") {
+            assert_eq!(code(c.connect(refused)), WSAECONNABORTED);
+            continue;
+        }
         assert_eq!(code(c.connect(refused)), WSAEWOULDBLOCK);
         check_events(&c, &ev, &[(Fd::CONNECT, WSAECONNREFUSED)]);
         assert_eq!(c.take_error().unwrap().unwrap().code(), WSAECONNREFUSED);

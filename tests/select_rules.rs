@@ -26,6 +26,12 @@ fn rule1_select_replaces_and_leaves_old_event_alone() {
         ev1.reset();
         s.event_select(&ev2, Fd::CLOSE).unwrap();
         drop(c);
+        if wine_differs(
+            "the peer's FIN with unread data queued gives FD_CLOSE only once the data is drained",
+        ) {
+            check_events(&s, &ev2, &[]);
+            assert_eq!(recv_exact(&s, 1), b"1");
+        }
         check_events(&s, &ev2, &[(Fd::CLOSE, 0)]);
         assert!(!ev1.is_set());
     }
@@ -175,6 +181,18 @@ fn rule5_mask_zero_cancels_signalling_only() {
         s.event_select(&ev, Fd::empty()).unwrap();
         c.send(b"zz").unwrap();
         drop(c);
+        if wine_differs(
+            "the peer's FIN with unread data queued gives FD_CLOSE only once the data is drained",
+        ) {
+            await_recorded(&s, Fd::READ);
+            check_events(&s, &ev, &[]);
+            s.event_select(&ev, Fd::READ | Fd::WRITE | Fd::CLOSE)
+                .unwrap();
+            check_events(&s, &ev, &[(Fd::READ, 0)]);
+            assert_eq!(recv_exact(&s, 2), b"zz");
+            check_events(&s, &ev, &[(Fd::CLOSE, 0)]);
+            continue;
+        }
         await_recorded(&s, Fd::READ | Fd::CLOSE);
         check_events(&s, &ev, &[]);
         s.event_select(&ev, Fd::READ | Fd::WRITE | Fd::CLOSE)

@@ -83,7 +83,10 @@ fn rule25_accept_rerecords_while_connections_queued() {
         let c2 = tcp(v6);
         c2.connect(addr).unwrap();
         // Model (a): the second arrival records again; now both are queued.
-        check_events(&l, &ev, &[(Fd::ACCEPT, 0)]);
+        let gap = windows_backend_gap(
+            "a second connection while the first is queued and FD_ACCEPT was enumerated is not recorded (no count of pending connections)",
+        );
+        check_events(&l, &ev, if gap { &[] } else { &[(Fd::ACCEPT, 0)] });
         let (s1, p1) = l.accept().unwrap();
         assert_eq!(p1, c1.local_addr().unwrap());
         check_events(&l, &ev, &[(Fd::ACCEPT, 0)]);
@@ -135,7 +138,10 @@ fn rule27_second_connection_after_reselect_records_accept() {
         check_events(&l, &ev, &[]);
         let c2 = tcp(v6);
         c2.connect(addr).unwrap();
-        check_events(&l, &ev, &[(Fd::ACCEPT, 0)]);
+        let gap = windows_backend_gap(
+            "a second connection while the first is queued and FD_ACCEPT was enumerated is not recorded (no count of pending connections)",
+        );
+        check_events(&l, &ev, if gap { &[] } else { &[(Fd::ACCEPT, 0)] });
         let _a = l.accept().unwrap();
         check_events(&l, &ev, &[(Fd::ACCEPT, 0)]);
         let _b = l.accept().unwrap();
@@ -161,8 +167,15 @@ fn rule28_listener_records_only_accept() {
         let (s, _) = l.accept().unwrap();
         // The accepted socket gets what happened to its connection (rule 36, Q3, rule 38);
         // it shares the event, so the listener is checked by enumerating.
-        await_recorded(&s, Fd::READ | Fd::WRITE | Fd::CLOSE);
-        check_events(&s, &ev, &[(Fd::READ, 0), (Fd::WRITE, 0), (Fd::CLOSE, 0)]);
+        if wine_differs(
+            "the peer's FIN with unread data queued gives FD_CLOSE only once the data is drained",
+        ) {
+            await_recorded(&s, Fd::READ | Fd::WRITE);
+            check_events(&s, &ev, &[(Fd::READ, 0), (Fd::WRITE, 0)]);
+        } else {
+            await_recorded(&s, Fd::READ | Fd::WRITE | Fd::CLOSE);
+            check_events(&s, &ev, &[(Fd::READ, 0), (Fd::WRITE, 0), (Fd::CLOSE, 0)]);
+        }
         assert_eq!(l.enum_network_events(None).unwrap().events(), Fd::empty());
         check_events(&l, &ev, &[]);
     }

@@ -37,13 +37,16 @@ fn rule38_fin_with_unread_data() {
     c.send(b"hello").unwrap();
     check_events(&s, &ev, &[(Fd::READ, 0)]);
     drop(c);
-    check_events(&s, &ev, &[(Fd::CLOSE, 0)]);
+    let wine = wine_differs(
+        "the peer's FIN with unread data queued gives FD_CLOSE only once the data is drained",
+    );
+    check_events(&s, &ev, if wine { &[] } else { &[(Fd::CLOSE, 0)] });
     let mut b = [0u8; 3];
     assert_eq!(s.recv(&mut b).unwrap(), 3);
     check_events(&s, &ev, &[(Fd::READ, 0)]);
     let mut b = [0u8; 2];
     assert_eq!(s.recv(&mut b).unwrap(), 2);
-    check_events(&s, &ev, &[]);
+    check_events(&s, &ev, if wine { &[(Fd::CLOSE, 0)] } else { &[] });
     assert_eq!(s.recv(&mut b).unwrap(), 0);
     check_events(&s, &ev, &[]);
 }
@@ -59,6 +62,11 @@ fn rule39_rst_gives_close_connaborted() {
     check_events(&s, &ev, &[(Fd::WRITE, 0)]);
     c.set_linger(Some(Duration::ZERO)).unwrap();
     drop(c);
+    if wine_differs("a peer's RST gives FD_CLOSE with 0 and recv returns 0") {
+        check_events(&s, &ev, &[(Fd::CLOSE, 0)]);
+        assert_eq!(s.recv(&mut [0u8; 4]).unwrap(), 0);
+        return;
+    }
     check_events(&s, &ev, &[(Fd::CLOSE, WSAECONNABORTED)]);
     let mut b = [0u8; 4];
     assert_eq!(s.recv(&mut b).unwrap_err().code(), WSAECONNRESET);

@@ -225,6 +225,17 @@ fn rule49_read_and_close_in_one_enumeration() {
         let (c, s) = pair(v6);
         c.send(b"data").unwrap();
         drop(c);
+        if wine_differs(
+            "the peer's FIN with unread data queued gives FD_CLOSE only once the data is drained",
+        ) {
+            await_recorded(&s, Fd::READ);
+            let ev = Event::new_manual(false);
+            s.event_select(&ev, Fd::READ | Fd::CLOSE).unwrap();
+            check_events(&s, &ev, &[(Fd::READ, 0)]);
+            assert_eq!(recv_exact(&s, 4), b"data");
+            check_events(&s, &ev, &[(Fd::CLOSE, 0)]);
+            continue;
+        }
         await_recorded(&s, Fd::READ | Fd::CLOSE);
         let ev = Event::new_manual(false);
         s.event_select(&ev, Fd::READ | Fd::CLOSE).unwrap();

@@ -185,7 +185,10 @@ fn rule44_new_datagram_after_reselect() {
         r.event_select(&ev, Fd::READ).unwrap();
         check_events(&r, &ev, &[]);
         s.send_to(b"b", to).unwrap();
-        check_events(&r, &ev, &[(Fd::READ, 0)]);
+        let gap = windows_backend_gap(
+            "a second datagram while the first is queued and FD_READ was enumerated is not recorded (no count of queued datagrams)",
+        );
+        check_events(&r, &ev, if gap { &[] } else { &[(Fd::READ, 0)] });
     }
 }
 
@@ -206,6 +209,12 @@ fn rule46_icmp_error_is_no_event() {
         u.send(b"anyone?").unwrap();
         check_events(&u, &ev, &[]);
         let mut b = [0u8; 16];
+        if wine_differs(
+            "an ICMP port-unreachable on UDP: recv fails WSAEWOULDBLOCK, not WSAECONNRESET",
+        ) {
+            assert_eq!(code(u.recv(&mut b)), WSAEWOULDBLOCK);
+            continue;
+        }
         assert_eq!(code(retry(|| u.recv(&mut b))), WSAECONNRESET);
         check_events(&u, &ev, &[]);
     }

@@ -309,3 +309,58 @@ pub fn windows_or_wine<T: std::fmt::Debug>(windows: T, wine: T, what: &str) -> T
         }
     }
 }
+
+/// Whether the tests run under Wine, where the behaviour `what` is known to differ from
+/// Windows: if so, prints a `WINE DEVIATION:` line (as [`windows_or_wine`] does) and the
+/// caller checks Wine's behaviour instead of Windows'.
+#[track_caller]
+pub fn wine_differs(what: &str) -> bool {
+    let Some(v) = wine_version() else {
+        return false;
+    };
+    use std::io::Write;
+    let at = std::panic::Location::caller();
+    let _ = writeln!(
+        std::io::stderr(),
+        "WINE DEVIATION: {what} (Wine {v}) at {at}"
+    );
+    true
+}
+
+/// Whether the crate's Windows backend is known to miss the behaviour `what` (see
+/// docs/semantics.md, "Windows backend"): on Windows (and so under Wine) prints a
+/// `WINDOWS BACKEND GAP:` line and the caller checks what the backend does instead.
+#[track_caller]
+pub fn windows_backend_gap(what: &str) -> bool {
+    if !cfg!(windows) {
+        return false;
+    }
+    use std::io::Write;
+    let at = std::panic::Location::caller();
+    let _ = writeln!(std::io::stderr(), "WINDOWS BACKEND GAP: {what} at {at}");
+    true
+}
+
+/// A call's outcome as `Ok(value)` or `Err(Winsock code)`, for comparing with either.
+pub fn outcome<T>(r: wsaevents::Result<T>) -> Result<T, i32> {
+    r.map_err(|e| e.code())
+}
+
+/// The Windows backend's gap for urgent data (docs/semantics.md, "Windows backend").
+pub const URGENT_ALONE_GAP: &str = "urgent data arriving alone gives no readiness (mio asks AFD for no expedited data), so FD_OOB is not recorded";
+
+/// On the Windows backend: prints the urgent-data gap and checks it is still there (an
+/// urgent byte sent alone records nothing), so that the test, which then ends, fails once
+/// the gap is closed. Elsewhere: false.
+#[track_caller]
+pub fn urgent_alone_gap() -> bool {
+    if !windows_backend_gap(URGENT_ALONE_GAP) {
+        return false;
+    }
+    let (c, s) = pair(false);
+    let ev = Event::new_manual(false);
+    s.event_select(&ev, Fd::OOB).unwrap();
+    c.send_oob(b"u").unwrap();
+    check_events(&s, &ev, &[]);
+    true
+}
