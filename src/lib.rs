@@ -1,10 +1,10 @@
 //! # wsaevents
 //!
 //! The Winsock event model — `WSACreateEvent`, `WSAEventSelect`, `WSAEnumNetworkEvents`,
-//! `WSAWaitForMultipleEvents` and their event objects — on Linux and macOS (and on Windows),
-//! on top of mio, with **Windows' behaviour**, event for event and error code for error code:
-//! not what the Microsoft documentation says where Windows differs from it, and not what
-//! Wine does.
+//! `WSAWaitForMultipleEvents` and their event objects — on Linux and macOS (and on Windows,
+//! for Rust programs; see `docs/porting.md` for what was run where), on top of mio, with
+//! **Windows' behaviour**, event for event and error code for error code: not what the
+//! Microsoft documentation says where Windows differs from it, and not what Wine does.
 //!
 //! A few of the rules the documentation gets wrong and this crate gets right:
 //! `WSAEventSelect` does not clear the record; a RST gives `FD_CLOSE` with
@@ -21,7 +21,7 @@
 //! | [`types`] | [`NetworkEvents`] (`FD_*`) and [`NetworkEventRecord`] (`WSANETWORKEVENTS`) |
 //! | [`socket`] | [`Socket`]: TCP/UDP sockets whose events are recorded from the OS poller |
 //! | [`winsock`] | Winsock-named facade (`SOCKET`, `WSAEVENT`, `WSAEventSelect`, …) for line-by-line ports |
-//! | [`capi`] | the C ABI behind `include/winsock2.h` |
+//! | `capi` | the C ABI behind `include/winsock2.h` (not on Windows, where C uses ws2_32) |
 //!
 //! ## Example: events and waits
 //!

@@ -60,11 +60,31 @@ pub(super) fn in_progress(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::EINPROGRESS) || e.kind() == io::ErrorKind::WouldBlock
 }
 
-/// `FIONREAD`: bytes queued for reading. Linux: on UDP the next datagram's size, on TCP
-/// up to a pending urgent mark. macOS: on UDP all queued bytes, on TCP without the urgent
-/// byte.
+/// Bytes queued for reading, as Windows' `FIONREAD` counts them: on UDP the next
+/// datagram's size. Linux's `FIONREAD` gives that (and on TCP stops at a pending urgent
+/// mark). BSD's `FIONREAD` gives all queued bytes on UDP (and on TCP leaves the urgent
+/// byte out), so macOS asks `SO_NREAD` there, which gives the first datagram's size.
 pub(super) fn bytes_available(s: SockRef<'_>) -> io::Result<usize> {
     let fd = s.as_raw_fd();
+    #[cfg(any(target_os = "macos", target_os = "ios"))]
+    if s.r#type()? == socket2::Type::DGRAM {
+        let mut n: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: an open fd; `n` and `len` are valid for writes, `len` holds n's size.
+        let r = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_NREAD,
+                (&mut n as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        if r < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        return Ok(n.max(0) as usize);
+    }
     let mut n: libc::c_int = 0;
     // SAFETY: `fd` is an open socket borrowed for the duration of the call, and FIONREAD
     // writes one c_int to the valid, aligned pointer we pass.
