@@ -1007,9 +1007,10 @@ impl State {
     /// be seen. That is when the socket is not readable now (the next arrival completes the
     /// poll), when writability is awaited, and on a connected stream whose FD_READ is not
     /// recorded even while data is queued: the poller then reports at once until a recv,
-    /// and FIONREAD tells whether more arrived. A listener or UDP socket with something
-    /// queued is not re-armed: the OS has no count that would tell a second connection or
-    /// datagram from the first (docs/semantics.md, Windows backend).
+    /// and FIONREAD tells whether more arrived. A listener always (its backend takes and
+    /// counts the connections, while its backlog has room). A UDP socket with a datagram
+    /// queued is not re-armed: the OS has no count that would tell a second datagram from
+    /// the first (docs/semantics.md, Windows backend).
     fn rearm(&mut self, stream: bool) {
         if !sys::NEEDS_REARM {
             return;
@@ -1017,7 +1018,9 @@ impl State {
         let Some(token) = self.token else { return };
         let reading =
             stream && self.conn == Conn::Connected && !self.record.recorded().contains(Fd::READ);
-        if self.write_interest || reading || !self.os.readable_now() {
+        // A listener counts connections by taking them (`OsSocket::collect_connections`).
+        let listening = self.conn == Conn::Listening;
+        if self.write_interest || reading || listening || !self.os.readable_now() {
             if let Ok(r) = reactor() {
                 r.rearm(&mut self.os, token, self.write_interest);
             }
@@ -1329,8 +1332,14 @@ impl Source for Core {
         let fresh = poll.fresh_after(st.recv_stamp);
         match st.conn {
             // A new connection; a stale edge (already accepted) records nothing.
-            Conn::Listening if r.readable && st.os.readable_now() => {
-                st.record.arrive(Fd::ACCEPT, 0);
+            Conn::Listening if r.readable => {
+                let new = match st.os.collect_connections() {
+                    Some(n) => n > 0,
+                    None => st.os.readable_now(),
+                };
+                if new {
+                    st.record.arrive(Fd::ACCEPT, 0);
+                }
             }
             Conn::Connecting if r.writable || r.error || r.read_closed => {
                 match st.os.take_error() {

@@ -2,6 +2,7 @@
 //! does not offer. The few calls neither crate has are in `unix.rs` and `windows.rs`
 //! (`imp`), as in socket2.
 
+use std::collections::VecDeque;
 use std::io;
 use std::mem::MaybeUninit;
 use std::net::{Shutdown, SocketAddr};
@@ -98,9 +99,34 @@ impl RecvFlags {
 pub(crate) enum OsSocket {
     Fresh(Socket),
     Stream(mio::net::TcpStream),
-    Listener(mio::net::TcpListener),
+    Listener(mio::net::TcpListener, Backlog),
     Udp(mio::net::UdpSocket),
     Closed,
+}
+
+/// Connections a listener took from the OS's queue before the application asked for them.
+/// Used only where the poller does not report each new connection
+/// ([`NEEDS_REARM`](super::NEEDS_REARM)): taking them is what counts them (see
+/// [`OsSocket::collect_connections`]). At most the listen backlog are held. Windows resets
+/// the connections still queued when the listener closes, and so does dropping this.
+#[derive(Default)]
+pub(crate) struct Backlog {
+    queue: VecDeque<(mio::net::TcpStream, SocketAddr)>,
+    cap: usize,
+}
+
+impl Backlog {
+    fn has_room(&self) -> bool {
+        self.queue.len() < self.cap
+    }
+}
+
+impl Drop for Backlog {
+    fn drop(&mut self) {
+        for (s, _) in self.queue.drain(..) {
+            let _ = SockRef::from(&s).set_linger(Some(Duration::ZERO));
+        }
+    }
 }
 
 fn closed() -> io::Error {
@@ -111,7 +137,7 @@ fn take_socket(s: &mut OsSocket) -> Socket {
     match std::mem::replace(s, OsSocket::Closed) {
         OsSocket::Fresh(sock) => sock,
         OsSocket::Stream(x) => Socket::from(std::net::TcpStream::from(x)),
-        OsSocket::Listener(x) => Socket::from(std::net::TcpListener::from(x)),
+        OsSocket::Listener(x, _) => Socket::from(std::net::TcpListener::from(x)),
         OsSocket::Udp(x) => Socket::from(std::net::UdpSocket::from(x)),
         OsSocket::Closed => unreachable!("checked by the caller"),
     }
@@ -159,7 +185,7 @@ impl OsSocket {
         Ok(match self {
             OsSocket::Fresh(s) => SockRef::from(s),
             OsSocket::Stream(s) => SockRef::from(s),
-            OsSocket::Listener(s) => SockRef::from(s),
+            OsSocket::Listener(s, _) => SockRef::from(s),
             OsSocket::Udp(s) => SockRef::from(s),
             OsSocket::Closed => return Err(closed()),
         })
@@ -187,7 +213,11 @@ impl OsSocket {
         self.sock()?.listen(backlog)?;
         if let OsSocket::Fresh(_) = self {
             let s = take_socket(self);
-            *self = OsSocket::Listener(mio::net::TcpListener::from_std(s.into()));
+            let l = mio::net::TcpListener::from_std(s.into());
+            *self = OsSocket::Listener(l, Backlog::default());
+        }
+        if let OsSocket::Listener(_, b) = self {
+            b.cap = backlog.clamp(1, 1024) as usize;
         }
         Ok(())
     }
@@ -212,14 +242,43 @@ impl OsSocket {
         Ok(done)
     }
 
-    pub(crate) fn accept(&self) -> io::Result<(OsSocket, SocketAddr)> {
+    /// `accept`: the oldest connection taken early (see [`Backlog`]), else the OS's next.
+    pub(crate) fn accept(&mut self) -> io::Result<(OsSocket, SocketAddr)> {
         match self {
-            OsSocket::Listener(l) => {
-                let (s, addr) = l.accept()?;
+            OsSocket::Listener(l, b) => {
+                let (s, addr) = match b.queue.pop_front() {
+                    Some(c) => c,
+                    None => l.accept()?,
+                };
                 Ok((OsSocket::from_accepted(s)?, addr))
             }
             _ => Err(io::Error::from(io::ErrorKind::InvalidInput)),
         }
+    }
+
+    /// Where the poller does not report each new connection
+    /// ([`NEEDS_REARM`](super::NEEDS_REARM)): takes the connections the OS has queued
+    /// (up to the backlog) and returns how many arrived since the last look. Elsewhere
+    /// `None`: a readiness of the listener is itself the news of a connection.
+    pub(crate) fn collect_connections(&mut self) -> Option<usize> {
+        if !imp::NEEDS_REARM {
+            return None;
+        }
+        let OsSocket::Listener(l, b) = self else {
+            return Some(0);
+        };
+        let mut new = 0;
+        while b.has_room() {
+            match l.accept() {
+                Ok(c) => {
+                    b.queue.push_back(c);
+                    new += 1;
+                }
+                // WouldBlock (mio re-arms), or a connection that failed in the queue.
+                Err(_) => break,
+            }
+        }
+        Some(new)
     }
 
     pub(crate) fn recv(&self, buf: &mut [u8], flags: RecvFlags) -> io::Result<usize> {
@@ -276,7 +335,7 @@ impl OsSocket {
         let (t, i) = (Token(token), Poller::interest(writable));
         match self {
             OsSocket::Stream(s) => p.registry.register(s, t, i),
-            OsSocket::Listener(s) => p.registry.register(s, t, Interest::READABLE),
+            OsSocket::Listener(s, _) => p.registry.register(s, t, Interest::READABLE),
             OsSocket::Udp(s) => p.registry.register(s, t, i),
             _ => Err(io::Error::from(io::ErrorKind::InvalidInput)),
         }
@@ -307,7 +366,10 @@ impl OsSocket {
         let (t, i) = (Token(token), Poller::interest(writable));
         match self {
             OsSocket::Stream(s) => p.registry.reregister(s, t, i),
-            OsSocket::Listener(s) => p.registry.reregister(s, t, Interest::READABLE),
+            // A full backlog takes no more: its next look is after an accept.
+            OsSocket::Listener(s, b) if b.has_room() => {
+                p.registry.reregister(s, t, Interest::READABLE)
+            }
             OsSocket::Udp(s) => p.registry.reregister(s, t, i),
             _ => Ok(()),
         }
@@ -316,7 +378,7 @@ impl OsSocket {
     pub(crate) fn deregister(&mut self, p: &Poller) {
         let _ = match self {
             OsSocket::Stream(s) => p.registry.deregister(s),
-            OsSocket::Listener(s) => p.registry.deregister(s),
+            OsSocket::Listener(s, _) => p.registry.deregister(s),
             OsSocket::Udp(s) => p.registry.deregister(s),
             _ => Ok(()),
         };
@@ -331,6 +393,11 @@ impl OsSocket {
     /// Level check for the re-enabling rules (D.6): is the socket readable now (data, a
     /// pending connection, or EOF)?
     pub(crate) fn readable_now(&self) -> bool {
+        if let OsSocket::Listener(_, b) = self {
+            if !b.queue.is_empty() {
+                return true;
+            }
+        }
         self.level(Level::Read)
     }
 
