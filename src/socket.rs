@@ -1007,10 +1007,9 @@ impl State {
     /// be seen. That is when the socket is not readable now (the next arrival completes the
     /// poll), when writability is awaited, and on a connected stream whose FD_READ is not
     /// recorded even while data is queued: the poller then reports at once until a recv,
-    /// and FIONREAD tells whether more arrived. A listener always (its backend takes and
-    /// counts the connections, while its backlog has room). A UDP socket with a datagram
-    /// queued is not re-armed: the OS has no count that would tell a second datagram from
-    /// the first (docs/semantics.md, Windows backend).
+    /// and FIONREAD tells whether more arrived. A listener or a UDP socket always: its
+    /// backend takes and counts the connections or datagrams, while it has room (Windows
+    /// has no count of either; docs/semantics.md, Windows backend).
     fn rearm(&mut self, stream: bool) {
         if !sys::NEEDS_REARM {
             return;
@@ -1018,9 +1017,10 @@ impl State {
         let Some(token) = self.token else { return };
         let reading =
             stream && self.conn == Conn::Connected && !self.record.recorded().contains(Fd::READ);
-        // A listener counts connections by taking them (`OsSocket::collect_connections`).
-        let listening = self.conn == Conn::Listening;
-        if self.write_interest || reading || listening || !self.os.readable_now() {
+        // A listener or UDP socket counts arrivals by taking them
+        // (`OsSocket::collect_connections`, `collect_datagrams`).
+        let counting = self.conn == Conn::Listening || !stream;
+        if self.write_interest || reading || counting || !self.os.readable_now() {
             if let Ok(r) = reactor() {
                 r.rearm(&mut self.os, token, self.write_interest);
             }
@@ -1370,8 +1370,14 @@ impl Source for Core {
             Conn::Connected if self.stream => st.stream_ready(r, fresh),
             _ if !self.stream && st.bound => {
                 // A fresh data edge is a new datagram; otherwise look.
-                if r.readable && ((fresh && data_arrival(r)) || st.os.readable_now()) {
-                    st.record.arrive(Fd::READ, 0);
+                if r.readable {
+                    let new = match st.os.collect_datagrams() {
+                        Some(n) => n > 0,
+                        None => (fresh && data_arrival(r)) || st.os.readable_now(),
+                    };
+                    if new {
+                        st.record.arrive(Fd::READ, 0);
+                    }
                 }
                 st.writable_edge(r);
             }

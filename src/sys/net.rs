@@ -100,8 +100,34 @@ pub(crate) enum OsSocket {
     Fresh(Socket),
     Stream(mio::net::TcpStream),
     Listener(mio::net::TcpListener, Backlog),
-    Udp(mio::net::UdpSocket),
+    Udp(mio::net::UdpSocket, Datagrams),
     Closed,
+}
+
+/// Datagrams a UDP socket took from the OS before the application asked for them, with
+/// the receive errors between them (an ICMP port-unreachable, as its raw OS code), in
+/// arrival order. Used only where the poller does not report each new datagram
+/// ([`NEEDS_REARM`](super::NEEDS_REARM)): taking them is what counts them (see
+/// [`OsSocket::collect_datagrams`]). Holds at most [`Datagrams::CAP`] bytes.
+#[derive(Default)]
+pub(crate) struct Datagrams {
+    queue: VecDeque<Result<(Vec<u8>, SocketAddr), i32>>,
+    bytes: usize,
+}
+
+impl Datagrams {
+    /// Windows' default receive buffer is 64 KiB; this holds a few times that.
+    const CAP: usize = 256 * 1024;
+
+    fn has_room(&self) -> bool {
+        self.bytes < Self::CAP
+    }
+
+    fn pop(&mut self) {
+        if let Some(Ok((d, _))) = self.queue.pop_front() {
+            self.bytes -= d.len();
+        }
+    }
 }
 
 /// Connections a listener took from the OS's queue before the application asked for them.
@@ -138,7 +164,7 @@ fn take_socket(s: &mut OsSocket) -> Socket {
         OsSocket::Fresh(sock) => sock,
         OsSocket::Stream(x) => Socket::from(std::net::TcpStream::from(x)),
         OsSocket::Listener(x, _) => Socket::from(std::net::TcpListener::from(x)),
-        OsSocket::Udp(x) => Socket::from(std::net::UdpSocket::from(x)),
+        OsSocket::Udp(x, _) => Socket::from(std::net::UdpSocket::from(x)),
         OsSocket::Closed => unreachable!("checked by the caller"),
     }
 }
@@ -171,7 +197,10 @@ impl OsSocket {
         Ok(if stream {
             OsSocket::Fresh(s)
         } else {
-            OsSocket::Udp(mio::net::UdpSocket::from_std(s.into()))
+            OsSocket::Udp(
+                mio::net::UdpSocket::from_std(s.into()),
+                Datagrams::default(),
+            )
         })
     }
 
@@ -186,7 +215,7 @@ impl OsSocket {
             OsSocket::Fresh(s) => SockRef::from(s),
             OsSocket::Stream(s) => SockRef::from(s),
             OsSocket::Listener(s, _) => SockRef::from(s),
-            OsSocket::Udp(s) => SockRef::from(s),
+            OsSocket::Udp(s, _) => SockRef::from(s),
             OsSocket::Closed => return Err(closed()),
         })
     }
@@ -199,7 +228,7 @@ impl OsSocket {
     fn io<T>(&self, f: impl FnOnce(SockRef<'_>) -> io::Result<T>) -> io::Result<T> {
         match self {
             OsSocket::Stream(s) => s.try_io(|| f(SockRef::from(s))),
-            OsSocket::Udp(s) => s.try_io(|| f(SockRef::from(s))),
+            OsSocket::Udp(s, _) => s.try_io(|| f(SockRef::from(s))),
             other => f(other.sock()?),
         }
     }
@@ -256,6 +285,46 @@ impl OsSocket {
         }
     }
 
+    /// Where the poller does not report each new datagram
+    /// ([`NEEDS_REARM`](super::NEEDS_REARM)): takes the datagrams the OS has queued (up to
+    /// [`Datagrams::CAP`] bytes) and returns how many arrived since the last look (errors
+    /// are kept in their place, not counted: rule 46). Elsewhere `None`: a readiness is
+    /// itself the news of a datagram.
+    pub(crate) fn collect_datagrams(&mut self) -> Option<usize> {
+        if !imp::NEEDS_REARM {
+            return None;
+        }
+        let mut new = 0;
+        let mut buf = vec![0u8; 65536];
+        loop {
+            let OsSocket::Udp(_, d) = &*self else {
+                return Some(0);
+            };
+            if !d.has_room() {
+                break;
+            }
+            let r = self.os_recv_from(&mut buf, RecvFlags::default());
+            let OsSocket::Udp(_, d) = self else {
+                return Some(0);
+            };
+            match r {
+                Ok((n, _, Some(addr))) => {
+                    d.queue.push_back(Ok((buf[..n].to_vec(), addr)));
+                    d.bytes += n;
+                    new += 1;
+                }
+                // WouldBlock (mio re-arms).
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => match e.raw_os_error() {
+                    Some(code) => d.queue.push_back(Err(code)),
+                    None => break,
+                },
+                Ok((_, _, None)) => break,
+            }
+        }
+        Some(new)
+    }
+
     /// Where the poller does not report each new connection
     /// ([`NEEDS_REARM`](super::NEEDS_REARM)): takes the connections the OS has queued
     /// (up to the backlog) and returns how many arrived since the last look. Elsewhere
@@ -286,7 +355,34 @@ impl OsSocket {
     }
 
     /// `recvfrom`; also reports whether the datagram was truncated to fit `buf`.
+    /// `recvfrom`: the oldest datagram taken early (see [`Datagrams`]), else the OS's
+    /// next; also reports whether the datagram was truncated to fit `buf`.
     pub(crate) fn recv_from(
+        &mut self,
+        buf: &mut [u8],
+        flags: RecvFlags,
+    ) -> io::Result<(usize, bool, Option<SocketAddr>)> {
+        if let OsSocket::Udp(_, d) = self {
+            if let Some(front) = d.queue.front() {
+                let r = match front {
+                    Ok((data, addr)) => {
+                        let n = data.len().min(buf.len());
+                        buf[..n].copy_from_slice(&data[..n]);
+                        Ok((n, data.len() > buf.len(), Some(*addr)))
+                    }
+                    Err(code) => Err(io::Error::from_raw_os_error(*code)),
+                };
+                // A peek leaves the datagram queued; an error is reported once.
+                if !flags.peek || r.is_err() {
+                    d.pop();
+                }
+                return r;
+            }
+        }
+        self.os_recv_from(buf, flags)
+    }
+
+    fn os_recv_from(
         &self,
         buf: &mut [u8],
         flags: RecvFlags,
@@ -336,7 +432,7 @@ impl OsSocket {
         match self {
             OsSocket::Stream(s) => p.registry.register(s, t, i),
             OsSocket::Listener(s, _) => p.registry.register(s, t, Interest::READABLE),
-            OsSocket::Udp(s) => p.registry.register(s, t, i),
+            OsSocket::Udp(s, _) => p.registry.register(s, t, i),
             _ => Err(io::Error::from(io::ErrorKind::InvalidInput)),
         }
     }
@@ -352,7 +448,7 @@ impl OsSocket {
         let (t, i) = (Token(token), Poller::interest(writable));
         match self {
             OsSocket::Stream(s) => p.registry.reregister(s, t, i),
-            OsSocket::Udp(s) => p.registry.reregister(s, t, i),
+            OsSocket::Udp(s, _) => p.registry.reregister(s, t, i),
             _ => Ok(()),
         }
     }
@@ -370,7 +466,8 @@ impl OsSocket {
             OsSocket::Listener(s, b) if b.has_room() => {
                 p.registry.reregister(s, t, Interest::READABLE)
             }
-            OsSocket::Udp(s) => p.registry.reregister(s, t, i),
+            // A full queue takes no more: its next look is after a recv.
+            OsSocket::Udp(s, d) if d.has_room() => p.registry.reregister(s, t, i),
             _ => Ok(()),
         }
     }
@@ -379,7 +476,7 @@ impl OsSocket {
         let _ = match self {
             OsSocket::Stream(s) => p.registry.deregister(s),
             OsSocket::Listener(s, _) => p.registry.deregister(s),
-            OsSocket::Udp(s) => p.registry.deregister(s),
+            OsSocket::Udp(s, _) => p.registry.deregister(s),
             _ => Ok(()),
         };
     }
@@ -387,16 +484,23 @@ impl OsSocket {
     /// `FIONREAD`: bytes queued for reading (the next datagram's size on UDP, except on
     /// macOS, where it is every queued byte).
     pub(crate) fn bytes_available(&self) -> io::Result<usize> {
+        if let OsSocket::Udp(_, d) = self {
+            match d.queue.front() {
+                Some(Ok((data, _))) => return Ok(data.len()),
+                Some(Err(_)) => return Ok(0),
+                None => {}
+            }
+        }
         imp::bytes_available(self.sock()?)
     }
 
     /// Level check for the re-enabling rules (D.6): is the socket readable now (data, a
     /// pending connection, or EOF)?
     pub(crate) fn readable_now(&self) -> bool {
-        if let OsSocket::Listener(_, b) = self {
-            if !b.queue.is_empty() {
-                return true;
-            }
+        match self {
+            OsSocket::Listener(_, b) if !b.queue.is_empty() => return true,
+            OsSocket::Udp(_, d) if !d.queue.is_empty() => return true,
+            _ => {}
         }
         self.level(Level::Read)
     }
