@@ -349,6 +349,16 @@ impl Socket {
                 Conn::Unconnected => {}
             }
             started = true;
+            if sys::RENEW_AFTER_FAILED_CONNECT && st.connect_error.is_some() {
+                // BSD cannot connect a socket whose connect failed (EINVAL): a fresh one,
+                // watched anew, makes the new attempt (rule 33, Q4).
+                if let (Some(token), Ok(r)) = (st.token.take(), reactor()) {
+                    r.deregister(&mut st.os, token);
+                }
+                if let Err(e) = st.os.renew(self.core.v6) {
+                    return Step::Done(Err(map(&e)));
+                }
+            }
             match st.os.connect(addr) {
                 Ok(done) => {
                     st.bound = true;

@@ -2,7 +2,7 @@
 //!
 //! # The seam
 //!
-//! The rest of the crate sees four types and one constant; a backend provides them, and
+//! The rest of the crate sees four types and two constants; a backend provides them, and
 //! nothing else of it is visible:
 //!
 //! - [`Poller`]: `new`, `poll(timeout, f)` (calls `f(token, Readiness)` per ready socket and
@@ -18,6 +18,8 @@
 //! - [`NEEDS_REARM`]: whether the poller reports a readiness once and then stays silent until
 //!   an I/O call would block (mio's documented contract, which its Windows backend keeps
 //!   literally), so that the socket layer must call `OsSocket::rearm` to see the next arrival.
+//! - [`RENEW_AFTER_FAILED_CONNECT`]: whether a stream socket whose connect failed must be
+//!   replaced (`OsSocket::renew`, then registered again) before it can connect again (BSD).
 //!
 //! Backends report facts; the Winsock rules (what a fact records, when a bit is re-enabled)
 //! live above this boundary, in `socket.rs`, and are written once.
@@ -48,7 +50,7 @@ use unix as imp;
 #[cfg(windows)]
 use windows as imp;
 
-pub(crate) use imp::NEEDS_REARM;
+pub(crate) use imp::{NEEDS_REARM, RENEW_AFTER_FAILED_CONNECT};
 pub(crate) use net::{OsSocket, Poller};
 
 /// What one readiness notification said about one socket (section D's mio table).

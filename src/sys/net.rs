@@ -272,6 +272,42 @@ impl OsSocket {
     }
 
     /// `accept`: the oldest connection taken early (see [`Backlog`]), else the OS's next.
+    /// Replaces a stream socket whose connect failed with a fresh, unregistered one of the
+    /// same family, with the same options, bound to the same address if it is free (where
+    /// [`RENEW_AFTER_FAILED_CONNECT`](super::RENEW_AFTER_FAILED_CONNECT)). The caller
+    /// deregisters the old one first and registers the new one.
+    pub(crate) fn renew(&mut self, v6: bool) -> io::Result<()> {
+        let old = self.sock()?;
+        let local = old.local_addr().ok().and_then(|a| a.as_socket());
+        let (linger, nodelay) = (old.linger()?, old.tcp_nodelay()?);
+        let (inline, keepalive) = (old.out_of_band_inline()?, old.keepalive()?);
+        let (reuse, rcv, snd) = (
+            old.reuse_address()?,
+            old.recv_buffer_size()?,
+            old.send_buffer_size()?,
+        );
+        let fresh = OsSocket::new(v6, true)?;
+        {
+            let s = fresh.sock()?;
+            s.set_reuse_address(reuse)?;
+            s.set_linger(linger)?;
+            s.set_tcp_nodelay(nodelay)?;
+            s.set_out_of_band_inline(inline)?;
+            s.set_keepalive(keepalive)?;
+            s.set_recv_buffer_size(rcv)?;
+            s.set_send_buffer_size(snd)?;
+        }
+        // The failed socket goes first, so that its address is free again. An address the
+        // failed attempt bound implicitly may stay taken a while: then the OS binds anew at
+        // connect, as it did for the first attempt.
+        *self = OsSocket::Closed;
+        if let Some(addr) = local.filter(|a| a.port() != 0) {
+            let _ = fresh.bind(addr);
+        }
+        *self = fresh;
+        Ok(())
+    }
+
     pub(crate) fn accept(&mut self) -> io::Result<(OsSocket, SocketAddr)> {
         match self {
             OsSocket::Listener(l, b) => {

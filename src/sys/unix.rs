@@ -56,6 +56,12 @@ pub(super) fn connect_again(e: &io::Error) -> bool {
         && e.raw_os_error() == Some(libc::ECONNABORTED)
 }
 
+/// BSD (macOS) only: a socket whose connect failed cannot connect again (EINVAL), where
+/// Windows starts a new attempt (rule 33, Q4); the backend then swaps in a fresh socket
+/// (`OsSocket::renew`).
+pub(crate) const RENEW_AFTER_FAILED_CONNECT: bool =
+    cfg!(not(any(target_os = "linux", target_os = "android")));
+
 pub(super) fn in_progress(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::EINPROGRESS) || e.kind() == io::ErrorKind::WouldBlock
 }

@@ -37,6 +37,9 @@ pub(super) fn connect_again(_: &io::Error) -> bool {
     false
 }
 
+/// Winsock connects a socket again after a failed attempt.
+pub(crate) const RENEW_AFTER_FAILED_CONNECT: bool = false;
+
 pub(super) fn in_progress(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::WouldBlock || e.raw_os_error() == Some(ws::WSAEINPROGRESS)
 }
