@@ -9,11 +9,12 @@
 //!   says whether it may have left readiness behind), `wake`.
 //! - [`OsSocket`]: one non-blocking socket and its calls (`bind`, `listen`, `connect`,
 //!   `accept`, `recv`, `recv_from`, `send`, `send_to`, `shutdown_write`, options through
-//!   `sock`), its (de)registration with the poller (`register`, `reregister`, `rearm`), and
-//!   the facts the socket layer asks about it: levels (`readable_now`, `writable_now`,
-//!   `closed_now`), counts (`bytes_available`, `peek_count`, Linux's `bytes_received`),
-//!   urgent data (`urgent_pending`, `normal_readable`, `at_mark`) and errors (`take_error`,
-//!   `close_error`).
+//!   `sock`, `renew`), its (de)registration with the poller (`register`, `reregister`,
+//!   `rearm`), and the facts the socket layer asks about it: levels (`readable_now`,
+//!   `writable_now`, `closed_now`), counts (`bytes_available`, `peek_count`, Linux's
+//!   `bytes_received`; and, where a readiness is no news of an arrival,
+//!   `collect_connections`, `collect_datagrams`), urgent data (`urgent_pending`,
+//!   `normal_readable`, `at_mark`) and errors (`take_error`, `close_error`).
 //! - [`Readiness`] and [`RecvFlags`], plain data defined here.
 //! - [`NEEDS_REARM`]: whether the poller reports a readiness once and then stays silent until
 //!   an I/O call would block (mio's documented contract, which its Windows backend keeps
