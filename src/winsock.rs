@@ -43,6 +43,8 @@
 #![allow(non_snake_case, non_camel_case_types)]
 
 use std::cell::Cell;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 use std::net::{Shutdown, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -238,6 +240,8 @@ thread_local! {
 }
 
 static STARTUPS: AtomicUsize = AtomicUsize::new(0);
+/// Orders `WSAStartup` against the last `WSACleanup`'s sweep.
+static STARTUP_LOCK: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
 
 /// `WSAGetLastError` / `GetLastError`: this thread's last error.
 pub fn WSAGetLastError() -> i32 {
@@ -301,6 +305,7 @@ pub(crate) fn startup(version_requested: u16, have_data: bool) -> (i32, StartupI
         None => WSAVERNOTSUPPORTED,
         Some(_) if !have_data => WSAEFAULT,
         Some(_) => {
+            let _guard = STARTUP_LOCK.lock();
             STARTUPS.fetch_add(1, Ordering::SeqCst);
             WSASetLastError(0);
             return (0, info);
@@ -328,9 +333,24 @@ pub fn WSAStartup(version_requested: u16, data: &mut WSADATA) -> i32 {
 }
 
 /// `WSACleanup`: ends one `WSAStartup`; with none outstanding, `WSANOTINITIALISED`.
+///
+/// The last one (the count back at 0) closes every socket still open, as `closesocket`
+/// would: calls blocked in them fail with `WSAEINTR`, and their `SOCKET` values give
+/// `WSAENOTSOCK` from then on, also after a new `WSAStartup`. Event handles are not
+/// sockets and stay valid. (Sockets of the Rust [`Socket`] API that were never put in the
+/// handle table are not Winsock handles and are left alone.)
 pub fn WSACleanup() -> i32 {
+    // Held across the count's change and the sweep, so a concurrent `WSAStartup` (and the
+    // sockets created after it) comes entirely after the sweep or entirely before it.
+    let _guard = STARTUP_LOCK.lock();
     let r = STARTUPS.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
     match r {
+        Ok(1) => {
+            for sock in remove_all_sockets() {
+                let _ = sock.close();
+            }
+            0
+        }
         Ok(_) => 0,
         Err(_) => fail(WSANOTINITIALISED, SOCKET_ERROR),
     }
@@ -350,68 +370,93 @@ enum Object {
     Event(Event),
 }
 
-struct Slot {
-    generation: u32,
-    object: Option<Object>,
-}
-
-#[derive(Default)]
+/// The handle table: open objects by value. Values are Windows-like: multiples of 4,
+/// non-zero, below 2^31 (so code that keeps a `SOCKET` in an `int` keeps working). They are
+/// handed out in order from a cursor that walks the whole space (2^29 values) and wraps,
+/// skipping values still open: a closed value is handed out again only after every other
+/// value of the space has been, that is after about 537 million creations. Until then a
+/// stale value is refused (`WSAENOTSOCK`, `WSA_INVALID_HANDLE`) and never reaches a newer
+/// object.
 struct Table {
-    slots: Vec<Slot>,
-    /// Free slots, reused oldest first, so a closed value stays unused as long as possible.
-    free: std::collections::VecDeque<u32>,
+    objects: HashMap<u32, Object, IndexHash>,
+    /// The next index to try (value = index * 4), in `1..=MAX_INDEX`.
+    next: u32,
 }
 
-const INDEX_BITS: u32 = 20;
-const GEN_BITS: u32 = 9;
+/// The largest index: values stay below 2^31.
+const MAX_INDEX: u32 = (1 << 29) - 1;
+/// Open objects at most (as the slot table allowed before): `WSAEMFILE` /
+/// `WSA_NOT_ENOUGH_MEMORY` past it.
+const MAX_OPEN: usize = (1 << 20) - 1;
 
 static TABLE: RwLock<Table> = RwLock::new(Table {
-    slots: Vec::new(),
-    free: std::collections::VecDeque::new(),
+    objects: HashMap::with_hasher(IndexHash),
+    next: 1,
 });
 
-fn encode(index: u32, generation: u32) -> usize {
-    let g = generation & ((1 << GEN_BITS) - 1);
-    (((g << INDEX_BITS) | (index + 1)) as usize) << 2
+/// Hashes the table's indices: they are consecutive integers, so a multiplication
+/// (Fibonacci hashing) spreads them, and no SipHash is paid per call.
+#[derive(Clone, Copy, Default)]
+struct IndexHash;
+
+impl BuildHasher for IndexHash {
+    type Hasher = IndexHasher;
+    fn build_hasher(&self) -> IndexHasher {
+        IndexHasher(0)
+    }
 }
 
-fn decode(h: usize) -> Option<(u32, u32)> {
-    if h & 3 != 0 || h >> (2 + INDEX_BITS + GEN_BITS) != 0 {
+struct IndexHasher(u64);
+
+impl Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = u64::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+fn encode(index: u32) -> usize {
+    (index as usize) << 2
+}
+
+fn decode(h: usize) -> Option<u32> {
+    if h & 3 != 0 || h == 0 || h >> 2 > MAX_INDEX as usize {
         return None;
     }
-    let v = (h >> 2) as u32;
-    let index = (v & ((1 << INDEX_BITS) - 1)).checked_sub(1)?;
-    Some((index, v >> INDEX_BITS))
+    Some((h >> 2) as u32)
+}
+
+impl Table {
+    /// Stores `object` under the next value not open (`None` if the table is full).
+    fn insert(&mut self, object: Object) -> Option<usize> {
+        if self.objects.len() >= MAX_OPEN {
+            return None;
+        }
+        loop {
+            let index = self.next;
+            self.next = if index >= MAX_INDEX { 1 } else { index + 1 };
+            if let std::collections::hash_map::Entry::Vacant(v) = self.objects.entry(index) {
+                v.insert(object);
+                return Some(encode(index));
+            }
+        }
+    }
 }
 
 fn insert(object: Object) -> Option<usize> {
-    let mut t = TABLE.write();
-    let index = match t.free.pop_front() {
-        Some(i) => i,
-        None => {
-            if t.slots.len() >= (1 << INDEX_BITS) - 1 {
-                return None;
-            }
-            t.slots.push(Slot {
-                generation: 0,
-                object: None,
-            });
-            (t.slots.len() - 1) as u32
-        }
-    };
-    let slot = &mut t.slots[index as usize];
-    slot.object = Some(object);
-    Some(encode(index, slot.generation))
+    TABLE.write().insert(object)
 }
 
-/// The object a handle names, if it is open (right slot, right generation).
+/// The object a handle names, if it is open.
 fn object_in(t: &Table, h: usize) -> Option<&Object> {
-    let (index, generation) = decode(h)?;
-    let slot = t.slots.get(index as usize)?;
-    if slot.generation & ((1 << GEN_BITS) - 1) != generation {
-        return None;
-    }
-    slot.object.as_ref()
+    t.objects.get(&decode(h)?)
 }
 
 fn lookup<T>(h: usize, f: impl FnOnce(&Object) -> Option<T>) -> Option<T> {
@@ -419,20 +464,26 @@ fn lookup<T>(h: usize, f: impl FnOnce(&Object) -> Option<T>) -> Option<T> {
 }
 
 fn remove(h: usize, want_socket: bool) -> Option<Object> {
-    let (index, generation) = decode(h)?;
+    let index = decode(h)?;
     let mut t = TABLE.write();
-    let slot = t.slots.get_mut(index as usize)?;
-    if slot.generation & ((1 << GEN_BITS) - 1) != generation {
-        return None;
+    match (t.objects.get(&index)?, want_socket) {
+        (Object::Socket(_), true) | (Object::Event(_), false) => t.objects.remove(&index),
+        _ => None,
     }
-    match (&slot.object, want_socket) {
-        (Some(Object::Socket(_)), true) | (Some(Object::Event(_)), false) => {}
-        _ => return None,
-    }
-    let obj = slot.object.take();
-    slot.generation = slot.generation.wrapping_add(1);
-    t.free.push_back(index);
-    obj
+}
+
+/// Takes every socket out of the table (the last `WSACleanup`).
+fn remove_all_sockets() -> Vec<Arc<Socket>> {
+    let mut t = TABLE.write();
+    let mut out = Vec::new();
+    t.objects.retain(|_, o| match o {
+        Object::Socket(s) => {
+            out.push(Arc::clone(s));
+            false
+        }
+        Object::Event(_) => true,
+    });
+    out
 }
 
 /// The socket behind a handle (for the C ABI and for Rust code mixing both APIs).
@@ -672,8 +723,9 @@ pub fn closesocket(s: SOCKET) -> i32 {
         return fail(WSANOTINITIALISED, SOCKET_ERROR);
     }
     match remove(s, true) {
-        Some(_) => 0,
-        None => fail(WSAENOTSOCK, SOCKET_ERROR),
+        // Closes it for every user: calls blocked in it fail WSAEINTR (`Socket::close`).
+        Some(Object::Socket(sock)) => ret(sock.close().map(|()| 0)),
+        _ => fail(WSAENOTSOCK, SOCKET_ERROR),
     }
 }
 
@@ -904,16 +956,57 @@ mod tests {
     }
 
     #[test]
-    fn handles_encode_small_values_and_roundtrip() {
-        for (i, g) in [(0, 0), (5, 3), ((1 << INDEX_BITS) - 2, 511)] {
-            let h = encode(i, g);
+    fn handles_are_windows_like_values() {
+        for i in [1, 5, MAX_INDEX] {
+            let h = encode(i);
             assert_eq!(h % 4, 0);
             assert!(h < 1 << 31);
-            assert_eq!(decode(h), Some((i, g)));
+            assert_eq!(decode(h), Some(i));
         }
-        assert_eq!(decode(0), None);
-        assert_eq!(decode(INVALID_SOCKET), None);
-        assert_eq!(decode(6), None);
+        for v in [0, 6, INVALID_SOCKET, 1 << 31, encode(MAX_INDEX) + 4] {
+            assert_eq!(decode(v), None, "{v:#x}");
+        }
+    }
+
+    /// Issue 8.4: a closed value is not handed out again after 512 cycles of one slot (the
+    /// old 9-bit generation) nor after many more: 100,000 create/close cycles give 100,000
+    /// values, and every closed one stays refused.
+    #[test]
+    fn closed_values_are_not_reused_soon() {
+        let first = WSACreateEvent();
+        assert_eq!(WSACloseEvent(first), TRUE);
+        let mut seen = std::collections::HashSet::new();
+        seen.insert(first);
+        for _ in 0..100_000 {
+            let h = WSACreateEvent();
+            assert_ne!(h, WSA_INVALID_EVENT);
+            assert!(seen.insert(h), "value {h:#x} handed out twice");
+            assert_eq!(WSACloseEvent(h), TRUE);
+        }
+        assert_eq!(WSASetEvent(first), FALSE);
+        assert_eq!(WSAGetLastError(), WSA_INVALID_HANDLE);
+    }
+
+    /// Issue 8.4: the cursor wraps at the top of the value space (below 2^31) and skips
+    /// values still open.
+    #[test]
+    fn cursor_wraps_and_skips_open_values() {
+        let mut t = Table {
+            objects: HashMap::with_hasher(IndexHash),
+            next: 1,
+        };
+        let ev = || Object::Event(Event::new_manual(false));
+        assert_eq!(t.insert(ev()), Some(4));
+        assert_eq!(t.insert(ev()), Some(8));
+        t.next = MAX_INDEX;
+        assert_eq!(t.insert(ev()), Some(encode(MAX_INDEX)));
+        assert!(encode(MAX_INDEX) < 1 << 31);
+        // 1 and 2 are open: the next value after the wrap is index 3.
+        assert_eq!(t.insert(ev()), Some(12));
+        t.objects.remove(&1);
+        t.next = MAX_INDEX;
+        // MAX_INDEX is open, index 1 was closed: it comes back only now, after the wrap.
+        assert_eq!(t.insert(ev()), Some(4));
     }
 
     /// B.1: closed event handles are refused with WSA_INVALID_HANDLE, and the closed value
