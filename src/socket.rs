@@ -76,10 +76,23 @@ pub struct MsgFlags {
     pub oob: bool,
 }
 
-/// A socket whose network events are recorded as Windows records them. Closing it (drop,
-/// or [`close`](Socket::close)) cancels its selection and leaves its event untouched
-/// (rule 43).
+/// A socket whose network events are recorded as Windows records them. Closing it
+/// ([`close`](Socket::close), or dropping its last clone) cancels its selection and leaves
+/// its event untouched (rule 43).
+///
+/// A `Socket` is a handle, as a `SOCKET` value is: [`Clone`] gives another handle to the
+/// *same* socket (no new OS descriptor), which other threads can use at the same time.
+/// [`close`](Socket::close) on any clone closes the socket for all of them, as
+/// `closesocket` does: calls blocked in it on other threads fail with `WSAEINTR`, later
+/// calls through any clone fail with `WSAENOTSOCK`. Dropping a clone closes nothing until
+/// the last one goes.
+#[derive(Clone)]
 pub struct Socket {
+    h: Arc<Handle>,
+}
+
+/// Shared by a socket's clones: closes the socket when the last clone goes.
+struct Handle {
     core: Arc<Core>,
 }
 
@@ -145,6 +158,8 @@ struct State {
     recv_stamp: u64,
     /// Writability is watched (only while waited for: see `sys::Poller::interest`).
     write_interest: bool,
+    /// Threads blocked in a call on this socket (in `Socket::op`'s wait).
+    blocked: usize,
     /// Events blocking-mode calls wait on, created on first use.
     read_wait: Option<Event>,
     write_wait: Option<Event>,
@@ -216,17 +231,19 @@ impl Socket {
 
     fn from_state(stream: bool, v6: bool, state: State) -> Socket {
         Socket {
-            core: Arc::new(Core {
-                stream,
-                v6,
-                state: Mutex::new(state),
+            h: Arc::new(Handle {
+                core: Arc::new(Core {
+                    stream,
+                    v6,
+                    state: Mutex::new(state),
+                }),
             }),
         }
     }
 
     /// The address family.
     pub fn family(&self) -> AddressFamily {
-        if self.core.v6 {
+        if self.h.core.v6 {
             AddressFamily::Inet6
         } else {
             AddressFamily::Inet
@@ -235,7 +252,7 @@ impl Socket {
 
     /// `getsockopt(SO_TYPE)`.
     pub fn socket_type(&self) -> SocketType {
-        if self.core.stream {
+        if self.h.core.stream {
             SocketType::Stream
         } else {
             SocketType::Datagram
@@ -244,18 +261,28 @@ impl Socket {
 
     /// Starts watching the OS socket (idempotent).
     fn watch(&self, st: &mut State) -> Result<()> {
-        watch(&self.core, st)
+        watch(&self.h.core, st)
     }
 
     /// The one place every call goes through: runs `attempt` under the socket's lock; in
     /// blocking mode, waits for readiness and tries again; in non-blocking mode, a call
     /// that would block fails with `WSAEWOULDBLOCK`.
+    ///
+    /// A call that blocked and finds the socket closed when it wakes was cancelled by
+    /// `closesocket` (or `WSACleanup`) on another thread: it fails with `WSAEINTR`, the
+    /// error of a cancelled blocking call (Windows Sockets 2 specification, 2.7: "Closing a
+    /// socket in one thread that has an outstanding blocking call on the same socket in
+    /// another thread will cause the blocking call to fail with WSAEINTR").
     fn op<T>(&self, mut attempt: impl FnMut(&mut State) -> Step<T>) -> Result<T> {
+        let mut waited = false;
         loop {
             let wait = {
-                let mut st = self.core.state.lock();
+                let mut st = self.h.core.state.lock();
+                if waited {
+                    st.blocked -= 1;
+                }
                 if st.os.is_closed() {
-                    return err(WSAENOTSOCK);
+                    return err(if waited { WSAEINTR } else { WSAENOTSOCK });
                 }
                 match attempt(&mut st) {
                     Step::Done(r) => {
@@ -271,10 +298,12 @@ impl Socket {
                         // so anything after this attempt sets the event again.
                         let ev = st.wait_event(dir);
                         ev.reset();
+                        st.blocked += 1;
                         ev
                     }
                 }
             };
+            waited = true;
             wait.wait(None);
         }
     }
@@ -287,7 +316,7 @@ impl Socket {
         }
         st.os.bind(addr).map_err(|e| map(&e))?;
         st.bound = true;
-        if !self.core.stream {
+        if !self.h.core.stream {
             self.watch(&mut st)?;
             st.record.arrive(Fd::WRITE, 0);
         }
@@ -298,7 +327,7 @@ impl Socket {
     /// from `listen` itself (rule 24).
     pub fn listen(&self, backlog: i32) -> Result<()> {
         let mut st = self.lock()?;
-        if !self.core.stream {
+        if !self.h.core.stream {
             return err(WSAEOPNOTSUPP);
         }
         match st.conn {
@@ -318,7 +347,7 @@ impl Socket {
     /// 29, 33). Calling again while connecting gives WSAEALREADY, when connected
     /// WSAEISCONN (rule 35). UDP: records FD_CONNECT and FD_WRITE at once (rule 34).
     pub fn connect(&self, addr: SocketAddr) -> Result<()> {
-        if !self.core.stream {
+        if !self.h.core.stream {
             let mut st = self.lock()?;
             st.os
                 .sock()
@@ -353,7 +382,7 @@ impl Socket {
                     if st.token.is_none() {
                         st.write_interest = !done;
                     }
-                    if let Err(e) = watch(&self.core, st) {
+                    if let Err(e) = watch(&self.h.core, st) {
                         return Step::Done(Err(e));
                     }
                     st.want_writable(!done);
@@ -401,7 +430,14 @@ impl Socket {
                     st.record.reenable(Fd::ACCEPT, false);
                     Step::Block(Dir::Read)
                 }
-                Err(e) => Step::Done(Err(map(&e))),
+                Err(e) => {
+                    // accept re-enables FD_ACCEPT whatever its outcome (rule 25): a
+                    // failure (WSAEMFILE, WSAENOBUFS, …) with a connection still queued
+                    // records it again, or it would never be announced.
+                    let more = st.os.readable_now();
+                    st.record.reenable(Fd::ACCEPT, more);
+                    Step::Done(Err(map(&e)))
+                }
             }
         })
     }
@@ -420,9 +456,9 @@ impl Socket {
         st.record
             .select(listener.record.event(), listener.record.mask())
             .expect("the listener's selection is valid");
-        let sock = Socket::from_state(true, self.core.v6, st);
+        let sock = Socket::from_state(true, self.h.core.v6, st);
         {
-            let mut st = sock.core.state.lock();
+            let mut st = sock.h.core.state.lock();
             sock.watch(&mut st)?;
             st.record.arrive(Fd::WRITE, 0);
             let avail = st.os.bytes_available().unwrap_or(0);
@@ -466,7 +502,7 @@ impl Socket {
     /// `recv(s, buf, len, flags)`. A re-enabling call for FD_READ (FD_OOB with `MSG_OOB`),
     /// also when peeking: if data remains afterwards, FD_READ is recorded again (rule 17).
     pub fn recv_with_flags(&self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
-        if !self.core.stream {
+        if !self.h.core.stream {
             return self.recv_dgram(buf, flags).map(|(n, _)| n);
         }
         let rf = RecvFlags {
@@ -512,7 +548,7 @@ impl Socket {
         buf: &mut [u8],
         flags: MsgFlags,
     ) -> Result<(usize, SocketAddr)> {
-        if self.core.stream {
+        if self.h.core.stream {
             let n = self.recv_with_flags(buf, flags)?;
             return Ok((n, self.peer_addr()?));
         }
@@ -585,7 +621,7 @@ impl Socket {
     /// `sendto`. On an unbound UDP socket the OS binds implicitly; the socket is then
     /// watched and records FD_WRITE as after `bind`. On a stream socket `addr` is ignored.
     pub fn send_to(&self, buf: &[u8], addr: SocketAddr) -> Result<usize> {
-        if self.core.stream {
+        if self.h.core.stream {
             return self.send(buf);
         }
         self.send_impl(buf, false, Some(addr))
@@ -597,7 +633,7 @@ impl Socket {
             if st.wr_shutdown {
                 return Step::Done(err(WSAESHUTDOWN));
             }
-            if self.core.stream || to.is_none() {
+            if self.h.core.stream || to.is_none() {
                 if st.conn != Conn::Connected {
                     return Step::Done(err(WSAENOTCONN));
                 }
@@ -613,7 +649,7 @@ impl Socket {
                 match r {
                     Ok(n) => {
                         sent += n;
-                        if !self.core.stream || sent >= buf.len() {
+                        if !self.h.core.stream || sent >= buf.len() {
                             break;
                         }
                     }
@@ -625,7 +661,7 @@ impl Socket {
                     Err(e) => {
                         let e = st.io_failed(&e);
                         let code = match e.code() {
-                            WSAECONNREFUSED if !self.core.stream => WSAECONNRESET,
+                            WSAECONNREFUSED if !self.h.core.stream => WSAECONNRESET,
                             c => c,
                         };
                         return Step::Done(err(code));
@@ -635,7 +671,7 @@ impl Socket {
             if to.is_some() && !st.bound {
                 // The implicit bind of a first sendto.
                 st.bound = true;
-                if let Err(e) = watch(&self.core, st) {
+                if let Err(e) = watch(&self.h.core, st) {
                     return Step::Done(Err(e));
                 }
                 st.record.arrive(Fd::WRITE, 0);
@@ -667,7 +703,7 @@ impl Socket {
     /// On an unconnected or listening TCP socket: WSAENOTCONN.
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {
         let mut st = self.lock()?;
-        if self.core.stream && st.conn != Conn::Connected {
+        if self.h.core.stream && st.conn != Conn::Connected {
             return err(WSAENOTCONN);
         }
         if matches!(how, Shutdown::Read | Shutdown::Both) {
@@ -682,11 +718,20 @@ impl Socket {
         Ok(())
     }
 
-    /// `closesocket`: closes now, cancelling the selection; the event is left as it is
-    /// (rule 43). With `SO_LINGER {1, 0}` this sends a RST.
-    pub fn close(self) -> Result<()> {
-        drop(self);
-        Ok(())
+    /// `closesocket`: closes the socket now, for every clone: the selection is cancelled
+    /// and the event left as it is (rule 43); the OS socket is closed at once, so the peer
+    /// sees the FIN (a RST with `SO_LINGER {1, 0}`) and a listener refuses new connections;
+    /// calls blocked in this socket on other threads fail with `WSAEINTR`; later calls
+    /// through any clone (and a second `close`) fail with `WSAENOTSOCK`.
+    pub fn close(&self) -> Result<()> {
+        self.h.core.close()
+    }
+
+    /// How many threads are blocked in a call on this socket right now (for tests that
+    /// must close a socket while a call is blocked in it).
+    #[doc(hidden)]
+    pub fn blocked_calls(&self) -> usize {
+        self.h.core.state.lock().blocked
     }
 
     /// `WSAEventSelect(s, event, mask)` (rules 1–7): replaces the selection without clearing
@@ -751,7 +796,7 @@ impl Socket {
     /// `ioctlsocket(FIONREAD)`: bytes that one `recv` can return.
     pub fn bytes_available(&self) -> Result<usize> {
         let st = self.lock()?;
-        if self.core.stream && st.conn == Conn::Listening {
+        if self.h.core.stream && st.conn == Conn::Listening {
             return err(WSAEINVAL);
         }
         st.os.bytes_available().map_err(|e| map(&e))
@@ -762,7 +807,7 @@ impl Socket {
     /// urgent one.
     pub fn at_mark(&self) -> Result<bool> {
         let st = self.lock()?;
-        if !self.core.stream {
+        if !self.h.core.stream {
             return err(WSAEINVAL);
         }
         if st.oob_inline {
@@ -887,7 +932,7 @@ impl Socket {
     }
 
     fn stream_only(&self) -> Result<()> {
-        if self.core.stream {
+        if self.h.core.stream {
             Ok(())
         } else {
             err(WSAENOPROTOOPT)
@@ -900,7 +945,7 @@ impl Socket {
     }
 
     fn lock(&self) -> Result<crate::sync::MutexGuard<'_, State>> {
-        let st = self.core.state.lock();
+        let st = self.h.core.state.lock();
         if st.os.is_closed() {
             return err(WSAENOTSOCK);
         }
@@ -908,9 +953,20 @@ impl Socket {
     }
 }
 
-impl Drop for Socket {
+impl Drop for Handle {
     fn drop(&mut self) {
-        let mut st = self.core.state.lock();
+        // The last clone: close, unless a `close` already did.
+        let _ = self.core.close();
+    }
+}
+
+impl Core {
+    /// Closes the socket (see [`Socket::close`]): WSAENOTSOCK if it already is.
+    fn close(&self) -> Result<()> {
+        let mut st = self.state.lock();
+        if st.os.is_closed() {
+            return err(WSAENOTSOCK);
+        }
         if let Some(token) = st.token.take() {
             if let Ok(r) = reactor() {
                 r.deregister(&mut st.os, token);
@@ -919,13 +975,15 @@ impl Drop for Socket {
         // Closes the OS socket; the record and its reference to the event go with it.
         st.os = OsSocket::Closed;
         st.record = Record::default();
+        // Blocked calls wake, find the socket closed and fail WSAEINTR (see `op`).
         st.poke_waiters();
+        Ok(())
     }
 }
 
 impl fmt::Debug for Socket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let st = self.core.state.lock();
+        let st = self.h.core.state.lock();
         f.debug_struct("Socket")
             .field("type", &self.socket_type())
             .field("family", &self.family())
@@ -977,6 +1035,7 @@ impl State {
             avail_unknown: false,
             recv_stamp: 0,
             write_interest: false,
+            blocked: 0,
             read_wait: None,
             write_wait: None,
         }
@@ -1101,7 +1160,7 @@ impl State {
             if urgent {
                 self.record.arrive(Fd::OOB, 0);
             }
-            let more = if flags.peek {
+            let more = if flags.peek && len > 0 {
                 n > 0
             } else {
                 self.os.normal_readable()
@@ -1109,7 +1168,10 @@ impl State {
             self.record.reenable(Fd::READ, more);
             return;
         }
-        let avail = if flags.peek {
+        let avail = if len == 0 {
+            // A zero-length read proves nothing about the queue: look (rule 17).
+            Some(self.os.bytes_available().unwrap_or(0))
+        } else if flags.peek {
             None
         } else if n == 0 || (n < len && !self.urgent_seen) {
             // A short read emptied the queue: no level check needed.
