@@ -240,6 +240,22 @@ fn fd_events_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// Issue 8 at the boundary: stale SOCKET/WSAEVENT values never reach a newer object (8.4),
+/// closesocket ends a call blocked in another thread (8.1), the last WSACleanup closes every
+/// socket and keeps events (8.2).
+#[test]
+fn reliability_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("reliability.c"),
+        "reliability",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
 /// Bad input at the boundary: NULL out-pointers and short address lengths (WSAEFAULT),
 /// closed SOCKETs (WSAENOTSOCK), closed events (WSA_INVALID_HANDLE / WSAEINVAL), recv with
 /// len -1 or a NULL buffer (WSAEFAULT, FD_READ not re-enabled: rule 18).
