@@ -155,12 +155,29 @@ impl Reactor {
         src: Arc<dyn Source>,
         writable: bool,
     ) -> io::Result<usize> {
+        self.register_with(src, |p, token| os.register(p, token, writable))
+    }
+
+    /// Starts watching another OS source for `src`: `reg` registers it with the poller
+    /// under the token it is given. Returns the token.
+    pub(crate) fn register_with(
+        &self,
+        src: Arc<dyn Source>,
+        reg: impl FnOnce(&Poller, usize) -> io::Result<()>,
+    ) -> io::Result<usize> {
         let token = self.sources.lock().insert(src);
-        if let Err(e) = os.register(&self.poller, token, writable) {
+        if let Err(e) = reg(&self.poller, token) {
             self.release(token);
             return Err(e);
         }
         Ok(token)
+    }
+
+    /// Stops watching a source registered with [`register_with`](Self::register_with).
+    #[cfg(unix)]
+    pub(crate) fn deregister_with(&self, token: usize, dereg: impl FnOnce(&Poller)) {
+        dereg(&self.poller);
+        self.release(token);
     }
 
     /// Watches writability of a registered socket, or stops watching it.
