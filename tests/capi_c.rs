@@ -256,6 +256,21 @@ fn errors_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// Issue 8, item 8: a socket function that succeeds sets the last error to 0, as on Windows
+/// (Wine's Windows-run ws2_32 tests); event functions leave it alone.
+#[test]
+fn last_error_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("last_error.c"),
+        "last_error",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
 /// The C examples (`examples/c/`) build warning-free against the headers and run to
 /// completion: the echo server's self-test (its own non-blocking clients in its event loop,
 /// every echo checked) and a short ping-pong.
