@@ -583,24 +583,26 @@ pub fn WSAWaitForMultipleEvents(
         static RESOLVED: std::cell::RefCell<Vec<Event>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let timeout = (timeout_ms != WSA_INFINITE).then(|| Duration::from_millis(timeout_ms.into()));
-    let r = RESOLVED.with(|cell| {
-        // A wait never re-enters this function on the same thread, but be safe if it did.
-        let mut owned;
-        let mut guard = cell.try_borrow_mut();
-        let evs: &mut Vec<Event> = match guard.as_deref_mut() {
-            Ok(v) => v,
-            Err(_) => {
-                owned = Vec::new();
-                &mut owned
-            }
-        };
+    let wait = |evs: &mut Vec<Event>| {
         if !events_of(events, evs) {
             return Err(Error::from_code(WSA_INVALID_HANDLE));
         }
         let r = event::wait_owned(evs, wait_all != FALSE, timeout);
         evs.clear();
         r
-    });
+    };
+    // From a thread-exit path (a pthread key or C++ thread_local destructor running after
+    // this thread's Rust thread-locals are destroyed), the per-thread vector is gone: wait
+    // with a local one instead (issue 8, item 9). A wait never re-enters this function on
+    // the same thread, but a borrowed vector is handled the same way.
+    let r = RESOLVED
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut v) => Some(wait(&mut v)),
+            Err(_) => None,
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| wait(&mut Vec::new()));
     match r {
         Ok(WaitOutcome::Signaled(i)) => WSA_WAIT_EVENT_0 + i as DWORD,
         Ok(WaitOutcome::TimedOut) => WSA_WAIT_TIMEOUT,

@@ -271,6 +271,44 @@ fn last_error_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// Issue 8, item 9: waits, sets, sends, closes and the last error work from a pthread key
+/// destructor and a C++ `thread_local` destructor (after the library's own thread-local
+/// values are gone), and no panic message is ever printed.
+#[test]
+fn thread_exit_paths_cxx() {
+    let exe = build(
+        Lang::Cxx,
+        &c_source("thread_exit.cpp"),
+        "thread_exit",
+        &[STRICT, &["-std=c++17"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Thread Local Storage"),
+        "a panic message was printed:\n{}",
+        show(&o)
+    );
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 10: `pthread_cancel` of threads blocked in `WSAWaitForMultipleEvents` and
+/// in a blocking `recv` does not abort the process; the calls are not cancellation points,
+/// and the library keeps working afterwards.
+#[test]
+fn cancel_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("cancel.c"),
+        "cancel",
+        &[STRICT, &["-std=gnu11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
 /// The C examples (`examples/c/`) build warning-free against the headers and run to
 /// completion: the echo server's self-test (its own non-blocking clients in its event loop,
 /// every echo checked) and a short ping-pong.
