@@ -430,8 +430,17 @@ fn seed_example_compiles_unchanged() {
 
 /// The seed, built unchanged and linked, behaves as on Windows: it listens on port 27015,
 /// and returns 0 once it has enumerated the first network event, a connection arriving.
+///
+/// What is guaranteed, and all this test asserts: once the seed listens, a connection
+/// reaches it, and the seed then exits with 0. The seed exits as soon as it has enumerated
+/// `FD_ACCEPT`, without accepting, so its exit resets the queued connection, and that reset
+/// can reach this side before `connect` has reported success: `connect` then fails with
+/// "connection reset", which proves the connection reached the seed just as well (issue 8,
+/// item 11: asserting a successful `connect` made this test fail about one run in five).
+/// Only "refused" (not listening yet) and a timeout (SYN dropped under load) are retried.
 #[test]
 fn seed_example_runs() {
+    use std::io::ErrorKind;
     let exe = build(Lang::Cxx, &c_source("seed_example.cpp"), "seed", &[], false);
     let mut child = Command::new(&exe)
         .stdout(Stdio::piped())
@@ -444,8 +453,8 @@ fn seed_example_runs() {
     let deadline = Instant::now() + RUN_LIMIT;
     let conn = loop {
         match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
-            Ok(c) => break c,
-            Err(e) => {
+            Ok(c) => break Some(c),
+            Err(e) if matches!(e.kind(), ErrorKind::ConnectionRefused | ErrorKind::TimedOut) => {
                 if Instant::now() >= deadline || child.try_wait().ok().flatten().is_some() {
                     let _ = child.kill();
                     let o = child.wait_with_output().expect("seed output");
@@ -453,6 +462,9 @@ fn seed_example_runs() {
                 }
                 std::thread::yield_now();
             }
+            // Reset (or a hang-up without an error left): the connection reached the seed,
+            // which has exited; its exit status decides below.
+            Err(_) => break None,
         }
     };
     let pid = child.id();
