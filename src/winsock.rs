@@ -1116,10 +1116,16 @@ mod tests {
         check("accept", a != INVALID_SOCKET);
         let one = 1i32.to_ne_bytes();
         stale();
-        check("setsockopt", setsockopt(a, IPPROTO_TCP, TCP_NODELAY, &one) == 0);
+        check(
+            "setsockopt",
+            setsockopt(a, IPPROTO_TCP, TCP_NODELAY, &one) == 0,
+        );
         let (mut v, mut len) = ([0u8; 4], 4);
         stale();
-        check("getsockopt", getsockopt(a, SOL_SOCKET, SO_ERROR, &mut v, &mut len) == 0);
+        check(
+            "getsockopt",
+            getsockopt(a, SOL_SOCKET, SO_ERROR, &mut v, &mut len) == 0,
+        );
         stale();
         check("getpeername", getpeername(a, &mut addr) == 0);
         let ev = WSACreateEvent();
@@ -1130,10 +1136,16 @@ mod tests {
         assert_eq!(WSAWaitForMultipleEvents(&[ev], FALSE, 5000, FALSE), 0);
         let mut ne = WSANETWORKEVENTS::default();
         stale();
-        check("WSAEnumNetworkEvents", WSAEnumNetworkEvents(a, ev, &mut ne) == 0);
+        check(
+            "WSAEnumNetworkEvents",
+            WSAEnumNetworkEvents(a, ev, &mut ne) == 0,
+        );
         let mut n = 0u32;
         stale();
-        check("ioctlsocket(FIONREAD)", ioctlsocket(a, FIONREAD, &mut n) == 0);
+        check(
+            "ioctlsocket(FIONREAD)",
+            ioctlsocket(a, FIONREAD, &mut n) == 0,
+        );
         assert_eq!(n, 5);
         let mut buf = [0u8; 2];
         stale();
@@ -1152,13 +1164,19 @@ mod tests {
         check("sendto", sendto(u, b"x", 0, &addr) == 1);
         let mut from: SocketAddr = "0.0.0.0:0".parse().unwrap();
         stale();
-        check("recvfrom (UDP)", recvfrom(u, &mut buf, 0, Some(&mut from)) == 1);
+        check(
+            "recvfrom (UDP)",
+            recvfrom(u, &mut buf, 0, Some(&mut from)) == 1,
+        );
 
         // Event functions are kernel32's on Windows: success leaves the last error alone.
         stale();
         assert_eq!(WSASetEvent(ev), TRUE);
         assert_eq!(WSAResetEvent(ev), TRUE);
-        assert_eq!(WSAWaitForMultipleEvents(&[ev], FALSE, 0, FALSE), WSA_WAIT_TIMEOUT);
+        assert_eq!(
+            WSAWaitForMultipleEvents(&[ev], FALSE, 0, FALSE),
+            WSA_WAIT_TIMEOUT
+        );
         assert_eq!(WSAGetLastError(), STALE);
         // A failure after a success still reports its own error.
         assert_eq!(closesocket(c), SOCKET_ERROR);
