@@ -525,7 +525,7 @@ impl<'s, S: Source> Walker<'s, S> {
                     }
                     if level == SOL_SOCKET && name == SO_LINGER {
                         // A linger time > 1 s could make a close wait that long.
-                        buf[2] = buf[2] & 1;
+                        buf[2] &= 1;
                         buf[3] = 0;
                     }
                     let len = self.len(16);
@@ -795,8 +795,13 @@ fn check_count(r: c_int, len: c_int) {
     );
 }
 
-/// Closes every handle the pool still holds (end of one run).
+/// Closes every handle the pool still holds (end of one run). Under a start-up of its own:
+/// the walkers undo theirs, so the count may be back at 0, where `closesocket` would fail
+/// with `WSANOTINITIALISED` and leave the sockets open.
 pub fn drain(pool: &Mutex<Pool>) {
+    let mut data = WSADATA::default();
+    // SAFETY: a valid WSADATA.
+    let started = unsafe { st::WSAStartup(0x0202, &mut data) } == 0;
     let mut p = pool.lock().unwrap();
     for s in p.sockets.drain(..) {
         so::closesocket(s);
@@ -807,6 +812,15 @@ pub fn drain(pool: &Mutex<Pool>) {
     p.closed.clear();
     p.ports4.clear();
     p.ports6.clear();
+    if started {
+        st::WSACleanup();
+    }
+}
+
+/// The number of open file descriptors of this process (Linux), to check that a run leaks
+/// none; `None` elsewhere.
+pub fn open_fds() -> Option<usize> {
+    std::fs::read_dir("/proc/self/fd").ok().map(|d| d.count())
 }
 
 /// One fuzz input: the first byte chooses 1 to 3 threads; the rest is cut into that many
