@@ -259,6 +259,19 @@ fn fail<T>(code: i32, value: T) -> T {
     value
 }
 
+/// The success path of every socket function: as on Windows, a socket call that succeeds
+/// sets the last error to 0 (`NO_ERROR`), so code reading `WSAGetLastError()` after a
+/// success (Wine's Windows-run ws2_32 tests do, after `setsockopt`, `getsockopt`,
+/// `getsockname`, `send`, `sendto`, `recvfrom`, `WSARecv`, `WSAIoctl`, `WSASocket`) sees 0,
+/// not a stale error. Every socket function returns through this (directly, or through
+/// [`call`] / [`ret`]), so a function added later gets the rule by construction. Event and
+/// wait functions are kernel32's on Windows and leave the last error alone on success; they
+/// do not use this. The table is in docs/semantics.md ("The last error after success").
+pub(crate) fn succeed<T>(value: T) -> T {
+    WSASetLastError(0);
+    value
+}
+
 /// The version `WSAStartup` grants for a request (the table of ReactOS' WSAStartup
 /// apitest, which runs against Windows): below 1.0 none; 1.0 and 1.1 as asked; other 1.x
 /// get 1.1; 2.0 to 2.2 as asked; anything higher gets 2.2.
@@ -540,16 +553,18 @@ fn sock(s: SOCKET) -> Result<Arc<Socket>> {
 }
 
 /// Runs a socket call with the Winsock return convention for `i32` results.
+/// Success sets the last error to 0 ([`succeed`]), failure to the error's code.
 fn call(s: SOCKET, f: impl FnOnce(&Socket) -> Result<i32>) -> i32 {
-    match sock(s).and_then(|sk| f(&sk)) {
-        Ok(v) => v,
-        Err(e) => fail(e.code(), SOCKET_ERROR),
-    }
+    ret(sock(s).and_then(|sk| f(&sk)))
 }
 
-/// The Winsock return convention for a call on an already resolved socket.
+/// The Winsock return convention for a call on an already resolved socket: the value with
+/// the last error 0 ([`succeed`]), or `SOCKET_ERROR` with the error's code.
 pub(crate) fn ret(r: Result<i32>) -> i32 {
-    r.unwrap_or_else(|e| fail(e.code(), SOCKET_ERROR))
+    match r {
+        Ok(v) => succeed(v),
+        Err(e) => fail(e.code(), SOCKET_ERROR),
+    }
 }
 
 fn len_i32(n: usize) -> i32 {
@@ -619,24 +634,26 @@ pub fn WSAWaitForMultipleEvents(
         static RESOLVED: std::cell::RefCell<Vec<Event>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let timeout = (timeout_ms != WSA_INFINITE).then(|| Duration::from_millis(timeout_ms.into()));
-    let r = RESOLVED.with(|cell| {
-        // A wait never re-enters this function on the same thread, but be safe if it did.
-        let mut owned;
-        let mut guard = cell.try_borrow_mut();
-        let evs: &mut Vec<Event> = match guard.as_deref_mut() {
-            Ok(v) => v,
-            Err(_) => {
-                owned = Vec::new();
-                &mut owned
-            }
-        };
+    let wait = |evs: &mut Vec<Event>| {
         if !events_of(events, evs) {
             return Err(Error::from_code(WSA_INVALID_HANDLE));
         }
         let r = event::wait_owned(evs, wait_all != FALSE, timeout);
         evs.clear();
         r
-    });
+    };
+    // From a thread-exit path (a pthread key or C++ thread_local destructor running after
+    // this thread's Rust thread-locals are destroyed), the per-thread vector is gone: wait
+    // with a local one instead (issue 8, item 9). A wait never re-enters this function on
+    // the same thread, but a borrowed vector is handled the same way.
+    let r = RESOLVED
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut v) => Some(wait(&mut v)),
+            Err(_) => None,
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| wait(&mut Vec::new()));
     match r {
         Ok(WaitOutcome::Signaled(i)) => WSA_WAIT_EVENT_0 + i as DWORD,
         Ok(WaitOutcome::TimedOut) => WSA_WAIT_TIMEOUT,
@@ -709,9 +726,8 @@ pub fn socket(af: i32, ty: i32, protocol: i32) -> SOCKET {
         _ => return fail(WSAESOCKTNOSUPPORT, INVALID_SOCKET),
     };
     match Socket::new(family, ty) {
-        Ok(s) => {
-            insert(Object::Socket(Arc::new(s))).unwrap_or_else(|| fail(WSAEMFILE, INVALID_SOCKET))
-        }
+        Ok(s) => insert(Object::Socket(Arc::new(s)))
+            .map_or_else(|| fail(WSAEMFILE, INVALID_SOCKET), succeed),
         Err(e) => fail(e.code(), INVALID_SOCKET),
     }
 }
@@ -752,7 +768,8 @@ pub fn accept(s: SOCKET, addr: Option<&mut SocketAddr>) -> SOCKET {
             if let Some(a) = addr {
                 *a = peer;
             }
-            insert(Object::Socket(Arc::new(new))).unwrap_or_else(|| fail(WSAEMFILE, INVALID_SOCKET))
+            insert(Object::Socket(Arc::new(new)))
+                .map_or_else(|| fail(WSAEMFILE, INVALID_SOCKET), succeed)
         }
         Err(e) => fail(e.code(), INVALID_SOCKET),
     }
@@ -1157,6 +1174,111 @@ mod tests {
         }
         #[cfg(target_pointer_width = "32")]
         assert_eq!(size_of::<WSADATA>(), 400);
+    }
+
+    /// Issue 8, item 8: a socket call that succeeds sets the last error to 0, as on Windows
+    /// (Wine's Windows-run ws2_32 tests: `ok(!WSAGetLastError())` after a successful
+    /// `setsockopt`, `getsockopt`, `getsockname`, `send`, `sendto`, `recvfrom`, `WSARecv`,
+    /// `WSAIoctl(FIONREAD/SIOCATMARK/FIONBIO)`, `WSASocket`); event functions leave it alone.
+    #[test]
+    fn success_sets_last_error_to_zero() {
+        const STALE: i32 = 0x0dea_dbee;
+        fn stale() {
+            WSASetLastError(STALE);
+        }
+        fn check(what: &str, ok: bool) {
+            assert!(ok, "{what} failed: {}", WSAGetLastError());
+            assert_eq!(WSAGetLastError(), 0, "{what}: last error after success");
+        }
+        start();
+        stale();
+        let l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        check("socket", l != INVALID_SOCKET);
+        stale();
+        check("bind", bind(l, &"127.0.0.1:0".parse().unwrap()) == 0);
+        let mut addr: SocketAddr = "0.0.0.0:0".parse().unwrap();
+        stale();
+        check("getsockname", getsockname(l, &mut addr) == 0);
+        stale();
+        check("listen", listen(l, 4) == 0);
+        let c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        stale();
+        check("connect", connect(c, &addr) == 0);
+        stale();
+        let a = accept(l, None);
+        check("accept", a != INVALID_SOCKET);
+        let one = 1i32.to_ne_bytes();
+        stale();
+        check(
+            "setsockopt",
+            setsockopt(a, IPPROTO_TCP, TCP_NODELAY, &one) == 0,
+        );
+        let (mut v, mut len) = ([0u8; 4], 4);
+        stale();
+        check(
+            "getsockopt",
+            getsockopt(a, SOL_SOCKET, SO_ERROR, &mut v, &mut len) == 0,
+        );
+        stale();
+        check("getpeername", getpeername(a, &mut addr) == 0);
+        let ev = WSACreateEvent();
+        stale();
+        check("WSAEventSelect", WSAEventSelect(a, ev, FD_READ) == 0);
+        stale();
+        check("send", send(c, b"hello", 0) == 5);
+        assert_eq!(WSAWaitForMultipleEvents(&[ev], FALSE, 5000, FALSE), 0);
+        let mut ne = WSANETWORKEVENTS::default();
+        stale();
+        check(
+            "WSAEnumNetworkEvents",
+            WSAEnumNetworkEvents(a, ev, &mut ne) == 0,
+        );
+        let mut n = 0u32;
+        stale();
+        check(
+            "ioctlsocket(FIONREAD)",
+            ioctlsocket(a, FIONREAD, &mut n) == 0,
+        );
+        assert_eq!(n, 5);
+        let mut buf = [0u8; 2];
+        stale();
+        check("recv", recv(a, &mut buf, 0) == 2);
+        stale();
+        check("recvfrom", recvfrom(a, &mut buf, 0, None) == 2);
+        stale();
+        check("shutdown", shutdown(c, SD_SEND) == 0);
+        stale();
+        check("closesocket", closesocket(c) == 0);
+
+        let u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assert_eq!(bind(u, &"127.0.0.1:0".parse().unwrap()), 0);
+        assert_eq!(getsockname(u, &mut addr), 0);
+        stale();
+        check("sendto", sendto(u, b"x", 0, &addr) == 1);
+        let mut from: SocketAddr = "0.0.0.0:0".parse().unwrap();
+        stale();
+        check(
+            "recvfrom (UDP)",
+            recvfrom(u, &mut buf, 0, Some(&mut from)) == 1,
+        );
+
+        // Event functions are kernel32's on Windows: success leaves the last error alone.
+        stale();
+        assert_eq!(WSASetEvent(ev), TRUE);
+        assert_eq!(WSAResetEvent(ev), TRUE);
+        assert_eq!(
+            WSAWaitForMultipleEvents(&[ev], FALSE, 0, FALSE),
+            WSA_WAIT_TIMEOUT
+        );
+        assert_eq!(WSAGetLastError(), STALE);
+        // A failure after a success still reports its own error.
+        assert_eq!(closesocket(c), SOCKET_ERROR);
+        assert_eq!(WSAGetLastError(), WSAENOTSOCK);
+        for s in [u, a, l] {
+            closesocket(s);
+        }
+        WSACloseEvent(ev);
+        WSACleanup();
     }
 
     #[test]

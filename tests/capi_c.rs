@@ -272,6 +272,59 @@ fn errors_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// Issue 8, item 8: a socket function that succeeds sets the last error to 0, as on Windows
+/// (Wine's Windows-run ws2_32 tests); event functions leave it alone.
+#[test]
+fn last_error_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("last_error.c"),
+        "last_error",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 9: waits, sets, sends, closes and the last error work from a pthread key
+/// destructor and a C++ `thread_local` destructor (after the library's own thread-local
+/// values are gone), and no panic message is ever printed.
+#[test]
+fn thread_exit_paths_cxx() {
+    let exe = build(
+        Lang::Cxx,
+        &c_source("thread_exit.cpp"),
+        "thread_exit",
+        &[STRICT, &["-std=c++17"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Thread Local Storage"),
+        "a panic message was printed:\n{}",
+        show(&o)
+    );
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 10: `pthread_cancel` of threads blocked in `WSAWaitForMultipleEvents` and
+/// in a blocking `recv` does not abort the process; the calls are not cancellation points,
+/// and the library keeps working afterwards.
+#[test]
+fn cancel_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("cancel.c"),
+        "cancel",
+        &[STRICT, &["-std=gnu11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
 /// The C examples (`examples/c/`) build warning-free against the headers and run to
 /// completion: the echo server's self-test (its own non-blocking clients in its event loop,
 /// every echo checked) and a short ping-pong.
@@ -393,8 +446,17 @@ fn seed_example_compiles_unchanged() {
 
 /// The seed, built unchanged and linked, behaves as on Windows: it listens on port 27015,
 /// and returns 0 once it has enumerated the first network event, a connection arriving.
+///
+/// What is guaranteed, and all this test asserts: once the seed listens, a connection
+/// reaches it, and the seed then exits with 0. The seed exits as soon as it has enumerated
+/// `FD_ACCEPT`, without accepting, so its exit resets the queued connection, and that reset
+/// can reach this side before `connect` has reported success: `connect` then fails with
+/// "connection reset", which proves the connection reached the seed just as well (issue 8,
+/// item 11: asserting a successful `connect` made this test fail about one run in five).
+/// Only "refused" (not listening yet) and a timeout (SYN dropped under load) are retried.
 #[test]
 fn seed_example_runs() {
+    use std::io::ErrorKind;
     let exe = build(Lang::Cxx, &c_source("seed_example.cpp"), "seed", &[], false);
     let mut child = Command::new(&exe)
         .stdout(Stdio::piped())
@@ -407,8 +469,8 @@ fn seed_example_runs() {
     let deadline = Instant::now() + RUN_LIMIT;
     let conn = loop {
         match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
-            Ok(c) => break c,
-            Err(e) => {
+            Ok(c) => break Some(c),
+            Err(e) if matches!(e.kind(), ErrorKind::ConnectionRefused | ErrorKind::TimedOut) => {
                 if Instant::now() >= deadline || child.try_wait().ok().flatten().is_some() {
                     let _ = child.kill();
                     let o = child.wait_with_output().expect("seed output");
@@ -416,6 +478,9 @@ fn seed_example_runs() {
                 }
                 std::thread::yield_now();
             }
+            // Reset (or a hang-up without an error left): the connection reached the seed,
+            // which has exited; its exit status decides below.
+            Err(_) => break None,
         }
     };
     let pid = child.id();
