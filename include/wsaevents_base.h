@@ -12,9 +12,11 @@
  *   - where the C library defines the BSD types, its definitions are used as they are;
  *   - where it does not (strict modes such as -std=c11), we define the same types the C
  *     library would (u_long = unsigned long), so later libc headers agree with them.
- * u_long is therefore 64-bit here, unlike Windows. Nothing whose layout matters uses it:
- * structures use ULONG/DWORD (32-bit), and the only API taking a u_long is
- * ioctlsocket(..., u_long *argp), which the library reads and writes as unsigned long.
+ * u_long, though, must be Windows' 32-bit type: ioctlsocket's argument is a u_long *, and
+ * programs declare it as u_long, ULONG or DWORD interchangeably. The C library's typedef
+ * cannot be replaced, so after it (below) the token u_long is renamed to wsaevents_u_long,
+ * a 32-bit ULONG: `u_long x;` in the program is 4 bytes, as on Windows, whichever header
+ * came first. (Only <sys/types.h> and the RPC headers of the C library use the name.)
  */
 #ifndef WSAEVENTS_BASE_H
 #define WSAEVENTS_BASE_H
@@ -207,6 +209,10 @@ typedef struct _SECURITY_ATTRIBUTES {
     LPVOID lpSecurityDescriptor;
     BOOL bInheritHandle;
 } SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+
+/* u_long: Windows' 32-bit unsigned long (see the top of this file). */
+typedef ULONG wsaevents_u_long;
+#define u_long wsaevents_u_long
 
 WSAEVENTS_STATIC_ASSERT(sizeof(LONG) == 4 && sizeof(ULONG) == 4 && sizeof(DWORD) == 4,
                         "LONG/ULONG/DWORD must be 32-bit as on Windows");

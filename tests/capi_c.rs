@@ -352,6 +352,43 @@ fn headers_order_matrix() {
     }
 }
 
+/// Builds `tests/c/<file>` as C (default mode, -std=c11, -std=c99) and C++ (default,
+/// -std=c++11) with -Wall -Wextra -Wpedantic -Werror (the headers add no warning), and runs
+/// each build.
+fn build_and_run_all_modes(file: &str, stem: &str) {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for (lang, mode) in [
+        (Lang::C, None),
+        (Lang::C, Some("-std=c11")),
+        (Lang::C, Some("-std=c99")),
+        (Lang::Cxx, None),
+        (Lang::Cxx, Some("-std=c++11")),
+    ] {
+        let mut flags = pedantic.to_vec();
+        flags.extend(mode);
+        let name = format!(
+            "{stem}_{}_{}",
+            match lang {
+                Lang::C => "c",
+                Lang::Cxx => "cxx",
+            },
+            mode.unwrap_or("default").trim_start_matches("-std=")
+        );
+        let exe = build(lang, &c_source(file), &name, &flags, false);
+        let o = run(&exe);
+        println!("{name}: {}", String::from_utf8_lossy(&o.stdout));
+    }
+}
+
+/// ioctlsocket's argument as a ULONG, DWORD, u_long (Windows' 32-bit type) or unsigned long
+/// (64-bit here): FIONREAD and SIOCATMARK write exactly the variable (a canary after it
+/// survives), FIONBIO reads exactly it (0 next to a non-zero neighbour makes the socket
+/// blocking); C11 _Generic, the pre-C11 GNU builtins, and C++ overloads.
+#[test]
+fn ioctl_args_c_and_cxx() {
+    build_and_run_all_modes("ioctl_args.c", "ioctl_args");
+}
+
 /// The seed (Microsoft's WSAEnumNetworkEvents example) compiles unchanged as C++: with no
 /// flags, and with -Wall -Wextra -Werror apart from the `#pragma comment` warning, which
 /// gcc gives for it on Windows (mingw) too.
