@@ -383,18 +383,17 @@ pub extern "C" fn wsaevents_shutdown(s: SOCKET, how: c_int) -> c_int {
     with_socket(s, |_| Ok(winsock::shutdown(s, how)))
 }
 
-/// The body of both `ioctlsocket` entry points: `get` reads the caller's value (`None` for
-/// a NULL `argp`, `WSAEFAULT`), `put` writes the result of `FIONREAD` / `SIOCATMARK`.
+/// The body of both `ioctlsocket` entry points: `get` reads whether the caller's value is
+/// non-zero (`None` for a NULL `argp`, `WSAEFAULT`), `put` writes the result of `FIONREAD` / `SIOCATMARK`.
 /// `FIONBIO` only reads, the others only write.
 fn ioctl_with(
     s: SOCKET,
     cmd: i32,
-    get: impl FnOnce() -> Option<u64>,
+    get: impl FnOnce() -> Option<bool>,
     put: impl FnOnce(u32),
 ) -> c_int {
     with_socket(s, |_| {
-        let v = get().ok_or(WSAEFAULT)?;
-        let mut arg = u32::from(v != 0);
+        let mut arg = u32::from(get().ok_or(WSAEFAULT)?);
         let rc = winsock::ioctlsocket(s, cmd as u32, &mut arg);
         if rc == 0 && cmd as u32 != winsock::FIONBIO {
             put(arg);
@@ -416,7 +415,7 @@ pub unsafe extern "C" fn ioctlsocket(s: SOCKET, cmd: i32, argp: *mut u32) -> c_i
         cmd,
         // SAFETY: non-NULL (checked) and readable for 4 bytes by the caller's contract;
         // unaligned-tolerant.
-        || (!argp.is_null()).then(|| u64::from(unsafe { argp.read_unaligned() })),
+        || (!argp.is_null()).then(|| unsafe { argp.read_unaligned() } != 0),
         // SAFETY: non-NULL (the read above succeeded) and writable for 4 bytes.
         |v| unsafe { argp.write_unaligned(v) },
     )
@@ -439,7 +438,7 @@ pub unsafe extern "C" fn wsaevents_ioctlsocket_ul(
         cmd,
         // SAFETY: non-NULL (checked) and readable as an `unsigned long` by the caller's
         // contract; unaligned-tolerant.
-        || (!argp.is_null()).then(|| u64::from(unsafe { argp.read_unaligned() })),
+        || (!argp.is_null()).then(|| unsafe { argp.read_unaligned() } != 0),
         // SAFETY: non-NULL (the read above succeeded) and writable as an `unsigned long`.
         |v| unsafe { argp.write_unaligned(c_ulong::from(v)) },
     )
