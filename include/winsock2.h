@@ -43,8 +43,10 @@
  * (<stdio.h>, <stdlib.h>, <string.h>, <unistd.h>, <pthread.h>, <time.h>, ...) are fine, in
  * either order.
  *
- * Not provided: select/fd_set/timeval (glibc's would clash), WSASocket and the overlapped
- * API, getaddrinfo and friends, WSAAsyncSelect. Socket options and ioctl codes outside the
+ * select, fd_set (FD_SET, FD_CLR, FD_ISSET, FD_ZERO, FD_SETSIZE), timeval and WSAPoll are
+ * Winsock's, in either include order: see wsaevents_select.h.
+ *
+ * Not provided: WSASocket and the overlapped API, getaddrinfo and friends, WSAAsyncSelect. Socket options and ioctl codes outside the
  * supported list are deliberately not defined, so their use fails at compile time rather
  * than at run time.
  *
@@ -524,6 +526,9 @@ inline typename wsaevents_ioctl_ulong_<T>::type ioctlsocket(SOCKET s, LONG cmd, 
             wsaevents_ioctlsocket_ul, ioctlsocket)((s), (cmd), (argp))
 #  endif
 #endif /* __cplusplus */
+
+/* select, fd_set, FD_SET & co., timeval, WSAPoll, WSAPOLLFD, POLL*. */
+#include "wsaevents_select.h"
 
 #endif /* !_WIN32 */
 #endif /* WSAEVENTS_WINSOCK2_H */

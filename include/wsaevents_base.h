@@ -25,7 +25,18 @@
 #  error "wsaevents_base.h is for Linux/macOS only"
 #endif
 
-#include <sys/types.h> /* first: the C library's BSD types win (see above) */
+/* First: the C library's BSD types win (see above). In its default modes <sys/types.h>
+ * brings <sys/select.h>, which would replace an FD_SETSIZE the program defined for
+ * Winsock's fd_set (wsaevents_select.h): that definition is kept aside meanwhile. */
+#if defined(__GNUC__) || defined(__clang__)
+#  pragma push_macro("FD_SETSIZE")
+#  undef FD_SETSIZE
+#endif
+#include <sys/types.h>
+#if defined(__GNUC__) || defined(__clang__)
+#  undef FD_SETSIZE
+#  pragma pop_macro("FD_SETSIZE")
+#endif
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h> /* ZeroMemory & co.; <windows.h> brings the CRT in on Windows too */

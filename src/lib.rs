@@ -86,6 +86,8 @@ pub mod winsock;
 
 #[cfg(not(loom))]
 mod reactor;
+#[cfg(not(loom))]
+mod select;
 mod sync;
 #[cfg(not(loom))]
 mod sys;

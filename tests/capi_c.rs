@@ -389,6 +389,16 @@ fn ioctl_args_c_and_cxx() {
     build_and_run_all_modes("ioctl_args.c", "ioctl_args");
 }
 
+/// Winsock's select and WSAPoll over loopback, as C and C++ (Wine's Windows-run test_select
+/// and test_WSAPoll; rule 47): a pending connection, data, the FIN, a completed and a failed
+/// connect, urgent data in and out of line, WSAEINVAL / WSAENOTSOCK / WSAEFAULT, aliased
+/// sets, NULL timeval and negative timeout blocking until ready, and the network-event
+/// record left alone.
+#[test]
+fn select_and_poll_c_and_cxx() {
+    build_and_run_all_modes("select.c", "select");
+}
+
 /// The seed (Microsoft's WSAEnumNetworkEvents example) compiles unchanged as C++: with no
 /// flags, and with -Wall -Wextra -Werror apart from the `#pragma comment` warning, which
 /// gcc gives for it on Windows (mingw) too.
