@@ -399,6 +399,60 @@ fn select_and_poll_c_and_cxx() {
     build_and_run_all_modes("select.c", "select");
 }
 
+/// Winsock's fd_set, FD_* macros, timeval, WSAPOLLFD, POLL* and select with the C library's
+/// select and poll headers before and after ours, as C (default, -std=c11, -std=c99) and
+/// C++ (default, -std=c++11): always Winsock's; and FD_SETSIZE defined by the program
+/// (before everything, or right before winsock2.h after the C library's headers in a strict
+/// mode) is honoured.
+#[test]
+fn select_headers_both_orders() {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    let mut builds: Vec<(Lang, Option<&str>, bool, Option<&str>)> = Vec::new();
+    for (lang, mode) in [
+        (Lang::C, None),
+        (Lang::C, Some("-std=c11")),
+        (Lang::C, Some("-std=c99")),
+        (Lang::Cxx, None),
+        (Lang::Cxx, Some("-std=c++11")),
+    ] {
+        for libc_first in [false, true] {
+            builds.push((lang, mode, libc_first, None));
+        }
+    }
+    // FD_SETSIZE of the program's own.
+    builds.push((Lang::C, None, false, Some("-DTEST_SETSIZE=200")));
+    builds.push((Lang::Cxx, None, false, Some("-DTEST_SETSIZE=200")));
+    builds.push((Lang::C, Some("-std=c11"), true, Some("-DTEST_SETSIZE=300")));
+    builds.push((Lang::C, Some("-std=c99"), false, Some("-DTEST_SETSIZE=16")));
+    for (lang, mode, libc_first, setsize) in builds {
+        let mut flags = pedantic.to_vec();
+        flags.extend(mode);
+        flags.extend(setsize);
+        if libc_first {
+            flags.push("-DLIBC_FIRST");
+        }
+        let name = format!(
+            "select_headers_{}_{}_{}{}",
+            match lang {
+                Lang::C => "c",
+                Lang::Cxx => "cxx",
+            },
+            mode.unwrap_or("default").trim_start_matches("-std="),
+            if libc_first {
+                "libc_first"
+            } else {
+                "ours_first"
+            },
+            setsize.map_or(String::new(), |s| format!(
+                "_{}",
+                s.trim_start_matches("-DTEST_SETSIZE=")
+            ))
+        );
+        let exe = build(lang, &c_source("select_headers.c"), &name, &flags, false);
+        run(&exe);
+    }
+}
+
 /// The seed (Microsoft's WSAEnumNetworkEvents example) compiles unchanged as C++: with no
 /// flags, and with -Wall -Wextra -Werror apart from the `#pragma comment` warning, which
 /// gcc gives for it on Windows (mingw) too.
@@ -528,6 +582,8 @@ fn exports_never_interpose_libc() {
         "inet_addr",
         "inet_pton",
         "inet_ntop",
+        "select",
+        "__WSAFDIsSet",
     ] {
         assert!(!exported.contains(&posix), "{posix} would interpose libc");
         let ours = format!("wsaevents_{posix}");
@@ -547,6 +603,8 @@ fn exports_never_interpose_libc() {
         "WSAEnumNetworkEvents",
         "closesocket",
         "ioctlsocket",
+        "wsaevents_ioctlsocket_ul",
+        "WSAPoll",
         "CreateEventA",
         "CreateEventW",
         "SetEvent",
