@@ -88,6 +88,8 @@ pub mod winsock;
 mod change;
 #[cfg(not(loom))]
 mod reactor;
+#[cfg(not(loom))]
+mod select;
 mod sync;
 #[cfg(not(loom))]
 mod sys;

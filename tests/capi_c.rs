@@ -421,6 +421,107 @@ fn headers_order_matrix() {
     }
 }
 
+/// Builds `tests/c/<file>` as C (default mode, -std=c11, -std=c99) and C++ (default,
+/// -std=c++11) with -Wall -Wextra -Wpedantic -Werror (the headers add no warning), and runs
+/// each build.
+fn build_and_run_all_modes(file: &str, stem: &str) {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for (lang, mode) in [
+        (Lang::C, None),
+        (Lang::C, Some("-std=c11")),
+        (Lang::C, Some("-std=c99")),
+        (Lang::Cxx, None),
+        (Lang::Cxx, Some("-std=c++11")),
+    ] {
+        let mut flags = pedantic.to_vec();
+        flags.extend(mode);
+        let name = format!(
+            "{stem}_{}_{}",
+            match lang {
+                Lang::C => "c",
+                Lang::Cxx => "cxx",
+            },
+            mode.unwrap_or("default").trim_start_matches("-std=")
+        );
+        let exe = build(lang, &c_source(file), &name, &flags, false);
+        let o = run(&exe);
+        println!("{name}: {}", String::from_utf8_lossy(&o.stdout));
+    }
+}
+
+/// ioctlsocket's argument as a ULONG, DWORD, u_long (Windows' 32-bit type) or unsigned long
+/// (64-bit here): FIONREAD and SIOCATMARK write exactly the variable (a canary after it
+/// survives), FIONBIO reads exactly it (0 next to a non-zero neighbour makes the socket
+/// blocking); C11 _Generic, the pre-C11 GNU builtins, and C++ overloads.
+#[test]
+fn ioctl_args_c_and_cxx() {
+    build_and_run_all_modes("ioctl_args.c", "ioctl_args");
+}
+
+/// Winsock's select and WSAPoll over loopback, as C and C++ (Wine's Windows-run test_select
+/// and test_WSAPoll; rule 47): a pending connection, data, the FIN, a completed and a failed
+/// connect, urgent data in and out of line, WSAEINVAL / WSAENOTSOCK / WSAEFAULT, aliased
+/// sets, NULL timeval and negative timeout blocking until ready, and the network-event
+/// record left alone.
+#[test]
+fn select_and_poll_c_and_cxx() {
+    build_and_run_all_modes("select.c", "select");
+}
+
+/// Winsock's fd_set, FD_* macros, timeval, WSAPOLLFD, POLL* and select with the C library's
+/// select and poll headers before and after ours, as C (default, -std=c11, -std=c99) and
+/// C++ (default, -std=c++11): always Winsock's; and FD_SETSIZE defined by the program
+/// (before everything, or right before winsock2.h after the C library's headers in a strict
+/// mode) is honoured.
+#[test]
+fn select_headers_both_orders() {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    let mut builds: Vec<(Lang, Option<&str>, bool, Option<&str>)> = Vec::new();
+    for (lang, mode) in [
+        (Lang::C, None),
+        (Lang::C, Some("-std=c11")),
+        (Lang::C, Some("-std=c99")),
+        (Lang::Cxx, None),
+        (Lang::Cxx, Some("-std=c++11")),
+    ] {
+        for libc_first in [false, true] {
+            builds.push((lang, mode, libc_first, None));
+        }
+    }
+    // FD_SETSIZE of the program's own.
+    builds.push((Lang::C, None, false, Some("-DTEST_SETSIZE=200")));
+    builds.push((Lang::Cxx, None, false, Some("-DTEST_SETSIZE=200")));
+    builds.push((Lang::C, Some("-std=c11"), true, Some("-DTEST_SETSIZE=300")));
+    builds.push((Lang::C, Some("-std=c99"), false, Some("-DTEST_SETSIZE=16")));
+    for (lang, mode, libc_first, setsize) in builds {
+        let mut flags = pedantic.to_vec();
+        flags.extend(mode);
+        flags.extend(setsize);
+        if libc_first {
+            flags.push("-DLIBC_FIRST");
+        }
+        let name = format!(
+            "select_headers_{}_{}_{}{}",
+            match lang {
+                Lang::C => "c",
+                Lang::Cxx => "cxx",
+            },
+            mode.unwrap_or("default").trim_start_matches("-std="),
+            if libc_first {
+                "libc_first"
+            } else {
+                "ours_first"
+            },
+            setsize.map_or(String::new(), |s| format!(
+                "_{}",
+                s.trim_start_matches("-DTEST_SETSIZE=")
+            ))
+        );
+        let exe = build(lang, &c_source("select_headers.c"), &name, &flags, false);
+        run(&exe);
+    }
+}
+
 /// The seed (Microsoft's WSAEnumNetworkEvents example) compiles unchanged as C++: with no
 /// flags, and with -Wall -Wextra -Werror apart from the `#pragma comment` warning, which
 /// gcc gives for it on Windows (mingw) too.
@@ -562,6 +663,8 @@ fn exports_never_interpose_libc() {
         "inet_addr",
         "inet_pton",
         "inet_ntop",
+        "select",
+        "__WSAFDIsSet",
     ] {
         assert!(!exported.contains(&posix), "{posix} would interpose libc");
         let ours = format!("wsaevents_{posix}");
@@ -581,6 +684,8 @@ fn exports_never_interpose_libc() {
         "WSAEnumNetworkEvents",
         "closesocket",
         "ioctlsocket",
+        "wsaevents_ioctlsocket_ul",
+        "WSAPoll",
         "CreateEventA",
         "CreateEventW",
         "SetEvent",

@@ -27,6 +27,7 @@
 //! | [`time`] | `Sleep`, `GetTickCount(64)`, `QueryPerformanceCounter/Frequency` |
 //! | [`addr`] | `htons`, `htonl`, `ntohs`, `ntohl`, `inet_addr`, `inet_pton`, `inet_ntop` |
 //! | [`sockets`] | `socket` … `getpeername`, `ioctlsocket`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
+//! | [`select`] | `select`, `__WSAFDIsSet` (`FD_ISSET`), `WSAPoll` |
 //!
 //! The Winsock semantics (handle table, error rules, the event-select state machine) are
 //! the Rust facade's, [`crate::winsock`]; this module converts C pointers and Windows
@@ -37,6 +38,7 @@ pub mod addr;
 pub mod events;
 pub mod handles;
 pub mod last_error;
+pub mod select;
 pub mod sockets;
 pub mod startup;
 pub mod time;

@@ -17,7 +17,7 @@
 //! and `SO_LINGER` times are 0 or 1 s.
 #![allow(dead_code, clippy::missing_safety_doc)]
 
-use std::ffi::{c_int, c_ulong, c_void};
+use std::ffi::{c_int, c_void};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once};
 
@@ -285,7 +285,7 @@ impl<'s, S: Source> Walker<'s, S> {
     fn add_socket(&mut self, s: SOCKET) {
         check_handle_value(s);
         // Never blocking, before any other thread can pick it.
-        let mut one: c_ulong = 1;
+        let mut one: u32 = 1;
         // SAFETY: a valid local u_long.
         unsafe { so::ioctlsocket(s, FIONBIO, &mut one) };
         let victim = {
@@ -495,7 +495,7 @@ impl<'s, S: Source> Walker<'s, S> {
                     let cmd = [FIONBIO, FIONREAD, SIOCATMARK, 0, self.u32() as i32]
                         [self.below(5) as usize];
                     // Never FIONBIO 0: a blocking socket could block the walk.
-                    let mut arg: c_ulong = 1 + c_ulong::from(self.u8());
+                    let mut arg: u32 = 1 + u32::from(self.u8());
                     let p = if self.u8() % 6 == 0 {
                         std::ptr::null_mut()
                     } else {
