@@ -169,6 +169,45 @@ pub const SO_ERROR: i32 = 0x1007;
 pub const SO_TYPE: i32 = 0x1008;
 /// `TCP_NODELAY`.
 pub const TCP_NODELAY: i32 = 0x0001;
+/// `SO_DEBUG`.
+pub const SO_DEBUG: i32 = 0x0001;
+/// `SO_ACCEPTCONN`: whether the socket listens (read-only).
+pub const SO_ACCEPTCONN: i32 = 0x0002;
+/// `SO_DONTROUTE`.
+pub const SO_DONTROUTE: i32 = 0x0010;
+/// `SO_BROADCAST`.
+pub const SO_BROADCAST: i32 = 0x0020;
+/// `SO_DONTLINGER`: `(int)(~SO_LINGER)`.
+pub const SO_DONTLINGER: i32 = !SO_LINGER;
+/// `SO_EXCLUSIVEADDRUSE`: `(int)(~SO_REUSEADDR)`.
+pub const SO_EXCLUSIVEADDRUSE: i32 = !SO_REUSEADDR;
+/// `SO_SNDTIMEO`: a `DWORD` of milliseconds, 0 for none.
+pub const SO_SNDTIMEO: i32 = 0x1005;
+/// `SO_RCVTIMEO`: a `DWORD` of milliseconds, 0 for none.
+pub const SO_RCVTIMEO: i32 = 0x1006;
+/// `IPPROTO_IP`.
+pub const IPPROTO_IP: i32 = 0;
+/// `IPPROTO_IPV6`.
+pub const IPPROTO_IPV6: i32 = 41;
+/// `IP_TTL` (`IPPROTO_IP`).
+pub const IP_TTL: i32 = 4;
+/// `IPV6_V6ONLY` (`IPPROTO_IPV6`); on by default for `AF_INET6` sockets, as on Windows.
+pub const IPV6_V6ONLY: i32 = 27;
+/// `SIO_KEEPALIVE_VALS` (`_WSAIOW(IOC_VENDOR, 4)`, mstcpip.h): a [`tcp_keepalive`] in.
+pub const SIO_KEEPALIVE_VALS: u32 = 0x9800_0004;
+
+/// `struct tcp_keepalive` (mstcpip.h), the input of `WSAIoctl(SIO_KEEPALIVE_VALS)`: times in
+/// milliseconds.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct tcp_keepalive {
+    /// Non-zero turns keep-alive on.
+    pub onoff: u32,
+    /// Idle time before the first probe, in milliseconds.
+    pub keepalivetime: u32,
+    /// Time between probes, in milliseconds.
+    pub keepaliveinterval: u32,
+}
 
 /// `MAKEWORD(lo, hi)`.
 pub const fn MAKEWORD(lo: u8, hi: u8) -> u16 {
