@@ -858,35 +858,112 @@ pub fn getpeername(s: SOCKET, addr: &mut SocketAddr) -> i32 {
     })
 }
 
-fn opt_int(val: &[u8]) -> Result<i32> {
-    match val.len() {
-        0 => Err(Error::from_code(WSAEFAULT)),
-        1..=3 => Ok(i32::from(val[0])),
-        _ => Ok(i32::from_ne_bytes([val[0], val[1], val[2], val[3]])),
+/// How Windows reads and writes an option's value (Wine's Windows-run
+/// `test_set_getsockopt`, its `test_optsize` table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OptSize {
+    /// A `BOOL` at `SOL_SOCKET` (`SO_BROADCAST`, `SO_DONTLINGER`, `SO_OOBINLINE`,
+    /// `SO_REUSEADDR`, `SO_EXCLUSIVEADDRUSE`, `SO_ACCEPTCONN`): set with any length (up to 4
+    /// bytes read; 0 bytes is accepted and changes nothing); get writes up to 4 bytes and
+    /// reports 4, or 1 for a shorter buffer.
+    Bool,
+    /// One byte (`SO_KEEPALIVE`, `TCP_NODELAY`, `IPV6_V6ONLY`): set reads the first byte of
+    /// any length ≥ 1; get writes one byte and reports 1.
+    Byte,
+    /// A `DWORD` or `LINGER` (`SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`,
+    /// `SO_LINGER`, `SO_ERROR`, `SO_TYPE`): 4 bytes or `WSAEFAULT`, both ways.
+    Dword,
+    /// A small integer at `IPPROTO_IP` (`IP_TTL`): set reads up to 4 bytes of any length
+    /// ≥ 1 (above 255: `WSAEINVAL`); get writes 4 bytes and reports 4, or 1 byte for a
+    /// shorter buffer.
+    Small,
+}
+
+/// The levels Windows knows; any other is `WSAEINVAL` (issue 8 item 7; Wine's
+/// test_set_getsockopt checks 0xffffffff and 0x8000 on Windows).
+fn known_level(level: i32) -> Result<()> {
+    match level {
+        SOL_SOCKET | IPPROTO_TCP | IPPROTO_UDP | IPPROTO_IP | IPPROTO_IPV6 => Ok(()),
+        _ => Err(Error::from_code(WSAEINVAL)),
     }
 }
 
-/// `setsockopt(s, level, name, optval)`: `SOL_SOCKET` `SO_LINGER` (a 4-byte `LINGER`),
-/// `SO_REUSEADDR`, `SO_OOBINLINE`, `SO_RCVBUF`, `SO_SNDBUF`, `SO_KEEPALIVE`; `IPPROTO_TCP`
-/// `TCP_NODELAY`. An empty value is `WSAEFAULT`; an unknown option `WSAENOPROTOOPT`.
+/// The option's size class, or `WSAENOPROTOOPT` for an option this library does not have.
+fn opt_size(level: i32, name: i32) -> Result<OptSize> {
+    known_level(level)?;
+    Ok(match (level, name) {
+        (
+            SOL_SOCKET,
+            SO_BROADCAST | SO_DONTLINGER | SO_OOBINLINE | SO_REUSEADDR | SO_EXCLUSIVEADDRUSE
+            | SO_ACCEPTCONN,
+        ) => OptSize::Bool,
+        (SOL_SOCKET, SO_KEEPALIVE) | (IPPROTO_TCP, TCP_NODELAY) | (IPPROTO_IPV6, IPV6_V6ONLY) => {
+            OptSize::Byte
+        }
+        (
+            SOL_SOCKET,
+            SO_RCVBUF | SO_SNDBUF | SO_RCVTIMEO | SO_SNDTIMEO | SO_LINGER | SO_ERROR | SO_TYPE,
+        ) => OptSize::Dword,
+        (IPPROTO_IP, IP_TTL) => OptSize::Small,
+        _ => return Err(Error::from_code(WSAENOPROTOOPT)),
+    })
+}
+
+/// Up to the first 4 bytes of a value, little-endian as on every Windows target.
+fn opt_value(val: &[u8]) -> u32 {
+    let mut b = [0u8; 4];
+    let n = val.len().min(4);
+    b[..n].copy_from_slice(&val[..n]);
+    u32::from_le_bytes(b)
+}
+
+fn ms(d: Option<Duration>) -> u32 {
+    d.map_or(0, |d| u32::try_from(d.as_millis()).unwrap_or(u32::MAX))
+}
+
+/// `setsockopt(s, level, name, optval)`. `SOL_SOCKET`: `SO_LINGER` (a 4-byte `LINGER`),
+/// `SO_DONTLINGER`, `SO_REUSEADDR`, `SO_EXCLUSIVEADDRUSE`, `SO_BROADCAST`, `SO_OOBINLINE`,
+/// `SO_RCVBUF`, `SO_SNDBUF`, `SO_KEEPALIVE`, `SO_RCVTIMEO`/`SO_SNDTIMEO` (a `DWORD` of
+/// milliseconds, 0 for none); `IPPROTO_TCP` `TCP_NODELAY`; `IPPROTO_IP` `IP_TTL`;
+/// `IPPROTO_IPV6` `IPV6_V6ONLY`. Value lengths as Windows takes them (see `OptSize`); an
+/// unknown level is `WSAEINVAL`, an unknown option `WSAENOPROTOOPT`.
 pub fn setsockopt(s: SOCKET, level: i32, name: i32, optval: &[u8]) -> i32 {
     call(s, |sk| {
+        let size = opt_size(level, name)?;
+        let v = match (size, optval.len()) {
+            // Windows accepts a BOOL of length 0 at SOL_SOCKET and changes nothing.
+            (OptSize::Bool, 0) => return Ok(0),
+            (_, 0) => return Err(Error::from_code(WSAEFAULT)),
+            (OptSize::Dword, n) if n < 4 => return Err(Error::from_code(WSAEFAULT)),
+            (OptSize::Byte, _) => u32::from(optval[0]),
+            _ => opt_value(optval),
+        };
+        let on = v != 0;
+        let dur = |v: u32| (v != 0).then(|| Duration::from_millis(v.into()));
         match (level, name) {
             (SOL_SOCKET, SO_LINGER) => {
-                if optval.len() < 4 {
-                    return Err(Error::from_code(WSAEFAULT));
-                }
                 let onoff = u16::from_ne_bytes([optval[0], optval[1]]);
                 let secs = u16::from_ne_bytes([optval[2], optval[3]]);
-                sk.set_linger((onoff != 0).then(|| Duration::from_secs(secs.into())))?;
+                sk.set_linger(Some(Duration::from_secs(secs.into())))?;
+                if onoff == 0 {
+                    sk.set_linger(None)?;
+                }
             }
-            (SOL_SOCKET, SO_REUSEADDR) => sk.set_reuse_address(opt_int(optval)? != 0)?,
-            (SOL_SOCKET, SO_OOBINLINE) => sk.set_oob_inline(opt_int(optval)? != 0)?,
-            (SOL_SOCKET, SO_KEEPALIVE) => sk.set_keepalive(opt_int(optval)? != 0)?,
-            (SOL_SOCKET, SO_RCVBUF) => sk.set_recv_buffer_size(opt_int(optval)?.max(0) as usize)?,
-            (SOL_SOCKET, SO_SNDBUF) => sk.set_send_buffer_size(opt_int(optval)?.max(0) as usize)?,
-            (IPPROTO_TCP, TCP_NODELAY) => sk.set_nodelay(opt_int(optval)? != 0)?,
-            (SOL_SOCKET, SO_ERROR | SO_TYPE) => return Err(Error::from_code(WSAENOPROTOOPT)),
+            (SOL_SOCKET, SO_DONTLINGER) => sk.set_dont_linger(on)?,
+            (SOL_SOCKET, SO_REUSEADDR) => sk.set_reuse_address(on)?,
+            (SOL_SOCKET, SO_EXCLUSIVEADDRUSE) => sk.set_exclusive_address_use(on)?,
+            (SOL_SOCKET, SO_BROADCAST) => sk.set_broadcast(on)?,
+            (SOL_SOCKET, SO_OOBINLINE) => sk.set_oob_inline(on)?,
+            (SOL_SOCKET, SO_KEEPALIVE) => sk.set_keepalive(on)?,
+            (SOL_SOCKET, SO_RCVBUF) => sk.set_recv_buffer_size(v as usize)?,
+            (SOL_SOCKET, SO_SNDBUF) => sk.set_send_buffer_size(v as usize)?,
+            (SOL_SOCKET, SO_RCVTIMEO) => sk.set_read_timeout(dur(v))?,
+            (SOL_SOCKET, SO_SNDTIMEO) => sk.set_write_timeout(dur(v))?,
+            (IPPROTO_TCP, TCP_NODELAY) => sk.set_nodelay(on)?,
+            (IPPROTO_IP, IP_TTL) if v > 255 => return Err(Error::from_code(WSAEINVAL)),
+            (IPPROTO_IP, IP_TTL) => sk.set_ttl(v)?,
+            (IPPROTO_IPV6, IPV6_V6ONLY) => sk.set_only_v6(on)?,
+            // Read-only: SO_ACCEPTCONN, SO_ERROR, SO_TYPE.
             _ => return Err(Error::from_code(WSAENOPROTOOPT)),
         }
         Ok(0)
@@ -894,39 +971,64 @@ pub fn setsockopt(s: SOCKET, level: i32, name: i32, optval: &[u8]) -> i32 {
 }
 
 /// `getsockopt(s, level, name, optval, &optlen)`: the options of [`setsockopt`] plus
-/// `SO_ERROR` (Windows' persistence: rules 33, 39) and `SO_TYPE`. A buffer shorter than the
-/// value is `WSAEFAULT`; `optlen` receives the length written.
+/// `SO_ERROR` (Windows' persistence: rules 33, 39), `SO_TYPE` and `SO_ACCEPTCONN`. Lengths
+/// as Windows writes them (see `OptSize`): a buffer too short for the value is `WSAEFAULT`;
+/// `optlen` receives the length written.
 pub fn getsockopt(s: SOCKET, level: i32, name: i32, optval: &mut [u8], optlen: &mut i32) -> i32 {
     call(s, |sk| {
-        let value: [u8; 4] = match (level, name) {
-            (SOL_SOCKET, SO_LINGER) => {
-                let l = sk.linger()?;
-                let onoff: u16 = l.is_some().into();
-                let secs = l.map_or(0, |d| u16::try_from(d.as_secs()).unwrap_or(u16::MAX));
-                let mut v = [0u8; 4];
-                v[..2].copy_from_slice(&onoff.to_ne_bytes());
-                v[2..].copy_from_slice(&secs.to_ne_bytes());
-                v
-            }
-            (SOL_SOCKET, SO_REUSEADDR) => i32::from(sk.reuse_address()?).to_ne_bytes(),
-            (SOL_SOCKET, SO_OOBINLINE) => i32::from(sk.oob_inline()?).to_ne_bytes(),
-            (SOL_SOCKET, SO_KEEPALIVE) => i32::from(sk.keepalive()?).to_ne_bytes(),
-            (SOL_SOCKET, SO_RCVBUF) => len_i32(sk.recv_buffer_size()?).to_ne_bytes(),
-            (SOL_SOCKET, SO_SNDBUF) => len_i32(sk.send_buffer_size()?).to_ne_bytes(),
-            (SOL_SOCKET, SO_ERROR) => sk.take_error()?.map_or(0, |e| e.code()).to_ne_bytes(),
-            (SOL_SOCKET, SO_TYPE) => match sk.socket_type() {
-                SocketType::Stream => SOCK_STREAM,
-                SocketType::Datagram => SOCK_DGRAM,
-            }
-            .to_ne_bytes(),
-            (IPPROTO_TCP, TCP_NODELAY) => i32::from(sk.nodelay()?).to_ne_bytes(),
-            _ => return Err(Error::from_code(WSAENOPROTOOPT)),
+        let size = opt_size(level, name)?;
+        let have = optval.len().min(usize::try_from(*optlen).unwrap_or(0));
+        let short = match size {
+            OptSize::Dword => have < 4,
+            _ => have < 1,
         };
-        if optval.len() < 4 || *optlen < 4 {
+        if short {
             return Err(Error::from_code(WSAEFAULT));
         }
-        optval[..4].copy_from_slice(&value);
-        *optlen = 4;
+        let value: u32 = match (level, name) {
+            (SOL_SOCKET, SO_LINGER) => {
+                let (onoff, secs) = sk.linger_option()?;
+                let mut v = [0u8; 4];
+                v[..2].copy_from_slice(&u16::from(onoff).to_ne_bytes());
+                v[2..].copy_from_slice(&secs.to_ne_bytes());
+                u32::from_ne_bytes(v)
+            }
+            (SOL_SOCKET, SO_DONTLINGER) => sk.dont_linger()?.into(),
+            (SOL_SOCKET, SO_REUSEADDR) => sk.reuse_address()?.into(),
+            (SOL_SOCKET, SO_EXCLUSIVEADDRUSE) => sk.exclusive_address_use()?.into(),
+            (SOL_SOCKET, SO_ACCEPTCONN) => sk.is_listening()?.into(),
+            (SOL_SOCKET, SO_BROADCAST) => sk.broadcast()?.into(),
+            (SOL_SOCKET, SO_OOBINLINE) => sk.oob_inline()?.into(),
+            (SOL_SOCKET, SO_KEEPALIVE) => sk.keepalive()?.into(),
+            (SOL_SOCKET, SO_RCVBUF) => len_i32(sk.recv_buffer_size()?) as u32,
+            (SOL_SOCKET, SO_SNDBUF) => len_i32(sk.send_buffer_size()?) as u32,
+            (SOL_SOCKET, SO_RCVTIMEO) => ms(sk.read_timeout()?),
+            (SOL_SOCKET, SO_SNDTIMEO) => ms(sk.write_timeout()?),
+            (SOL_SOCKET, SO_ERROR) => sk.take_error()?.map_or(0, |e| e.code()) as u32,
+            (SOL_SOCKET, SO_TYPE) => match sk.socket_type() {
+                SocketType::Stream => SOCK_STREAM as u32,
+                SocketType::Datagram => SOCK_DGRAM as u32,
+            },
+            (IPPROTO_TCP, TCP_NODELAY) => sk.nodelay()?.into(),
+            (IPPROTO_IP, IP_TTL) => sk.ttl()?,
+            (IPPROTO_IPV6, IPV6_V6ONLY) => sk.only_v6()?.into(),
+            _ => return Err(Error::from_code(WSAENOPROTOOPT)),
+        };
+        let bytes = if name == SO_LINGER {
+            value.to_ne_bytes()
+        } else {
+            value.to_le_bytes()
+        };
+        let (written, reported) = match size {
+            OptSize::Dword => (4, 4),
+            OptSize::Byte => (1, 1),
+            OptSize::Bool if have >= 4 => (4, 4),
+            OptSize::Bool => (have, 1),
+            OptSize::Small if have >= 4 => (4, 4),
+            OptSize::Small => (1, 1),
+        };
+        optval[..written].copy_from_slice(&bytes[..written]);
+        *optlen = reported;
         Ok(0)
     })
 }
