@@ -43,8 +43,9 @@
  * (<stdio.h>, <stdlib.h>, <string.h>, <unistd.h>, <pthread.h>, <time.h>, ...) are fine, in
  * either order.
  *
- * Not provided: select/fd_set/timeval (glibc's would clash), WSASocket and the overlapped
- * API, getaddrinfo and friends, WSAAsyncSelect. Socket options and ioctl codes outside the
+ * Not provided: select/fd_set/timeval (glibc's would clash), the overlapped API (WSASocket,
+ * WSARecv, WSASend, WSAIoctl, ... are provided without it: wsaevents_wsaext.h), getaddrinfo
+ * and friends, WSAAsyncSelect. Socket options and ioctl codes outside the
  * supported list are deliberately not defined, so their use fails at compile time rather
  * than at run time.
  *
@@ -499,6 +500,9 @@ inline ULONG inet_addr(const char *cp) { return wsaevents_inet_addr(cp); }
 #  define ntohl wsaevents_ntohl
 #  define inet_addr wsaevents_inet_addr
 #endif /* __cplusplus */
+
+/* The extended WSA calls (WSASocket, WSARecv, WSASend, WSAAccept, WSAIoctl, ...) and options. */
+#include "wsaevents_wsaext.h"
 
 #endif /* !_WIN32 */
 #endif /* WSAEVENTS_WINSOCK2_H */

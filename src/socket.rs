@@ -283,7 +283,11 @@ impl Socket {
     /// [`op`](Self::op) for receives and sends: with `timed`, a blocking call that is still
     /// waiting after the socket's `SO_RCVTIMEO` (reading) or `SO_SNDTIMEO` (writing) fails
     /// with `WSAETIMEDOUT`, as on Windows. The deadline is set at the first wait.
-    fn op_timed<T>(&self, timed: bool, mut attempt: impl FnMut(&mut State) -> Step<T>) -> Result<T> {
+    fn op_timed<T>(
+        &self,
+        timed: bool,
+        mut attempt: impl FnMut(&mut State) -> Step<T>,
+    ) -> Result<T> {
         let mut deadline: Option<Instant> = None;
         loop {
             let (wait, limit) = {
@@ -345,7 +349,9 @@ impl Socket {
         let (reuse, exclusive) = (st.opts.reuse, st.opts.exclusive);
         if addr.port() != 0 {
             drop(st);
-            if let Some(code) = binds::conflict(&mut registry, self.core.stream, addr, reuse, exclusive) {
+            if let Some(code) =
+                binds::conflict(&mut registry, self.core.stream, addr, reuse, exclusive)
+            {
                 return err(code);
             }
             st = self.lock()?;
@@ -1029,11 +1035,23 @@ impl Socket {
             if !on {
                 return Ok(());
             }
-            let secs = |d: Duration| Duration::from_secs(d.as_millis().div_ceil(1000).max(1) as u64);
+            let secs =
+                |d: Duration| Duration::from_secs(d.as_millis().div_ceil(1000).max(1) as u64);
             let ka = socket2::TcpKeepalive::new().with_time(secs(time));
-            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple", target_os = "freebsd", windows))]
+            #[cfg(any(
+                target_os = "linux",
+                target_os = "android",
+                target_vendor = "apple",
+                target_os = "freebsd",
+                windows
+            ))]
             let ka = ka.with_interval(secs(interval));
-            #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple", target_os = "freebsd"))]
+            #[cfg(any(
+                target_os = "linux",
+                target_os = "android",
+                target_vendor = "apple",
+                target_os = "freebsd"
+            ))]
             let ka = ka.with_retries(10);
             s.set_tcp_keepalive(&ka)
         })
@@ -1256,7 +1274,11 @@ mod binds {
     /// `SO_REUSEADDR` is always on (set at creation: TIME_WAIT rebinding), and Windows'
     /// `SO_REUSEADDR` adds `SO_REUSEPORT`, so that two sockets that both asked can both
     /// listen. UDP: Windows' `SO_REUSEADDR` is the OS's.
-    pub(super) fn apply_os_options(s: &socket2::SockRef<'_>, stream: bool, reuse: bool) -> io::Result<()> {
+    pub(super) fn apply_os_options(
+        s: &socket2::SockRef<'_>,
+        stream: bool,
+        reuse: bool,
+    ) -> io::Result<()> {
         if stream {
             #[cfg(unix)]
             s.set_reuse_port(reuse)?;

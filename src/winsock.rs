@@ -858,6 +858,253 @@ pub fn getpeername(s: SOCKET, addr: &mut SocketAddr) -> i32 {
     })
 }
 
+// ------------------------------------------------------------------------------------------
+// The extended WSA calls (issue 9 §6), not overlapped
+
+/// `WSA_FLAG_OVERLAPPED`: accepted by [`WSASocket`]; overlapped calls are not provided yet.
+pub const WSA_FLAG_OVERLAPPED: u32 = 0x01;
+/// `WSA_FLAG_NO_HANDLE_INHERIT`: accepted (every socket here is close-on-exec).
+pub const WSA_FLAG_NO_HANDLE_INHERIT: u32 = 0x80;
+/// `MSG_PARTIAL` (never reported: TCP and UDP are not partial-message protocols).
+pub const MSG_PARTIAL: u32 = 0x8000;
+/// `CF_ACCEPT`: a [`WSAAccept`] condition function keeps the connection.
+pub const CF_ACCEPT: i32 = 0;
+/// `CF_REJECT`: the connection is reset and `WSAAccept` fails `WSAECONNREFUSED`.
+pub const CF_REJECT: i32 = 1;
+/// `CF_DEFER` (needs `SO_CONDITIONAL_ACCEPT`, not provided: treated as invalid).
+pub const CF_DEFER: i32 = 2;
+
+/// The largest buffer one vectored receive reads into: all a datagram can hold, and for a
+/// stream as much as one receive usually returns (a stream receive may return less than
+/// asked for, so this changes no result).
+const STREAM_GATHER_MAX: usize = 1 << 20;
+const DGRAM_MAX: usize = 65_536;
+
+/// `WSASocketA/W(af, type, protocol, NULL, 0, flags)`: [`socket`] with flags; flags other
+/// than `WSA_FLAG_OVERLAPPED` and `WSA_FLAG_NO_HANDLE_INHERIT` are `WSAEINVAL` (our choice:
+/// the multipoint and registered-I/O flags are not provided).
+pub fn WSASocket(af: i32, ty: i32, protocol: i32, flags: u32) -> SOCKET {
+    if !started() {
+        return fail(WSANOTINITIALISED, INVALID_SOCKET);
+    }
+    if flags & !(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT) != 0 {
+        return fail(WSAEINVAL, INVALID_SOCKET);
+    }
+    socket(af, ty, protocol)
+}
+
+/// One receive scattered over `bufs`: a stream or datagram receive into one buffer of the
+/// total size, copied out in order. A datagram larger than the buffers fills them and fails
+/// `WSAEMSGSIZE`, as `recvfrom`.
+pub(crate) fn recv_vectored_on(
+    sk: &Socket,
+    bufs: &mut [&mut [u8]],
+    flags: i32,
+    from: Option<&mut SocketAddr>,
+) -> Result<usize> {
+    if bufs.is_empty() {
+        return Err(Error::from_code(WSAEINVAL));
+    }
+    let f = msg_flags(flags)?;
+    let stream = sk.socket_type() == SocketType::Stream;
+    if let [one] = bufs {
+        // One buffer: received into directly.
+        return if stream {
+            sk.recv_with_flags(one, f)
+        } else {
+            let (n, a) = sk.recv_from_with_flags(one, f)?;
+            if let Some(out) = from {
+                *out = a;
+            }
+            Ok(n)
+        };
+    }
+    let total: usize = bufs.iter().map(|b| b.len()).sum();
+    let mut tmp = vec![0u8; total.min(if stream { STREAM_GATHER_MAX } else { DGRAM_MAX })];
+    let r = if stream {
+        sk.recv_with_flags(&mut tmp, f)
+    } else {
+        sk.recv_from_with_flags(&mut tmp, f).map(|(n, a)| {
+            if let Some(out) = from {
+                *out = a;
+            }
+            n
+        })
+    };
+    let filled = match &r {
+        Ok(n) => *n,
+        Err(e) if e.code() == WSAEMSGSIZE => tmp.len(),
+        Err(_) => 0,
+    };
+    let mut rest = &tmp[..filled];
+    for b in bufs.iter_mut() {
+        let k = rest.len().min(b.len());
+        b[..k].copy_from_slice(&rest[..k]);
+        rest = &rest[k..];
+    }
+    r
+}
+
+/// One send of `bufs` gathered (one datagram on UDP); `to` for `WSASendTo`.
+pub(crate) fn send_vectored_on(
+    sk: &Socket,
+    bufs: &[&[u8]],
+    flags: i32,
+    to: Option<&SocketAddr>,
+) -> Result<usize> {
+    if bufs.is_empty() {
+        return Err(Error::from_code(WSAEINVAL));
+    }
+    let joined;
+    let data: &[u8] = if bufs.len() == 1 {
+        bufs[0]
+    } else {
+        joined = bufs.concat();
+        &joined
+    };
+    match to {
+        Some(addr) if sk.socket_type() == SocketType::Datagram => {
+            let f = msg_flags(flags)?;
+            if f.peek || f.oob {
+                return Err(Error::from_code(WSAEOPNOTSUPP));
+            }
+            sk.send_to(data, *addr)
+        }
+        _ => send_on(sk, data, flags).map(|n| n as usize),
+    }
+}
+
+/// `WSARecv(s, bufs, n, &bytes, &flags, NULL, NULL)`: 0 with the bytes received (0 at end
+/// of stream) and `flags` cleared, or `SOCKET_ERROR`. No buffers is `WSAEINVAL`.
+pub fn WSARecv(s: SOCKET, bufs: &mut [&mut [u8]], bytes: &mut u32, flags: &mut u32) -> i32 {
+    call(s, |sk| {
+        let n = recv_vectored_on(sk, bufs, *flags as i32, None)?;
+        *bytes = u32::try_from(n).unwrap_or(u32::MAX);
+        *flags = 0;
+        Ok(0)
+    })
+}
+
+/// `WSARecvFrom`: [`WSARecv`] with the sender's address (datagram sockets; a stream
+/// socket leaves `from` alone, as `recvfrom`).
+pub fn WSARecvFrom(
+    s: SOCKET,
+    bufs: &mut [&mut [u8]],
+    bytes: &mut u32,
+    flags: &mut u32,
+    from: Option<&mut SocketAddr>,
+) -> i32 {
+    call(s, |sk| {
+        let n = recv_vectored_on(sk, bufs, *flags as i32, from)?;
+        *bytes = u32::try_from(n).unwrap_or(u32::MAX);
+        *flags = 0;
+        Ok(0)
+    })
+}
+
+/// `WSASend(s, bufs, n, &bytes, flags, NULL, NULL)`: 0 with the bytes sent, or
+/// `SOCKET_ERROR`.
+pub fn WSASend(s: SOCKET, bufs: &[&[u8]], bytes: &mut u32, flags: u32) -> i32 {
+    call(s, |sk| {
+        let n = send_vectored_on(sk, bufs, flags as i32, None)?;
+        *bytes = u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(0)
+    })
+}
+
+/// `WSASendTo`: [`WSASend`] to `to` (ignored on a stream socket, as `sendto`).
+pub fn WSASendTo(s: SOCKET, bufs: &[&[u8]], bytes: &mut u32, flags: u32, to: &SocketAddr) -> i32 {
+    call(s, |sk| {
+        let n = send_vectored_on(sk, bufs, flags as i32, Some(to))?;
+        *bytes = u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(0)
+    })
+}
+
+/// A [`WSAAccept`] condition function: given the caller's and the local address, returns
+/// [`CF_ACCEPT`] or [`CF_REJECT`].
+pub type ConditionFn<'a> = &'a mut dyn FnMut(&SocketAddr, &SocketAddr) -> i32;
+
+/// `WSAAccept(s, addr, addrlen, condition, data)`: [`accept`]; then, with a condition
+/// function, `CF_ACCEPT` keeps the connection, `CF_REJECT` resets it (the peer sees a RST)
+/// and fails `WSAECONNREFUSED`, anything else resets it and fails `WSAEINVAL`.
+pub fn WSAAccept(
+    s: SOCKET,
+    addr: Option<&mut SocketAddr>,
+    condition: Option<ConditionFn<'_>>,
+) -> SOCKET {
+    let r = sock(s).and_then(|sk| sk.accept());
+    let (new, peer) = match r {
+        Ok(x) => x,
+        Err(e) => return fail(e.code(), INVALID_SOCKET),
+    };
+    if let Some(cond) = condition {
+        let local = new.local_addr().unwrap_or(peer);
+        let verdict = cond(&peer, &local);
+        if verdict != CF_ACCEPT {
+            let _ = new.set_linger(Some(Duration::ZERO));
+            drop(new);
+            let code = if verdict == CF_REJECT {
+                WSAECONNREFUSED
+            } else {
+                WSAEINVAL
+            };
+            return fail(code, INVALID_SOCKET);
+        }
+    }
+    if let Some(a) = addr {
+        *a = peer;
+    }
+    insert(Object::Socket(Arc::new(new))).unwrap_or_else(|| fail(WSAEMFILE, INVALID_SOCKET))
+}
+
+/// `WSAConnect(s, name, namelen, NULL, NULL, NULL, NULL)`: [`connect`].
+pub fn WSAConnect(s: SOCKET, addr: &SocketAddr) -> i32 {
+    connect(s, addr)
+}
+
+/// `WSAIoctl(s, code, in, out, &returned, NULL, NULL)` without overlapped I/O: `FIONBIO`
+/// (a 4-byte `u_long` in), `FIONREAD` and `SIOCATMARK` (4 bytes out), `SIO_KEEPALIVE_VALS`
+/// (a 12-byte [`tcp_keepalive`] in; a datagram socket is `WSAEINVAL`). A buffer too short is
+/// `WSAEFAULT`; another code is `WSAEINVAL` (the reference page: "not a valid command").
+pub fn WSAIoctl(s: SOCKET, code: u32, input: &[u8], output: &mut [u8], returned: &mut u32) -> i32 {
+    call(s, |sk| {
+        let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        match code {
+            FIONBIO | SIO_KEEPALIVE_VALS => {
+                let need = if code == FIONBIO { 4 } else { 12 };
+                if input.len() < need {
+                    return Err(Error::from_code(WSAEFAULT));
+                }
+                if code == FIONBIO {
+                    sk.set_nonblocking(word(input) != 0)?;
+                } else {
+                    if sk.socket_type() != SocketType::Stream {
+                        return Err(Error::from_code(WSAEINVAL));
+                    }
+                    let ms = |b: &[u8]| Duration::from_millis(word(b).into());
+                    sk.set_keepalive_values(word(input) != 0, ms(&input[4..]), ms(&input[8..]))?;
+                }
+                *returned = 0;
+            }
+            FIONREAD | SIOCATMARK => {
+                if output.len() < 4 {
+                    return Err(Error::from_code(WSAEFAULT));
+                }
+                let v = if code == FIONREAD {
+                    u32::try_from(sk.bytes_available()?).unwrap_or(u32::MAX)
+                } else {
+                    u32::from(sk.at_mark()?)
+                };
+                output[..4].copy_from_slice(&v.to_le_bytes());
+                *returned = 4;
+            }
+            _ => return Err(Error::from_code(WSAEINVAL)),
+        }
+        Ok(0)
+    })
+}
+
 /// How Windows reads and writes an option's value (Wine's Windows-run
 /// `test_set_getsockopt`, its `test_optsize` table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -32,11 +32,18 @@ fn unknown_level_is_einval() {
     let v = 63000u32.to_ne_bytes();
     for level in [0xffff_ffffu32 as i32, 0x8000, 12345] {
         WSASetLastError(0);
-        assert_eq!(setsockopt(s, level, SO_RCVTIMEO, &v), SOCKET_ERROR, "{level:#x}");
+        assert_eq!(
+            setsockopt(s, level, SO_RCVTIMEO, &v),
+            SOCKET_ERROR,
+            "{level:#x}"
+        );
         assert_eq!(WSAGetLastError(), WSAEINVAL, "set, level {level:#x}");
         let mut out = [0u8; 4];
         let mut len = 4;
-        assert_eq!(getsockopt(s, level, SO_RCVTIMEO, &mut out, &mut len), SOCKET_ERROR);
+        assert_eq!(
+            getsockopt(s, level, SO_RCVTIMEO, &mut out, &mut len),
+            SOCKET_ERROR
+        );
         assert_eq!(WSAGetLastError(), WSAEINVAL, "get, level {level:#x}");
     }
     assert_eq!(setsockopt(s, SOL_SOCKET, 0x7777, &v), SOCKET_ERROR);
@@ -65,7 +72,11 @@ fn connect_and_sendto_unspecified_is_addrnotavail() {
             let mut arg = u32::from(nonblocking);
             assert_eq!(ioctlsocket(c, FIONBIO, &mut arg), 0);
             WSASetLastError(0);
-            assert_eq!(connect(c, &target), SOCKET_ERROR, "{target} nb={nonblocking}");
+            assert_eq!(
+                connect(c, &target),
+                SOCKET_ERROR,
+                "{target} nb={nonblocking}"
+            );
             assert_eq!(WSAGetLastError(), WSAEADDRNOTAVAIL, "{target}");
             closesocket(c);
         }
@@ -77,7 +88,10 @@ fn connect_and_sendto_unspecified_is_addrnotavail() {
         closesocket(u);
     }
     let u6 = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
-    assert_eq!(sendto(u6, b"x", 0, &"[::]:9".parse().unwrap()), SOCKET_ERROR);
+    assert_eq!(
+        sendto(u6, b"x", 0, &"[::]:9".parse().unwrap()),
+        SOCKET_ERROR
+    );
     assert_eq!(WSAGetLastError(), WSAEADDRNOTAVAIL);
     closesocket(u6);
     closesocket(l);
@@ -93,7 +107,12 @@ fn opt_get(s: SOCKET, level: i32, name: i32, cap: usize) -> (i32, [u8; 8], i32) 
 
 fn get_u32(s: SOCKET, level: i32, name: i32) -> u32 {
     let (rc, b, len) = opt_get(s, level, name, 4);
-    assert_eq!(rc, 0, "getsockopt({level:#x}, {name:#x}): {}", WSAGetLastError());
+    assert_eq!(
+        rc,
+        0,
+        "getsockopt({level:#x}, {name:#x}): {}",
+        WSAGetLastError()
+    );
     assert_eq!(len, 4);
     u32::from_le_bytes([b[0], b[1], b[2], b[3]])
 }
@@ -113,13 +132,34 @@ fn option_sizes_as_windows() {
     let t = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     let u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     // BOOL at SOL_SOCKET.
-    for (s, name) in [(u, SO_BROADCAST), (t, SO_DONTLINGER), (t, SO_OOBINLINE), (t, SO_REUSEADDR)] {
+    for (s, name) in [
+        (u, SO_BROADCAST),
+        (t, SO_DONTLINGER),
+        (t, SO_OOBINLINE),
+        (t, SO_REUSEADDR),
+    ] {
         assert_eq!(set_u32(s, SOL_SOCKET, name, 0x100), 0, "{name:#x}");
-        assert_eq!(get_u32(s, SOL_SOCKET, name), 1, "{name:#x}: 0x100 reads as TRUE");
-        assert_eq!(setsockopt(s, SOL_SOCKET, name, &[]), 0, "{name:#x}: length 0 accepted");
-        assert_eq!(setsockopt(s, SOL_SOCKET, name, &[1]), 0, "{name:#x}: length 1");
+        assert_eq!(
+            get_u32(s, SOL_SOCKET, name),
+            1,
+            "{name:#x}: 0x100 reads as TRUE"
+        );
+        assert_eq!(
+            setsockopt(s, SOL_SOCKET, name, &[]),
+            0,
+            "{name:#x}: length 0 accepted"
+        );
+        assert_eq!(
+            setsockopt(s, SOL_SOCKET, name, &[1]),
+            0,
+            "{name:#x}: length 1"
+        );
         let (rc, b, len) = opt_get(s, SOL_SOCKET, name, 2);
-        assert_eq!((rc, len, b[0], b[1], b[2]), (0, 1, 1, 0, 0xEF), "{name:#x}: short get");
+        assert_eq!(
+            (rc, len, b[0], b[1], b[2]),
+            (0, 1, 1, 0, 0xEF),
+            "{name:#x}: short get"
+        );
         assert_eq!(set_u32(s, SOL_SOCKET, name, 0), 0);
         assert_eq!(get_u32(s, SOL_SOCKET, name), 0);
         let (rc, ..) = opt_get(s, SOL_SOCKET, name, 0);
@@ -129,18 +169,34 @@ fn option_sizes_as_windows() {
     for (level, name) in [(SOL_SOCKET, SO_KEEPALIVE), (IPPROTO_TCP, TCP_NODELAY)] {
         assert_eq!(set_u32(t, level, name, 1), 0);
         let (rc, b, len) = opt_get(t, level, name, 4);
-        assert_eq!((rc, len, b[0], b[1]), (0, 1, 1, 0xEF), "{name:#x}: one byte written");
+        assert_eq!(
+            (rc, len, b[0], b[1]),
+            (0, 1, 1, 0xEF),
+            "{name:#x}: one byte written"
+        );
         assert_eq!(set_u32(t, level, name, 0x100), 0);
-        assert_eq!(opt_get(t, level, name, 4).1[0], 0, "{name:#x}: only the first byte counts");
+        assert_eq!(
+            opt_get(t, level, name, 4).1[0],
+            0,
+            "{name:#x}: only the first byte counts"
+        );
         assert_eq!(setsockopt(t, level, name, &[]), SOCKET_ERROR);
         assert_eq!(WSAGetLastError(), WSAEFAULT);
     }
     // DWORDs.
     for name in [SO_RCVBUF, SO_SNDBUF, SO_RCVTIMEO, SO_SNDTIMEO, SO_LINGER] {
-        assert_eq!(setsockopt(t, SOL_SOCKET, name, &[1, 0]), SOCKET_ERROR, "{name:#x}");
+        assert_eq!(
+            setsockopt(t, SOL_SOCKET, name, &[1, 0]),
+            SOCKET_ERROR,
+            "{name:#x}"
+        );
         assert_eq!(WSAGetLastError(), WSAEFAULT);
         let (rc, b, _) = opt_get(t, SOL_SOCKET, name, 2);
-        assert_eq!((rc, WSAGetLastError(), b[0]), (SOCKET_ERROR, WSAEFAULT, 0xEF), "{name:#x}");
+        assert_eq!(
+            (rc, WSAGetLastError(), b[0]),
+            (SOCKET_ERROR, WSAEFAULT, 0xEF),
+            "{name:#x}"
+        );
     }
     // IP_TTL.
     assert_eq!(set_u32(u, IPPROTO_IP, IP_TTL, 0x100), SOCKET_ERROR);
@@ -176,13 +232,23 @@ fn option_values() {
     assert_eq!(WSAGetLastError(), WSAENOPROTOOPT);
 
     let l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    assert_eq!(get_u32(l, SOL_SOCKET, SO_DONTLINGER), 1, "no lingering by default");
+    assert_eq!(
+        get_u32(l, SOL_SOCKET, SO_DONTLINGER),
+        1,
+        "no lingering by default"
+    );
     assert_eq!(setsockopt(l, SOL_SOCKET, SO_LINGER, &[1, 0, 73, 0]), 0);
     assert_eq!(get_u32(l, SOL_SOCKET, SO_DONTLINGER), 0);
     assert_eq!(set_u32(l, SOL_SOCKET, SO_DONTLINGER, 1), 0);
-    assert_eq!(get_u32(l, SOL_SOCKET, SO_LINGER), u32::from_ne_bytes([0, 0, 73, 0]));
+    assert_eq!(
+        get_u32(l, SOL_SOCKET, SO_LINGER),
+        u32::from_ne_bytes([0, 0, 73, 0])
+    );
     assert_eq!(set_u32(l, SOL_SOCKET, SO_DONTLINGER, 0), 0);
-    assert_eq!(get_u32(l, SOL_SOCKET, SO_LINGER), u32::from_ne_bytes([1, 0, 73, 0]));
+    assert_eq!(
+        get_u32(l, SOL_SOCKET, SO_LINGER),
+        u32::from_ne_bytes([1, 0, 73, 0])
+    );
 
     assert_eq!(set_u32(l, SOL_SOCKET, SO_REUSEADDR, 1), 0);
     assert_eq!(set_u32(l, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1), SOCKET_ERROR);
@@ -302,7 +368,12 @@ fn restart_in_time_wait_binds() {
     assert_eq!(closesocket(c), 0);
     assert_eq!(closesocket(l), 0);
     let again = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    assert_eq!(bind(again, &addr), 0, "bind over TIME_WAIT: {}", WSAGetLastError());
+    assert_eq!(
+        bind(again, &addr),
+        0,
+        "bind over TIME_WAIT: {}",
+        WSAGetLastError()
+    );
     assert_eq!(listen(again, 1), 0);
     closesocket(again);
     WSACleanup();

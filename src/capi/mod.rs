@@ -27,6 +27,7 @@
 //! | [`time`] | `Sleep`, `GetTickCount(64)`, `QueryPerformanceCounter/Frequency` |
 //! | [`addr`] | `htons`, `htonl`, `ntohs`, `ntohl`, `inet_addr`, `inet_pton`, `inet_ntop` |
 //! | [`sockets`] | `socket` … `getpeername`, `ioctlsocket`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
+//! | [`wsaext`] | `WSASocketA/W`, `WSARecv`, `WSARecvFrom`, `WSASend`, `WSASendTo`, `WSAAccept`, `WSAConnect`, `WSAIoctl` |
 //!
 //! The Winsock semantics (handle table, error rules, the event-select state machine) are
 //! the Rust facade's, [`crate::winsock`]; this module converts C pointers and Windows
@@ -40,6 +41,7 @@ pub mod last_error;
 pub mod sockets;
 pub mod startup;
 pub mod time;
+pub mod wsaext;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
