@@ -38,8 +38,8 @@
 use std::fmt;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
 
 #[cfg(unix)]
 use crate::change::{self, Fired, Mode, Watch};
@@ -168,6 +168,25 @@ struct State {
     /// Events blocking-mode calls wait on, created on first use.
     read_wait: Option<Event>,
     write_wait: Option<Event>,
+    /// Options kept here rather than in the OS socket (see `SockOpts`).
+    opts: SockOpts,
+}
+
+/// Options the socket layer applies itself: the blocking timeouts (the OS socket is
+/// non-blocking), Windows' address-sharing flags (mapped onto the OS's at `bind`), and
+/// `SO_LINGER`'s seconds while lingering is off (`SO_DONTLINGER` toggles `l_onoff` only).
+#[derive(Debug, Clone, Copy, Default)]
+struct SockOpts {
+    /// `SO_RCVTIMEO`: how long a blocking receive waits (`None`: forever).
+    recv_timeout: Option<Duration>,
+    /// `SO_SNDTIMEO`: how long a blocking send waits (`None`: forever).
+    send_timeout: Option<Duration>,
+    /// Windows' `SO_REUSEADDR`, as the program set it.
+    reuse: bool,
+    /// `SO_EXCLUSIVEADDRUSE`.
+    exclusive: bool,
+    /// `SO_LINGER`'s `l_linger`.
+    linger_secs: u16,
 }
 
 /// A socket's level as `select` and `WSAPoll` report it ([`Socket::poll_level`]): facts, in
@@ -227,6 +246,13 @@ impl Socket {
         let v6 = family == AddressFamily::Inet6;
         let stream = ty == SocketType::Stream;
         let os = OsSocket::new(v6, stream).map_err(|e| map(&e))?;
+        if stream {
+            // Windows binds a port whose old connections sit in TIME_WAIT; Linux and macOS
+            // do with SO_REUSEADDR, which still refuses a second listener (see `bind`).
+            os.sock()
+                .and_then(|s| s.set_reuse_address(true))
+                .map_err(|e| map(&e))?;
+        }
         // The reactor exists from the first socket on, so waits can drive it.
         reactor().map_err(|e| map(&e))?;
         Ok(Socket::from_state(stream, v6, State::new(os)))
@@ -296,10 +322,22 @@ impl Socket {
     /// error of a cancelled blocking call (Windows Sockets 2 specification, 2.7: "Closing a
     /// socket in one thread that has an outstanding blocking call on the same socket in
     /// another thread will cause the blocking call to fail with WSAEINTR").
-    fn op<T>(&self, mut attempt: impl FnMut(&mut State) -> Step<T>) -> Result<T> {
+    fn op<T>(&self, attempt: impl FnMut(&mut State) -> Step<T>) -> Result<T> {
+        self.op_timed(false, attempt)
+    }
+
+    /// [`op`](Self::op) for receives and sends: with `timed`, a blocking call that is still
+    /// waiting after the socket's `SO_RCVTIMEO` (reading) or `SO_SNDTIMEO` (writing) fails
+    /// with `WSAETIMEDOUT`, as on Windows. The deadline is set at the first wait.
+    fn op_timed<T>(
+        &self,
+        timed: bool,
+        mut attempt: impl FnMut(&mut State) -> Step<T>,
+    ) -> Result<T> {
+        let mut deadline: Option<Instant> = None;
         let mut waited = false;
         loop {
-            let wait = {
+            let (wait, timeout) = {
                 let mut st = self.h.core.state.lock();
                 if waited {
                     st.blocked -= 1;
@@ -321,23 +359,75 @@ impl Socket {
                         // so anything after this attempt sets the event again.
                         let ev = st.wait_event(dir);
                         ev.reset();
+                        let limit = match dir {
+                            _ if !timed => None,
+                            Dir::Read => st.opts.recv_timeout,
+                            Dir::Write => st.opts.send_timeout,
+                        };
+                        let timeout = match limit {
+                            None => None,
+                            Some(t) => {
+                                let now = Instant::now();
+                                let end = *deadline.get_or_insert(now + t);
+                                if now >= end {
+                                    return err(WSAETIMEDOUT);
+                                }
+                                Some(end - now)
+                            }
+                        };
                         st.blocked += 1;
-                        ev
+                        (ev, timeout)
                     }
                 }
             };
             waited = true;
-            wait.wait(None);
+            wait.wait(timeout);
         }
     }
 
     /// `bind`. A UDP socket is watched from here on and records FD_WRITE once (rule 45).
+    ///
+    /// Windows' address-sharing rules apply between this process's sockets (see `binds`):
+    /// a second bind of the same address fails `WSAEADDRINUSE`, or `WSAEACCES` if only the
+    /// new socket set `SO_REUSEADDR`; both with `SO_REUSEADDR` share it; a wildcard and a
+    /// specific address on one port coexist unless `SO_EXCLUSIVEADDRUSE` forbids it. The
+    /// OS then applies its own rules (docs/semantics.md, "Binding").
     pub fn bind(&self, addr: SocketAddr) -> Result<()> {
+        let mut registry = binds::lock();
         let mut st = self.lock()?;
         if st.bound {
             return err(WSAEINVAL);
         }
+        let (reuse, exclusive) = (st.opts.reuse, st.opts.exclusive);
+        if addr.port() != 0 {
+            drop(st);
+            if let Some(code) =
+                binds::conflict(&mut registry, self.h.core.stream, addr, reuse, exclusive)
+            {
+                return err(code);
+            }
+            st = self.lock()?;
+            if st.bound {
+                return err(WSAEINVAL);
+            }
+        }
+        st.os
+            .sock()
+            .and_then(|s| binds::apply_os_options(&s, self.h.core.stream, reuse))
+            .map_err(|e| map(&e))?;
         st.os.bind(addr).map_err(|e| map(&e))?;
+        if let Ok(actual) = st.os.local_addr() {
+            binds::claim(
+                &mut registry,
+                binds::Claim {
+                    addr: actual,
+                    stream: self.h.core.stream,
+                    reuse,
+                    exclusive,
+                    owner: Arc::downgrade(&self.h.core),
+                },
+            );
+        }
         st.bound = true;
         if !self.h.core.stream {
             self.watch(&mut st)?;
@@ -372,6 +462,7 @@ impl Socket {
     pub fn connect(&self, addr: SocketAddr) -> Result<()> {
         if !self.h.core.stream {
             let mut st = self.lock()?;
+            check_remote(addr)?;
             st.os
                 .sock()
                 .and_then(|s| s.connect(&addr.into()))
@@ -396,6 +487,9 @@ impl Socket {
                 Conn::Connected => return Step::Done(err(WSAEISCONN)),
                 Conn::Connecting => return Step::Done(err(WSAEALREADY)),
                 Conn::Unconnected => {}
+            }
+            if let Err(e) = check_remote(addr) {
+                return Step::Done(Err(e));
             }
             started = true;
             match st.os.connect(addr) {
@@ -532,7 +626,7 @@ impl Socket {
             peek: flags.peek,
             oob: flags.oob,
         };
-        self.op(|st| {
+        self.op_timed(true, |st| {
             if st.conn != Conn::Connected {
                 return Step::Done(err(WSAENOTCONN));
             }
@@ -585,7 +679,7 @@ impl Socket {
             peek: flags.peek,
             oob: false,
         };
-        self.op(|st| {
+        self.op_timed(true, |st| {
             if !st.bound {
                 return Step::Done(err(WSAEINVAL));
             }
@@ -651,8 +745,11 @@ impl Socket {
     }
 
     fn send_impl(&self, buf: &[u8], oob: bool, to: Option<SocketAddr>) -> Result<usize> {
+        if let Some(addr) = to {
+            check_remote(addr)?;
+        }
         let mut sent = 0usize;
-        self.op(|st| {
+        self.op_timed(true, |st| {
             if st.wr_shutdown {
                 return Step::Done(err(WSAESHUTDOWN));
             }
@@ -1001,7 +1098,156 @@ impl Socket {
 
     /// `setsockopt(SO_LINGER)`: `Some(ZERO)` makes `close` send a RST.
     pub fn set_linger(&self, linger: Option<Duration>) -> Result<()> {
-        self.with_sock(|s| s.set_linger(linger))
+        let mut st = self.lock()?;
+        st.os
+            .sock()
+            .and_then(|s| s.set_linger(linger))
+            .map_err(|e| map(&e))?;
+        if let Some(d) = linger {
+            st.opts.linger_secs = u16::try_from(d.as_secs()).unwrap_or(u16::MAX);
+        }
+        Ok(())
+    }
+
+    /// `getsockopt(SO_LINGER)` as Windows' `LINGER`: `(l_onoff, l_linger)`, with the last
+    /// `l_linger` set kept while lingering is off.
+    pub fn linger_option(&self) -> Result<(bool, u16)> {
+        let st = self.lock()?;
+        let on = st.os.sock().and_then(|s| s.linger()).map_err(|e| map(&e))?;
+        Ok(match on {
+            Some(d) => (true, u16::try_from(d.as_secs()).unwrap_or(u16::MAX)),
+            None => (false, st.opts.linger_secs),
+        })
+    }
+
+    /// `setsockopt(SO_DONTLINGER)`: `true` turns lingering off; `false` turns it on with
+    /// the last `SO_LINGER` timeout (`l_onoff` is the only field it changes).
+    pub fn set_dont_linger(&self, dont: bool) -> Result<()> {
+        let secs = self.lock()?.opts.linger_secs;
+        self.set_linger((!dont).then(|| Duration::from_secs(secs.into())))
+    }
+
+    /// `getsockopt(SO_DONTLINGER)`: whether lingering is off.
+    pub fn dont_linger(&self) -> Result<bool> {
+        Ok(self.linger()?.is_none())
+    }
+
+    /// `setsockopt(SO_RCVTIMEO)`: a blocking receive that waits longer fails with
+    /// `WSAETIMEDOUT` (`None` or zero: no limit). Windows then calls the socket's state
+    /// indeterminate; here nothing was consumed.
+    pub fn set_read_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        self.lock()?.opts.recv_timeout = timeout.filter(|d| !d.is_zero());
+        Ok(())
+    }
+
+    /// `getsockopt(SO_RCVTIMEO)`.
+    pub fn read_timeout(&self) -> Result<Option<Duration>> {
+        Ok(self.lock()?.opts.recv_timeout)
+    }
+
+    /// `setsockopt(SO_SNDTIMEO)`: a blocking send still waiting for room after this long
+    /// fails with `WSAETIMEDOUT` (`None` or zero: no limit); bytes already handed to the
+    /// OS stay sent.
+    pub fn set_write_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        self.lock()?.opts.send_timeout = timeout.filter(|d| !d.is_zero());
+        Ok(())
+    }
+
+    /// `getsockopt(SO_SNDTIMEO)`.
+    pub fn write_timeout(&self) -> Result<Option<Duration>> {
+        Ok(self.lock()?.opts.send_timeout)
+    }
+
+    /// `setsockopt(SO_EXCLUSIVEADDRUSE)`: no other socket may bind an address that
+    /// overlaps this one's (see [`bind`](Self::bind)). `WSAEINVAL` while `SO_REUSEADDR` is
+    /// set, as on Windows. Interpreted at `bind`.
+    pub fn set_exclusive_address_use(&self, on: bool) -> Result<()> {
+        let mut st = self.lock()?;
+        if on && st.opts.reuse {
+            return err(WSAEINVAL);
+        }
+        st.opts.exclusive = on;
+        Ok(())
+    }
+
+    /// `getsockopt(SO_EXCLUSIVEADDRUSE)`.
+    pub fn exclusive_address_use(&self) -> Result<bool> {
+        Ok(self.lock()?.opts.exclusive)
+    }
+
+    /// `getsockopt(SO_ACCEPTCONN)`: whether the socket is listening.
+    pub fn is_listening(&self) -> Result<bool> {
+        Ok(self.lock()?.conn == Conn::Listening)
+    }
+
+    /// `setsockopt(SO_BROADCAST)`.
+    pub fn set_broadcast(&self, on: bool) -> Result<()> {
+        self.with_sock(|s| s.set_broadcast(on))
+    }
+
+    /// `getsockopt(SO_BROADCAST)`.
+    pub fn broadcast(&self) -> Result<bool> {
+        self.with_sock(|s| s.broadcast())
+    }
+
+    /// `setsockopt(IPPROTO_IP, IP_TTL)`.
+    pub fn set_ttl(&self, ttl: u32) -> Result<()> {
+        self.with_sock(|s| s.set_ttl_v4(ttl))
+    }
+
+    /// `getsockopt(IPPROTO_IP, IP_TTL)`.
+    pub fn ttl(&self) -> Result<u32> {
+        self.with_sock(|s| s.ttl_v4())
+    }
+
+    /// `setsockopt(IPPROTO_IPV6, IPV6_V6ONLY)` (on by default, as on Windows). `WSAEINVAL`
+    /// on an IPv4 socket.
+    pub fn set_only_v6(&self, only: bool) -> Result<()> {
+        if !self.h.core.v6 {
+            return err(WSAEINVAL);
+        }
+        self.with_sock(|s| s.set_only_v6(only))
+    }
+
+    /// `getsockopt(IPPROTO_IPV6, IPV6_V6ONLY)`. `WSAEINVAL` on an IPv4 socket.
+    pub fn only_v6(&self) -> Result<bool> {
+        if !self.h.core.v6 {
+            return err(WSAEINVAL);
+        }
+        self.with_sock(|s| s.only_v6())
+    }
+
+    /// `WSAIoctl(SIO_KEEPALIVE_VALS)`: keep-alive on or off, and (when on) the idle time
+    /// before the first probe and the time between probes, which Windows takes in
+    /// milliseconds and the OS in whole seconds (rounded up, at least 1). The probe count
+    /// is set to 10, Windows' fixed count.
+    pub fn set_keepalive_values(&self, on: bool, time: Duration, interval: Duration) -> Result<()> {
+        self.stream_only()?;
+        self.with_sock(|s| {
+            s.set_keepalive(on)?;
+            if !on {
+                return Ok(());
+            }
+            let secs =
+                |d: Duration| Duration::from_secs(d.as_millis().div_ceil(1000).max(1) as u64);
+            let ka = socket2::TcpKeepalive::new().with_time(secs(time));
+            #[cfg(any(
+                target_os = "linux",
+                target_os = "android",
+                target_vendor = "apple",
+                target_os = "freebsd",
+                windows
+            ))]
+            let ka = ka.with_interval(secs(interval));
+            #[cfg(any(
+                target_os = "linux",
+                target_os = "android",
+                target_vendor = "apple",
+                target_os = "freebsd"
+            ))]
+            let ka = ka.with_retries(10);
+            s.set_tcp_keepalive(&ka)
+        })
     }
 
     /// `getsockopt(SO_LINGER)`.
@@ -1039,14 +1285,22 @@ impl Socket {
         Ok(self.lock()?.oob_inline)
     }
 
-    /// `setsockopt(SO_REUSEADDR)`.
+    /// `setsockopt(SO_REUSEADDR)` with Windows' meaning: this socket may bind an address
+    /// another socket that also asked for it holds (see [`bind`](Self::bind)).
+    /// `WSAEINVAL` while `SO_EXCLUSIVEADDRUSE` is set, as on Windows. Interpreted at `bind`.
     pub fn set_reuse_address(&self, reuse: bool) -> Result<()> {
-        self.with_sock(|s| s.set_reuse_address(reuse))
+        let mut st = self.lock()?;
+        if reuse && st.opts.exclusive {
+            return err(WSAEINVAL);
+        }
+        st.opts.reuse = reuse;
+        Ok(())
     }
 
-    /// `getsockopt(SO_REUSEADDR)`.
+    /// `getsockopt(SO_REUSEADDR)`: what the program set (the OS option differs: see
+    /// [`bind`](Self::bind)).
     pub fn reuse_address(&self) -> Result<bool> {
-        self.with_sock(|s| s.reuse_address())
+        Ok(self.lock()?.opts.reuse)
     }
 
     /// `setsockopt(SO_RCVBUF)`.
@@ -1149,6 +1403,106 @@ impl fmt::Debug for Socket {
     }
 }
 
+/// Windows refuses to connect or send to the unspecified address or to port 0
+/// (`WSAEADDRNOTAVAIL`); Linux would connect to the local host (issue 8 item 7).
+fn check_remote(addr: SocketAddr) -> Result<()> {
+    if addr.ip().is_unspecified() || addr.port() == 0 {
+        return err(WSAEADDRNOTAVAIL);
+    }
+    Ok(())
+}
+
+/// Windows' bind rules (Wine's Windows-run `test_reuseaddr`, dlls/ws2_32/tests/sock.c),
+/// kept between this process's sockets: a table of the addresses bound with `bind`, with
+/// the flags each socket had then. Entries of closed sockets are dropped as they are met.
+/// Lock order: this table, then one socket's state at a time.
+mod binds {
+    use super::*;
+
+    pub(super) struct Claim {
+        pub addr: SocketAddr,
+        pub stream: bool,
+        pub reuse: bool,
+        pub exclusive: bool,
+        pub owner: Weak<Core>,
+    }
+
+    static TABLE: parking_lot::Mutex<Vec<Claim>> = parking_lot::Mutex::new(Vec::new());
+
+    pub(super) fn lock() -> parking_lot::MutexGuard<'static, Vec<Claim>> {
+        TABLE.lock()
+    }
+
+    fn live(c: &Claim) -> bool {
+        c.owner
+            .upgrade()
+            .is_some_and(|core| !core.state.lock().os.is_closed())
+    }
+
+    /// Windows' answer for binding `addr` with these flags while `old` is bound: `None`
+    /// (allowed) or the error. Same family and port only; a dual-stack IPv6 socket's
+    /// overlap with IPv4 is left to the OS.
+    fn rule(old: &Claim, addr: SocketAddr, reuse: bool, exclusive: bool) -> Option<i32> {
+        if old.addr.port() != addr.port() || old.addr.is_ipv4() != addr.is_ipv4() {
+            return None;
+        }
+        let (o, n) = (old.addr.ip(), addr.ip());
+        if o == n {
+            match (old.reuse, reuse) {
+                (true, true) => None,
+                (false, true) => Some(WSAEACCES),
+                _ => Some(WSAEADDRINUSE),
+            }
+        } else if o.is_unspecified() {
+            old.exclusive.then_some(WSAEACCES)
+        } else if n.is_unspecified() {
+            exclusive.then_some(WSAEADDRINUSE)
+        } else {
+            None
+        }
+    }
+
+    /// The error binding `addr` gets from a live socket of this process of the same type
+    /// (TCP and UDP ports are separate), if any.
+    pub(super) fn conflict(
+        table: &mut Vec<Claim>,
+        stream: bool,
+        addr: SocketAddr,
+        reuse: bool,
+        exclusive: bool,
+    ) -> Option<i32> {
+        table.retain(live);
+        table
+            .iter()
+            .filter(|c| c.stream == stream)
+            .find_map(|c| rule(c, addr, reuse, exclusive))
+    }
+
+    pub(super) fn claim(table: &mut Vec<Claim>, c: Claim) {
+        table.push(c);
+    }
+
+    /// The OS options that carry Windows' rules, set just before the OS bind. TCP: the OS
+    /// `SO_REUSEADDR` is always on (set at creation: TIME_WAIT rebinding), and Windows'
+    /// `SO_REUSEADDR` adds `SO_REUSEPORT`, so that two sockets that both asked can both
+    /// listen. UDP: Windows' `SO_REUSEADDR` is the OS's.
+    pub(super) fn apply_os_options(
+        s: &socket2::SockRef<'_>,
+        stream: bool,
+        reuse: bool,
+    ) -> io::Result<()> {
+        if stream {
+            #[cfg(unix)]
+            s.set_reuse_port(reuse)?;
+            #[cfg(not(unix))]
+            s.set_reuse_address(reuse)?;
+            Ok(())
+        } else {
+            s.set_reuse_address(reuse)
+        }
+    }
+}
+
 fn watch(core: &Arc<Core>, st: &mut State) -> Result<()> {
     if st.token.is_some() {
         return Ok(());
@@ -1194,6 +1548,7 @@ impl State {
             changes: None,
             read_wait: None,
             write_wait: None,
+            opts: SockOpts::default(),
         }
     }
 

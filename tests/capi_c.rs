@@ -355,6 +355,70 @@ fn examples_c_run() {
     assert!(out.starts_with("pingpong: 500 round trips in "), "{out}");
 }
 
+/// The extended WSA calls and options (issue 9 §6), Windows' bind rules (§7), issue 8 item
+/// 7: WSASocket, WSAConnect, WSAAccept with a condition function (CF_REJECT:
+/// WSAECONNREFUSED and a reset), WSARecv/WSASend/WSARecvFrom/WSASendTo with WSABUF arrays,
+/// WSAIoctl, SO_RCVTIMEO, a restart in TIME_WAIT, SO_REUSEADDR / SO_EXCLUSIVEADDRUSE. As C,
+/// and as C++ (the same declarations through the inline wrappers).
+#[test]
+fn wsaext_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("wsaext.c"),
+        "wsaext",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+    let exe = build(
+        Lang::Cxx,
+        &c_source("wsaext.c"),
+        "wsaext_cxx",
+        STRICT,
+        false,
+    );
+    run(&exe);
+}
+
+/// The extended WSA calls are exported under their Windows names.
+#[test]
+fn wsaext_exports() {
+    let so = ["libwsaevents.so", "libwsaevents.dylib"]
+        .iter()
+        .map(|n| deps_dir().join(n))
+        .find(|p| p.exists())
+        .expect("the shared library");
+    let args: &[&str] = if cfg!(target_os = "macos") {
+        &["-gU"]
+    } else {
+        &["-D", "--defined-only"]
+    };
+    let Ok(o) = Command::new("nm").args(args).arg(&so).output() else {
+        eprintln!("nm not available: skipped");
+        return;
+    };
+    let text = String::from_utf8_lossy(&o.stdout);
+    let exported: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .map(|s| s.trim_start_matches('_'))
+        .collect();
+    for name in [
+        "WSASocketA",
+        "WSASocketW",
+        "WSARecv",
+        "WSARecvFrom",
+        "WSASend",
+        "WSASendTo",
+        "WSAAccept",
+        "WSAConnect",
+        "WSAIoctl",
+    ] {
+        assert!(exported.contains(&name), "{name} is not exported");
+    }
+}
+
 /// Byte order, inet_addr, inet_pton, inet_ntop with Windows' tables.
 #[test]
 fn addresses_c() {

@@ -28,6 +28,7 @@
 //! | [`addr`] | `htons`, `htonl`, `ntohs`, `ntohl`, `inet_addr`, `inet_pton`, `inet_ntop` |
 //! | [`sockets`] | `socket` … `getpeername`, `ioctlsocket`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | [`select`] | `select`, `__WSAFDIsSet` (`FD_ISSET`), `WSAPoll` |
+//! | [`wsaext`] | `WSASocketA/W`, `WSARecv`, `WSARecvFrom`, `WSASend`, `WSASendTo`, `WSAAccept`, `WSAConnect`, `WSAIoctl` |
 //!
 //! The Winsock semantics (handle table, error rules, the event-select state machine) are
 //! the Rust facade's, [`crate::winsock`]; this module converts C pointers and Windows
@@ -42,6 +43,7 @@ pub mod select;
 pub mod sockets;
 pub mod startup;
 pub mod time;
+pub mod wsaext;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
