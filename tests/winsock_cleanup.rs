@@ -39,6 +39,16 @@ fn open_fds() -> usize {
 fn last_cleanup_closes_sockets_and_cancels_blocked_calls() {
     start();
     let (l, c, s) = pair();
+    // The blocked recv is on an accepted socket whose peer is no Winsock handle (a Rust
+    // `Socket`): the sweep closing its peer first would end the recv with a FIN instead.
+    let (peer, s_blocked) = {
+        let mut addr: SocketAddr = "0.0.0.0:0".parse().unwrap();
+        assert_eq!(getsockname(l, &mut addr), 0);
+        let peer = wsaevents::Socket::tcp_v4().unwrap();
+        peer.connect(addr).unwrap();
+        (peer, accept(l, None))
+    };
+    assert_ne!(s_blocked, INVALID_SOCKET);
     let ev = WSACreateEvent();
     assert_eq!(WSAEventSelect(l, ev, FD_ACCEPT), 0);
 
@@ -46,10 +56,10 @@ fn last_cleanup_closes_sockets_and_cancels_blocked_calls() {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut buf = [0u8; 8];
-        let r = recv(s, &mut buf, 0);
+        let r = recv(s_blocked, &mut buf, 0);
         let _ = tx.send((r, WSAGetLastError()));
     });
-    let sock = socket_of(s).unwrap();
+    let sock = socket_of(s_blocked).unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     while sock.blocked_calls() == 0 {
         assert!(Instant::now() < deadline, "recv never blocked");
@@ -69,7 +79,8 @@ fn last_cleanup_closes_sockets_and_cancels_blocked_calls() {
 
     // After a new start-up, the old values are no sockets; the event is still an event.
     start();
-    for h in [l, c, s] {
+    drop(peer);
+    for h in [l, c, s, s_blocked] {
         assert_eq!(closesocket(h), SOCKET_ERROR);
         assert_eq!(WSAGetLastError(), WSAENOTSOCK);
         let mut buf = [0u8; 1];
