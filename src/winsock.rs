@@ -1529,7 +1529,7 @@ pub(crate) fn select_sets(
 /// ignored; each given set is rewritten to its ready sockets; the result is the number of
 /// entries in the rewritten sets, 0 on timeout, or `SOCKET_ERROR` (sets unchanged) with
 /// `WSAEINVAL` (no socket in any set) or `WSAENOTSOCK`. `timeout` `None` blocks; `{0, 0}`
-/// polls. See [`select_sets`] for what counts as ready. The records are left alone
+/// polls. See `select_sets` for what counts as ready. The records are left alone
 /// (rule 47).
 pub fn select(
     nfds: i32,
