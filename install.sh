@@ -2,9 +2,11 @@
 # Build and install wsaevents for C and C++: the headers, the static and shared libraries,
 # wsaevents.pc (pkg-config) and the CMake package (find_package(wsaevents)).
 #
-#   ./install.sh                                  # into /usr/local (run as root)
+#   ./install.sh                                  # build, then install into /usr/local
 #   PREFIX=$HOME/.local ./install.sh              # anywhere else
 #   DESTDIR=/tmp/stage PREFIX=/usr ./install.sh   # staged, for packagers
+#   ./install.sh build && sudo ./install.sh install   # build as yourself, install as root
+#                                                 # (the install step needs no cargo)
 #
 # Variables (all optional): PREFIX (default /usr/local), LIBDIR (default $PREFIX/lib),
 # INCLUDEDIR (default $PREFIX/include), DESTDIR (default empty), PROFILE (cargo profile,
@@ -36,6 +38,13 @@ DESTDIR=${DESTDIR:-}
 PROFILE=${PROFILE:-release}
 name=wsaevents
 
+case ${1:-all} in
+all) do_build=1 do_install=1 ;;
+build) do_build=1 do_install= ;;
+install) do_build= do_install=1 ;;
+*) echo "usage: [PREFIX=...] [DESTDIR=...] $0 [build|install]" >&2; exit 2 ;;
+esac
+
 for dir in "$PREFIX" "$LIBDIR" "$INCLUDEDIR"; do
     case $dir in
     /*) ;;
@@ -43,13 +52,12 @@ for dir in "$PREFIX" "$LIBDIR" "$INCLUDEDIR"; do
     esac
 done
 
-# The version and description, from Cargo.toml through cargo.
-pkgid=$("$CARGO" pkgid)
-version=${pkgid##*[#@]}
+# The version and description, from Cargo.toml's [package] (its first lines).
+version=$(sed -n 's/^version *= *"\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+description=$(sed -n 's/^description *= *"\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 release=${version%%[-+]*}
 IFS=. read -r major minor patch <<<"$release"
 if [ "$major" = 0 ]; then sover="0.$minor"; else sover="$major"; fi
-description=$(sed -n 's/^description *= *"\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 
 case $(uname -s) in
 Darwin)
@@ -69,22 +77,42 @@ Darwin)
     ;;
 esac
 
-# Build both library kinds in one rustc invocation (only the final crate gets the link
-# arguments), and keep the system libraries the static library needs.
 target_dir=${CARGO_TARGET_DIR:-target}
 case $PROFILE in
 dev | debug) out="$target_dir/debug" ;;
 *) out="$target_dir/$PROFILE" ;;
 esac
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-{ "$CARGO" rustc --lib --profile "$PROFILE" --crate-type staticlib,cdylib -- \
-    --print native-static-libs "${link_args[@]}" 2>&1 1>&3 | tee "$log" >&2; } 3>&1
-native_libs=$(sed -n 's/.*native-static-libs: *//p' "$log" | tail -n 1)
-if [ -z "$native_libs" ]; then
-    echo "install.sh: rustc printed no native-static-libs line" >&2
+# What the build step learnt, for the install step: the link arguments (on macOS they hold
+# the install name, so LIBDIR) and the system libraries the static library needs.
+built="$out/$name-install.txt"
+
+if [ -n "$do_build" ]; then
+    # Both library kinds in one rustc invocation (only the final crate gets the link
+    # arguments), printing the system libraries the static library needs.
+    log=$(mktemp)
+    trap 'rm -f "$log"' EXIT
+    { "$CARGO" rustc --lib --profile "$PROFILE" --crate-type staticlib,cdylib -- \
+        --print native-static-libs "${link_args[@]}" 2>&1 1>&3 | tee "$log" >&2; } 3>&1
+    native_libs=$(sed -n 's/.*native-static-libs: *//p' "$log" | tail -n 1)
+    if [ -z "$native_libs" ]; then
+        echo "install.sh: rustc printed no native-static-libs line" >&2
+        exit 1
+    fi
+    printf 'version=%s\nlink_args=%s\nnative_libs=%s\n' "$version" "${link_args[*]}" "$native_libs" >"$built"
+fi
+[ -n "$do_install" ] || exit 0
+
+if [ ! -f "$built" ]; then
+    echo "install.sh: nothing built in $out: run ./install.sh build first (same CARGO_TARGET_DIR, PROFILE)" >&2
     exit 1
 fi
+field() { sed -n "s/^$1=//p" "$built"; }
+if [ "$(field version)" != "$version" ] || [ "$(field link_args)" != "${link_args[*]}" ]; then
+    echo "install.sh: $out holds version $(field version) linked with '$(field link_args)':" \
+        "run ./install.sh build again with this PREFIX/LIBDIR" >&2
+    exit 1
+fi
+native_libs=$(field native_libs)
 
 # Paths in wsaevents.pc relative to the prefix where they are under it (as cargo-c writes them).
 pc_libdir=$LIBDIR
