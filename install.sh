@@ -82,9 +82,12 @@ case $PROFILE in
 dev | debug) out="$target_dir/debug" ;;
 *) out="$target_dir/$PROFILE" ;;
 esac
-# What the build step learnt, for the install step: the link arguments (on macOS they hold
-# the install name, so LIBDIR) and the system libraries the static library needs.
-built="$out/$name-install.txt"
+# What the build step leaves for the install step, apart from cargo's own outputs (which a
+# later plain cargo build would overwrite): the two libraries, and in built.txt the link
+# arguments (on macOS they hold the install name, so LIBDIR) and the system libraries the
+# static library needs.
+stage="$out/$name-install"
+built="$stage/built.txt"
 
 if [ -n "$do_build" ]; then
     # Both library kinds in one rustc invocation (only the final crate gets the link
@@ -98,6 +101,8 @@ if [ -n "$do_build" ]; then
         echo "install.sh: rustc printed no native-static-libs line" >&2
         exit 1
     fi
+    mkdir -p "$stage"
+    cp "$out/lib$name.a" "$out/$shared_built" "$stage/"
     printf 'version=%s\nlink_args=%s\nnative_libs=%s\n' "$version" "${link_args[*]}" "$native_libs" >"$built"
 fi
 [ -n "$do_install" ] || exit 0
@@ -126,8 +131,8 @@ install -d "$inc" "$lib/pkgconfig" "$lib/cmake/$name"
 
 headers=(include/*.h)
 install -m 644 "${headers[@]}" "$inc/"
-install -m 644 "$out/lib$name.a" "$lib/"
-install -m 755 "$out/$shared_built" "$lib/$shared_full"
+install -m 644 "$stage/lib$name.a" "$lib/"
+install -m 755 "$stage/$shared_built" "$lib/$shared_full"
 ln -sf "$shared_full" "$lib/$shared_main"
 ln -sf "$shared_full" "$lib/$shared_link"
 
