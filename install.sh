@@ -7,6 +7,7 @@
 #   DESTDIR=/tmp/stage PREFIX=/usr ./install.sh   # staged, for packagers
 #   ./install.sh build && sudo ./install.sh install   # build as yourself, install as root
 #                                                 # (the install step needs no cargo)
+#   ./install.sh uninstall                        # remove what install put there (same PREFIX)
 #
 # Variables (all optional): PREFIX (default /usr/local), LIBDIR (default $PREFIX/lib),
 # INCLUDEDIR (default $PREFIX/include), DESTDIR (default empty), PROFILE (cargo profile,
@@ -39,10 +40,11 @@ PROFILE=${PROFILE:-release}
 name=wsaevents
 
 case ${1:-all} in
-all) do_build=1 do_install=1 ;;
-build) do_build=1 do_install= ;;
-install) do_build= do_install=1 ;;
-*) echo "usage: [PREFIX=...] [DESTDIR=...] $0 [build|install]" >&2; exit 2 ;;
+all) do_build=1 do_install=1 do_uninstall= ;;
+build) do_build=1 do_install= do_uninstall= ;;
+install) do_build= do_install=1 do_uninstall= ;;
+uninstall) do_build= do_install= do_uninstall=1 ;;
+*) echo "usage: [PREFIX=...] [DESTDIR=...] $0 [build|install|uninstall]" >&2; exit 2 ;;
 esac
 
 for dir in "$PREFIX" "$LIBDIR" "$INCLUDEDIR"; do
@@ -76,6 +78,18 @@ Darwin)
     link_args=(-C "link-arg=-Wl,-soname,$shared_main")
     ;;
 esac
+
+inc="$DESTDIR$INCLUDEDIR/$name"
+lib="$DESTDIR$LIBDIR"
+
+if [ -n "$do_uninstall" ]; then
+    # Everything install put there: the headers' folder and the CMake package's are ours.
+    rm -f "$lib/lib$name.a" "$lib/$shared_full" "$lib/$shared_main" "$lib/$shared_link" \
+        "$lib/pkgconfig/$name.pc"
+    rm -rf "$inc" "$lib/cmake/$name"
+    echo "removed $name from $DESTDIR$PREFIX"
+    exit 0
+fi
 
 target_dir=${CARGO_TARGET_DIR:-target}
 case $PROFILE in
@@ -125,8 +139,6 @@ case $LIBDIR in "$PREFIX"/*) pc_libdir="\${exec_prefix}${LIBDIR#"$PREFIX"}" ;; e
 pc_includedir=$INCLUDEDIR
 case $INCLUDEDIR in "$PREFIX"/*) pc_includedir="\${prefix}${INCLUDEDIR#"$PREFIX"}" ;; esac
 
-inc="$DESTDIR$INCLUDEDIR/$name"
-lib="$DESTDIR$LIBDIR"
 install -d "$inc" "$lib/pkgconfig" "$lib/cmake/$name"
 
 headers=(include/*.h)
