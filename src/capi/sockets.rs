@@ -54,7 +54,7 @@ fn addr_len(family: AddressFamily) -> i32 {
 ///
 /// # Safety
 /// `name` must be NULL or readable for `len` bytes.
-unsafe fn read_sockaddr(name: *const c_void, len: c_int) -> Result<SocketAddr, i32> {
+pub(crate) unsafe fn read_sockaddr(name: *const c_void, len: c_int) -> Result<SocketAddr, i32> {
     if name.is_null() || len < 2 {
         return Err(WSAEFAULT);
     }
@@ -88,7 +88,7 @@ unsafe fn read_sockaddr(name: *const c_void, len: c_int) -> Result<SocketAddr, i
 }
 
 /// The Windows `SOCKADDR_IN` / `SOCKADDR_IN6` bytes of an address.
-fn sockaddr_bytes(addr: &SocketAddr) -> Vec<u8> {
+pub(crate) fn sockaddr_bytes(addr: &SocketAddr) -> Vec<u8> {
     let mut b = Vec::with_capacity(SOCKADDR_IN6_LEN as usize);
     match addr {
         SocketAddr::V4(a) => {
