@@ -500,5 +500,7 @@ inline ULONG inet_addr(const char *cp) { return wsaevents_inet_addr(cp); }
 #  define inet_addr wsaevents_inet_addr
 #endif /* __cplusplus */
 
+#include "wsaevents_resolve.h" /* hostent, servent, gethostbyname, gethostname, ... */
+
 #endif /* !_WIN32 */
 #endif /* WSAEVENTS_WINSOCK2_H */

@@ -313,6 +313,35 @@ fn addresses_cxx() {
     run(&exe);
 }
 
+/// Name resolution with Windows' layouts and errors (getaddrinfo, getnameinfo, hostent,
+/// servent, gethostname, inet_ntoa, InetPtonW/NtopW, WSAAddressToString,
+/// WSAStringToAddress): Wine's Windows-run protocol.c values, no DNS.
+#[test]
+fn resolve_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("resolve.c"),
+        "resolve",
+        &[STRICT, &["-Wpedantic", "-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// The same program as C++ (inline wrappers instead of macros).
+#[test]
+fn resolve_cxx() {
+    let exe = build(
+        Lang::Cxx,
+        &c_source("resolve.c"),
+        "resolve_cxx",
+        &[STRICT, &["-Wpedantic"]].concat(),
+        false,
+    );
+    run(&exe);
+}
+
 /// The compat headers and the C library's, in both orders, as C and C++ in the default and
 /// a strict mode; the layouts (B.4) and constants (B.3).
 #[test]
@@ -481,6 +510,15 @@ fn exports_never_interpose_libc() {
         "inet_addr",
         "inet_pton",
         "inet_ntop",
+        "getaddrinfo",
+        "freeaddrinfo",
+        "getnameinfo",
+        "gethostbyname",
+        "gethostbyaddr",
+        "gethostname",
+        "getservbyname",
+        "getservbyport",
+        "inet_ntoa",
     ] {
         assert!(!exported.contains(&posix), "{posix} would interpose libc");
         let ours = format!("wsaevents_{posix}");
@@ -515,6 +553,18 @@ fn exports_never_interpose_libc() {
         "GetTickCount64",
         "QueryPerformanceCounter",
         "QueryPerformanceFrequency",
+        "GetAddrInfoW",
+        "FreeAddrInfoW",
+        "GetNameInfoW",
+        "gai_strerrorA",
+        "gai_strerrorW",
+        "GetHostNameW",
+        "InetPtonW",
+        "InetNtopW",
+        "WSAAddressToStringA",
+        "WSAAddressToStringW",
+        "WSAStringToAddressA",
+        "WSAStringToAddressW",
     ] {
         assert!(exported.contains(&name), "{name} is not exported");
     }

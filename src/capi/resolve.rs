@@ -1237,7 +1237,11 @@ fn pack_hostent(buf: &mut Vec<u64>, h: &Host) -> *mut HOSTENT {
     let addrs_at = addr_list_at + (h.addrs.len() + 1) * ptr;
     let strings_at = addrs_at + h.addrs.len() * addr_len;
     let total = strings_at + strings.iter().map(|s| s.len() + 1).sum::<usize>();
-    *buf = vec![0u64; total.div_ceil(8)];
+    // Cleared and resized in place: a buffer big enough is reused, so a second result
+    // often comes back at the same address (Windows does not resize when not needed:
+    // Wine's test_getservbyname).
+    buf.clear();
+    buf.resize(total.div_ceil(8), 0);
     let base = buf.as_mut_ptr().cast::<u8>();
     // SAFETY: every write below is inside the `total` bytes just allocated (offsets computed
     // above); pointer-sized slots are 8-aligned (the buffer is u64-aligned and every
@@ -1398,7 +1402,11 @@ fn pack_servent(buf: &mut Vec<u64>, s: &Service) -> *mut SERVENT {
     let aliases_at = size_of::<SERVENT>();
     let strings_at = aliases_at + (s.aliases.len() + 1) * ptr;
     let total = strings_at + strings.iter().map(|t| t.len() + 1).sum::<usize>();
-    *buf = vec![0u64; total.div_ceil(8)];
+    // Cleared and resized in place: a buffer big enough is reused, so a second result
+    // often comes back at the same address (Windows does not resize when not needed:
+    // Wine's test_getservbyname).
+    buf.clear();
+    buf.resize(total.div_ceil(8), 0);
     let base = buf.as_mut_ptr().cast::<u8>();
     // SAFETY: every write is inside the `total` bytes just allocated; the pointer slots are
     // 8-aligned (u64 buffer, SERVENT size a multiple of 8).
