@@ -421,8 +421,8 @@ pub fn host_name() -> Result<String, i32> {
 
 /// The C library's `getaddrinfo` for `node` (NULL for the wildcard/loopback address),
 /// with the hints' family and the flags it shares with Windows, one entry per address:
-/// the addresses (port 0) and the canonical name.
-fn system_lookup(node: Option<&str>, h: &Hints) -> Result<(Vec<IpAddr>, Option<String>), i32> {
+/// the addresses (port 0; an IPv6 scope kept) and the canonical name.
+fn system_lookup(node: Option<&str>, h: &Hints) -> Result<(Vec<SocketAddr>, Option<String>), i32> {
     let mut flags = libc::AI_NUMERICSERV;
     for (win, sys) in [
         (AI_PASSIVE, libc::AI_PASSIVE),
@@ -482,13 +482,18 @@ fn system_lookup(node: Option<&str>, h: &Hints) -> Result<(Vec<IpAddr>, Option<S
             let ip = match ai.ai_family {
                 libc::AF_INET if ai.ai_addrlen as usize >= size_of::<libc::sockaddr_in>() => {
                     let sin = &*ai.ai_addr.cast::<libc::sockaddr_in>();
-                    Some(IpAddr::V4(Ipv4Addr::from(u32::from_be(
-                        sin.sin_addr.s_addr,
-                    ))))
+                    let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+                    Some(SocketAddr::V4(SocketAddrV4::new(ip, 0)))
                 }
                 libc::AF_INET6 if ai.ai_addrlen as usize >= size_of::<libc::sockaddr_in6>() => {
                     let sin6 = &*ai.ai_addr.cast::<libc::sockaddr_in6>();
-                    Some(IpAddr::V6(Ipv6Addr::from(sin6.sin6_addr.s6_addr)))
+                    let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+                    Some(SocketAddr::V6(SocketAddrV6::new(
+                        ip,
+                        0,
+                        0,
+                        sin6.sin6_scope_id,
+                    )))
                 }
                 _ => None,
             };
@@ -557,11 +562,9 @@ pub fn resolve(
     };
     Ok(addrs
         .into_iter()
-        .map(|ip| {
-            let (family, addr) = match ip {
-                IpAddr::V4(a) => (AF_INET, SocketAddr::V4(SocketAddrV4::new(a, port))),
-                IpAddr::V6(a) => (AF_INET6, SocketAddr::V6(SocketAddrV6::new(a, port, 0, 0))),
-            };
+        .map(|mut addr| {
+            addr.set_port(port);
+            let family = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
             AddrEntry {
                 family,
                 socktype: hints.socktype,
@@ -702,9 +705,9 @@ pub fn host_by_name(name: Option<&str>) -> Result<Host, i32> {
         addrtype: AF_INET,
         addrs: addrs
             .into_iter()
-            .filter_map(|ip| match ip {
-                IpAddr::V4(a) => Some(a.octets().to_vec()),
-                IpAddr::V6(_) => None,
+            .filter_map(|a| match a {
+                SocketAddr::V4(a) => Some(a.ip().octets().to_vec()),
+                SocketAddr::V6(_) => None,
             })
             .collect(),
     })
@@ -1919,6 +1922,17 @@ mod tests {
             resolve(Some("127.0.0.1"), Some("http"), &numserv),
             Err(WSAHOST_NOT_FOUND)
         );
+    }
+
+    /// A numeric scoped IPv6 address keeps its scope (sin6_scope_id).
+    #[test]
+    fn resolve_keeps_the_ipv6_scope() {
+        let h = Hints {
+            flags: AI_NUMERICHOST,
+            ..Hints::default()
+        };
+        let r = resolve(Some("fe80::1%1"), Some("80"), &h).unwrap();
+        assert_eq!(r[0].addr, "[fe80::1%1]:80".parse().unwrap());
     }
 
     #[test]
