@@ -373,7 +373,8 @@ pub fn service_by_port(port: u16, proto: Option<&str>) -> Option<Service> {
     // SAFETY: as in service_by_name.
     unsafe {
         let se = libc::getservbyport(
-            c_int::from(port.to_be() as i16),
+            // Network order, as a positive int (glibc compares ints).
+            c_int::from(port.to_be()),
             proto.as_ref().map_or(std::ptr::null(), |p| p.as_ptr()),
         );
         copy_servent(se)
@@ -2170,6 +2171,23 @@ mod tests {
             assert_eq!(second, [5, 6, 7, 8]);
             assert!(he.h_addr_list.add(2).read().is_null());
         }
+    }
+
+    /// Ports whose network-order value is negative as a short (443 is 0xBB01) are found.
+    #[test]
+    fn services_by_port_above_the_sign_bit() {
+        if !std::path::Path::new("/etc/services").exists() {
+            eprintln!("SKIPPED: no /etc/services");
+            return;
+        }
+        assert_eq!(
+            service_by_port(443, Some("tcp")).map(|s| s.name).as_deref(),
+            Some("https")
+        );
+        assert_eq!(
+            service_by_name("https", Some("tcp")).map(|s| s.port),
+            Some(443)
+        );
     }
 
     #[test]

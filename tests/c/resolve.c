@@ -381,6 +381,9 @@ static void test_getnameinfo(void)
             sa.sin_port = htons(80);
             EXPECT_GAI("port 80 by name", getnameinfo((SOCKADDR *)&sa, sizeof sa, NULL, 0, serv, sizeof serv, 0), 0);
             EXPECT_STR("http", serv, "http");
+            sa.sin_port = htons(443);
+            EXPECT_GAI("port 443 by name", getnameinfo((SOCKADDR *)&sa, sizeof sa, NULL, 0, serv, sizeof serv, 0), 0);
+            EXPECT_STR("https", serv, "https");
         } else {
             printf("SKIPPED: no /etc/services: getnameinfo's service name\n");
         }
@@ -487,6 +490,10 @@ static void test_servent(void)
     s = getservbyport(htons(80), "tcp");
     EXPECT_TRUE("port 80", s != NULL);
     EXPECT_STR("http", s->s_name, "http");
+    s = getservbyport(htons(443), "tcp"); /* a port whose network-order value is negative as a short */
+    EXPECT_TRUE("port 443", s != NULL);
+    EXPECT_STR("https", s->s_name, "https");
+    EXPECT_EQ("s_port", ntohs(s->s_port), 443);
 }
 
 struct ntoa_thread {
