@@ -541,11 +541,12 @@ pub fn resolve(
     }
     check_hints(hints, node.is_some())?;
     let port = service_port(service, hints)?;
+    // "" and "..localmachine" are the local host (the getaddrinfo reference page): here
+    // the addresses of its name, or the loopback addresses if the name does not resolve.
+    let local_host = matches!(node, Some("" | "..localmachine"));
     let local;
     let lookup = match node {
-        Some("") => {
-            // The local host: its name, as Windows resolves "" to the computer's
-            // addresses (falling back to the loopback names if the name is unknown).
+        _ if local_host => {
             local = host_name()?;
             Some(local.as_str())
         }
@@ -553,7 +554,7 @@ pub fn resolve(
         None => None,
     };
     let (addrs, canon) = match system_lookup(lookup, hints) {
-        Err(_) if node == Some("") => system_lookup(Some("localhost"), hints)?,
+        Err(_) if local_host => system_lookup(Some("localhost"), hints)?,
         r => r?,
     };
     let mut canon = if hints.flags & AI_CANONNAME != 0 {
@@ -1956,6 +1957,15 @@ mod tests {
             resolve(None, Some(""), &active),
             resolve(None, Some("0"), &active)
         );
+    }
+
+    /// "" and "..localmachine" are the local host: the same addresses.
+    #[test]
+    fn empty_node_is_the_local_host() {
+        let h = Hints::default();
+        let empty = resolve(Some(""), None, &h).unwrap();
+        assert!(!empty.is_empty());
+        assert_eq!(resolve(Some("..localmachine"), None, &h), Ok(empty));
     }
 
     #[test]
