@@ -342,6 +342,44 @@ fn resolve_cxx() {
     run(&exe);
 }
 
+/// The host's own name resolves, as on Windows, even where the system cannot resolve it:
+/// `tests/c/resolve.c --own-name` in new UTS and network namespaces (a host name in no
+/// hosts file, no DNS). Needs `unshare` and the right to create namespaces (root): said
+/// and skipped otherwise.
+#[test]
+fn resolve_own_name_without_a_resolver() {
+    let probe = Command::new("unshare")
+        .args(["--uts", "--net", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: cannot create UTS and network namespaces here");
+        return;
+    }
+    let exe = build(
+        Lang::C,
+        &c_source("resolve.c"),
+        "resolve_own_name",
+        STRICT,
+        false,
+    );
+    let script = format!(
+        "hostname wsaevents-unresolvable-name && exec '{}' --own-name",
+        exe.display()
+    );
+    let o = Command::new("timeout")
+        .args(["60", "unshare", "--uts", "--net", "sh", "-c", &script])
+        .output()
+        .expect("run unshare");
+    assert!(o.status.success(), "own-name check failed:\n{}", show(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("host name: wsaevents-unresolvable-name"),
+        "{out}"
+    );
+}
+
 /// The compat headers and the C library's, in both orders, as C and C++ in the default and
 /// a strict mode; the layouts (B.4) and constants (B.3).
 #[test]

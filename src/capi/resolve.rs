@@ -530,6 +530,14 @@ fn strip_brackets(node: &str) -> Result<&str, i32> {
     Ok(inner)
 }
 
+/// Whether `node` is this host's name (compared without case, as DNS names are).
+fn is_own_name(node: Option<&str>) -> bool {
+    match (node, host_name()) {
+        (Some(n), Ok(h)) => !n.is_empty() && n.eq_ignore_ascii_case(&h),
+        _ => false,
+    }
+}
+
 /// `getaddrinfo` with Windows' rules (see the module docs), on safe types.
 pub fn resolve(
     node: Option<&str>,
@@ -542,8 +550,9 @@ pub fn resolve(
     check_hints(hints, node.is_some())?;
     let port = service_port(service, hints)?;
     // "" and "..localmachine" are the local host (the getaddrinfo reference page): here
-    // the addresses of its name, or the loopback addresses if the name does not resolve.
-    let local_host = matches!(node, Some("" | "..localmachine"));
+    // the addresses of its name, or the loopback addresses if the name does not resolve
+    // (Windows always resolves its own name; so does this, for the host name too).
+    let local_host = matches!(node, Some("" | "..localmachine")) || is_own_name(node);
     let local;
     let lookup = match node {
         _ if local_host => {
@@ -700,7 +709,12 @@ pub fn host_by_name(name: Option<&str>) -> Result<Host, i32> {
         family: AF_INET,
         ..Hints::default()
     };
-    let (addrs, canon) = system_lookup(Some(name), &hints)?;
+    let (addrs, canon) = match system_lookup(Some(name), &hints) {
+        // The host's own name always resolves (as on Windows): to the loopback address
+        // if the system cannot resolve it.
+        Err(_) if is_own_name(Some(name)) => system_lookup(Some("localhost"), &hints)?,
+        r => r?,
+    };
     Ok(Host {
         name: canon.unwrap_or_else(|| name.to_string()),
         aliases: Vec::new(),

@@ -371,7 +371,7 @@ static void test_getnameinfo(void)
 
     SECTION("getnameinfo: names from /etc/hosts and /etc/services");
     EXPECT_GAI("127.0.0.1 by name", getnameinfo((SOCKADDR *)&sa, sizeof sa, host, sizeof host, NULL, 0, NI_NAMEREQD), 0);
-    EXPECT_STR("localhost", host, "localhost");
+    EXPECT_TRUE("localhost (or localhost.<domain>)", strncmp(host, "localhost", 9) == 0);
     sa.sin_port = htons(1); /* not a well-known service on the test machines: its number */
     EXPECT_GAI("unnamed port", getnameinfo((SOCKADDR *)&sa, sizeof sa, NULL, 0, serv, sizeof serv, NI_DGRAM), 0);
     {
@@ -427,7 +427,7 @@ static void test_hostent(void)
     SECTION("gethostbyaddr");
     h = gethostbyaddr((const char *)&lo, 4, AF_INET);
     EXPECT_TRUE("found", h != NULL);
-    EXPECT_STR("localhost", h->h_name, "localhost");
+    EXPECT_TRUE("localhost (or localhost.<domain>)", strncmp(h->h_name, "localhost", 9) == 0);
     WSASetLastError(0);
     EXPECT_TRUE("length 3", gethostbyaddr((const char *)&lo, 3, AF_INET) == NULL);
     EXPECT_EQ("length 3: WSAEFAULT", WSAGetLastError(), WSAEFAULT);
@@ -640,9 +640,35 @@ static void test_gai_strerror(void)
     EXPECT_TRUE("W", wcscmp(gai_strerrorW(WSAHOST_NOT_FOUND), L"No such host is known. ") == 0);
 }
 
-int main(void)
+/* Run by tests/capi_c.rs in a UTS namespace whose host name is in no hosts file and a
+ * network namespace without DNS: Windows always resolves its own name, and so must this. */
+static int own_name_only(void)
 {
     WSADATA wsa;
+    char name[256];
+    ADDRINFOA *r = NULL;
+    struct hostent *h;
+    EXPECT_EQ("WSAStartup", WSAStartup(MAKEWORD(2, 2), &wsa), 0);
+    SECTION("the host's own name resolves even when the system cannot resolve it");
+    EXPECT_EQ("gethostname", gethostname(name, (int)sizeof name), 0);
+    printf("host name: %s\n", name);
+    h = gethostbyname(name);
+    EXPECT_TRUE("gethostbyname(own name)", h != NULL && h->h_addrtype == AF_INET);
+    EXPECT_GAI("getaddrinfo(own name)", getaddrinfo(name, "80", NULL, &r), 0);
+    EXPECT_TRUE("addresses", r != NULL && port_of(r) == 80);
+    freeaddrinfo(r);
+    r = NULL;
+    EXPECT_GAI("getaddrinfo(\"\")", getaddrinfo("", NULL, NULL, &r), 0);
+    freeaddrinfo(r);
+    WSACleanup();
+    DONE();
+}
+
+int main(int argc, char **argv)
+{
+    WSADATA wsa;
+    if (argc > 1 && strcmp(argv[1], "--own-name") == 0)
+        return own_name_only();
     test_layouts_and_constants();
     test_not_started();
     EXPECT_EQ("WSAStartup", WSAStartup(MAKEWORD(2, 2), &wsa), 0);
