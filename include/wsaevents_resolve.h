@@ -4,7 +4,7 @@
  * Internal to the wsaevents compat headers: include <winsock2.h> (hostent, servent,
  * gethostbyname, gethostname, inet_ntoa, WSAAddressToString, WSAStringToAddress) and
  * <ws2tcpip.h> (addrinfo, getaddrinfo, getnameinfo, GetAddrInfoW, InetPtonW, ...), as on
- * Windows. This file is included by both, and gives each part once:
+ * Windows (protoent and getprotobyname too). This file is included by both, and gives each part once:
  *   - the winsock2.h part, always;
  *   - the ws2tcpip.h part, when ws2tcpip.h asks for it (WSAEVENTS_RESOLVE_WANT_WS2TCPIP,
  *     defined by ws2tcpip.h after its socklen_t).
@@ -17,7 +17,8 @@
  * WSATYPE_NOT_FOUND (EAI_SERVICE), ... and also sets WSAGetLastError().
  *
  * The names POSIX also has (getaddrinfo, freeaddrinfo, getnameinfo, gethostbyname,
- * gethostbyaddr, gethostname, getservbyname, getservbyport, inet_ntoa) are exported as
+ * gethostbyaddr, gethostname, getservbyname, getservbyport, getprotobyname,
+ * getprotobynumber, inet_ntoa) are exported as
  * wsaevents_<name> and mapped like the socket functions (winsock2.h): object-like macros
  * in C, inline functions in C++. <netdb.h> and <arpa/inet.h> cannot be included in the
  * same file (they declare struct addrinfo, hostent, servent with other layouts).
@@ -60,9 +61,17 @@ struct servent {
 };
 typedef struct servent SERVENT, *PSERVENT, *LPSERVENT;
 
+struct protoent {
+    char *p_name;
+    char **p_aliases;
+    short p_proto;
+};
+typedef struct protoent PROTOENT, *PPROTOENT, *LPPROTOENT;
+
 #ifndef __cplusplus
 typedef struct hostent hostent;
 typedef struct servent servent;
+typedef struct protoent protoent;
 #endif
 
 WSAEVENTS_STATIC_ASSERT(sizeof(struct hostent) == 4 * sizeof(void *) ||
@@ -112,6 +121,10 @@ int WSAAPI GetHostNameW(PWSTR name, int namelen);
  * in storage of the calling thread; NULL with WSANO_DATA when unknown. */
 struct servent *WSAAPI wsaevents_getservbyname(const char *name, const char *proto);
 struct servent *WSAAPI wsaevents_getservbyport(int port, const char *proto);
+/** getprotobyname / getprotobynumber: Windows' built-in protocol table (ip, icmp, tcp, udp,
+ * ipv6, ...; names in any case), in storage of the calling thread; NULL with WSANO_DATA. */
+struct protoent *WSAAPI wsaevents_getprotobyname(const char *name);
+struct protoent *WSAAPI wsaevents_getprotobynumber(int number);
 /** inet_ntoa: the dotted form, in a buffer of the calling thread. */
 char *WSAAPI wsaevents_inet_ntoa(struct in_addr in);
 
@@ -157,6 +170,8 @@ inline int gethostname(char *name, int namelen) { return wsaevents_gethostname(n
 inline struct servent *getservbyname(const char *name, const char *proto) { return wsaevents_getservbyname(name, proto); }
 inline struct servent *getservbyport(int port, const char *proto) { return wsaevents_getservbyport(port, proto); }
 inline char *inet_ntoa(struct in_addr in) { return wsaevents_inet_ntoa(in); }
+inline struct protoent *getprotobyname(const char *name) { return wsaevents_getprotobyname(name); }
+inline struct protoent *getprotobynumber(int number) { return wsaevents_getprotobynumber(number); }
 #else
 #  define gethostbyname wsaevents_gethostbyname
 #  define gethostbyaddr wsaevents_gethostbyaddr
@@ -164,6 +179,8 @@ inline char *inet_ntoa(struct in_addr in) { return wsaevents_inet_ntoa(in); }
 #  define getservbyname wsaevents_getservbyname
 #  define getservbyport wsaevents_getservbyport
 #  define inet_ntoa wsaevents_inet_ntoa
+#  define getprotobyname wsaevents_getprotobyname
+#  define getprotobynumber wsaevents_getprotobynumber
 #endif
 
 #endif /* WSAEVENTS_RESOLVE_WINSOCK_PART */

@@ -556,6 +556,8 @@ fn exports_never_interpose_libc() {
         "gethostname",
         "getservbyname",
         "getservbyport",
+        "getprotobyname",
+        "getprotobynumber",
         "inet_ntoa",
     ] {
         assert!(!exported.contains(&posix), "{posix} would interpose libc");

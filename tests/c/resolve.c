@@ -1,7 +1,8 @@
 /*
  * resolve.c -- name resolution through the headers, with Windows' layouts, values and
  * errors: getaddrinfo / freeaddrinfo / getnameinfo / GetAddrInfoW / gai_strerror,
- * gethostbyname / gethostbyaddr / gethostname, getservbyname / getservbyport, inet_ntoa,
+ * gethostbyname / gethostbyaddr / gethostname, getservbyname / getservbyport,
+ * getprotobyname / getprotobynumber, inet_ntoa,
  * InetPtonW / InetNtopW, WSAAddressToString / WSAStringToAddress.
  *
  * Built as C and as C++ by tests/capi_c.rs. Never depends on DNS: localhost and the
@@ -496,6 +497,28 @@ static void test_servent(void)
     EXPECT_EQ("s_port", ntohs(s->s_port), 443);
 }
 
+static void test_protoent(void)
+{
+    struct protoent *p;
+    SECTION("getprotobyname / getprotobynumber: Windows' table (Windows-run test_getprotobyname)");
+    p = getprotobyname("tcp");
+    EXPECT_TRUE("tcp", p != NULL);
+    EXPECT_EQ("p_proto", p->p_proto, IPPROTO_TCP);
+    EXPECT_STR("p_name", p->p_name, "tcp");
+    EXPECT_STR("alias", p->p_aliases[0], "TCP");
+    EXPECT_TRUE("one alias", p->p_aliases[1] == NULL);
+    p = getprotobyname("IPV6-ICMP");
+    EXPECT_TRUE("any case", p != NULL && p->p_proto == 58);
+    p = getprotobynumber(IPPROTO_UDP);
+    EXPECT_TRUE("17", p != NULL);
+    EXPECT_STR("udp", p->p_name, "udp");
+    WSASetLastError(0);
+    EXPECT_TRUE("2 is not in the table", getprotobynumber(2) == NULL);
+    EXPECT_EQ("WSANO_DATA", WSAGetLastError(), WSANO_DATA);
+    EXPECT_TRUE("unknown name", getprotobyname("nonexistent") == NULL);
+    EXPECT_EQ("sizeof(struct protoent)", sizeof(struct protoent), 24);
+}
+
 struct ntoa_thread {
     const char *seen;
 };
@@ -678,6 +701,7 @@ int main(int argc, char **argv)
     test_hostent();
     test_gethostname();
     test_servent();
+    test_protoent();
     test_inet_ntoa_per_thread();
     test_wide_pton_ntop();
     test_address_strings();
