@@ -329,6 +329,20 @@ fn resolve_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// The same program with `-DUNICODE`: the TCHAR names (`GetAddrInfo`, `ADDRINFOT`,
+/// `WSAAddressToString`, `InetPton`, `gai_strerror`) become the wide functions.
+#[test]
+fn resolve_c_unicode() {
+    let exe = build(
+        Lang::C,
+        &c_source("resolve.c"),
+        "resolve_unicode",
+        &[STRICT, &["-Wpedantic", "-std=c11", "-DUNICODE"]].concat(),
+        false,
+    );
+    run(&exe);
+}
+
 /// The same program as C++ (inline wrappers instead of macros).
 #[test]
 fn resolve_cxx() {

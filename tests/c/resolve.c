@@ -655,10 +655,30 @@ static void test_address_strings(void)
     EXPECT_EQ("WSAEINVAL", WSAGetLastError(), WSAEINVAL);
 }
 
+/* The TCHAR names (GetAddrInfo, ADDRINFOT, FreeAddrInfo, WSAAddressToString, InetPton,
+ * gai_strerror): ANSI, or wide when built with -DUNICODE (tests/capi_c.rs does both). */
+static void test_tchar_names(void)
+{
+    ADDRINFOT hints, *r = NULL;
+    TCHAR text[64];
+    DWORD len = 64;
+    IN_ADDR a;
+    SECTION("TCHAR names: GetAddrInfo, ADDRINFOT, WSAAddressToString, InetPton, gai_strerror");
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_INET;
+    EXPECT_EQ("GetAddrInfo", GetAddrInfo(TEXT("127.0.0.1"), TEXT("80"), &hints, &r), 0);
+    EXPECT_EQ("WSAAddressToString", WSAAddressToString(r->ai_addr, (DWORD)r->ai_addrlen, NULL, text, &len), 0);
+    EXPECT_EQ("length", len, 13);
+    EXPECT_TRUE("text", memcmp(text, TEXT("127.0.0.1:80"), 13 * sizeof(TCHAR)) == 0);
+    FreeAddrInfo(r);
+    EXPECT_EQ("InetPton", InetPton(AF_INET, TEXT("1.2.3.4"), &a), 1);
+    EXPECT_TRUE("gai_strerror", memcmp(gai_strerror(EAI_NONAME), TEXT("No such host is known. "), 24 * sizeof(TCHAR)) == 0);
+}
+
 static void test_gai_strerror(void)
 {
     SECTION("gai_strerror: Windows' message text");
-    EXPECT_STR("EAI_NONAME", gai_strerror(EAI_NONAME), "No such host is known. ");
+    EXPECT_STR("EAI_NONAME", gai_strerrorA(EAI_NONAME), "No such host is known. ");
     EXPECT_STR("EAI_SERVICE", gai_strerrorA(EAI_SERVICE), "The specified class was not found. ");
     EXPECT_TRUE("W", wcscmp(gai_strerrorW(WSAHOST_NOT_FOUND), L"No such host is known. ") == 0);
 }
@@ -706,6 +726,7 @@ int main(int argc, char **argv)
     test_wide_pton_ntop();
     test_address_strings();
     test_gai_strerror();
+    test_tchar_names();
     EXPECT_EQ("WSACleanup", WSACleanup(), 0);
     DONE();
 }
