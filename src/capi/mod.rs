@@ -26,7 +26,7 @@
 //! | [`events`] | `WSACreateEvent` … `WSAWaitForMultipleEvents`, `CreateEventA/W`, `SetEvent`, `ResetEvent`, `CloseHandle`, `WaitFor*` |
 //! | [`time`] | `Sleep`, `GetTickCount(64)`, `QueryPerformanceCounter/Frequency` |
 //! | [`addr`] | `htons`, `htonl`, `ntohs`, `ntohl`, `inet_addr`, `inet_pton`, `inet_ntop` |
-//! | `resolve` (Unix) | `getaddrinfo`, `freeaddrinfo`, `getnameinfo`, `GetAddrInfoW`, `gai_strerror`, `gethostbyname`, `gethostbyaddr`, `gethostname`, `getservbyname`, `getservbyport`, `inet_ntoa`, `InetPtonW`, `InetNtopW`, `WSAAddressToStringA/W`, `WSAStringToAddressA/W` |
+//! | `resolve` (Unix) | `getaddrinfo`, `freeaddrinfo`, `getnameinfo`, `GetAddrInfoW`, `GetNameInfoW`, `gai_strerrorA/W`, `gethostbyname`, `gethostbyaddr`, `gethostname`, `getservbyname`, `getservbyport`, `getprotobyname`, `getprotobynumber`, `inet_ntoa`, `InetPtonW`, `InetNtopW`, `WSAAddressToStringA/W`, `WSAStringToAddressA/W` |
 //! | [`sockets`] | `socket` … `getpeername`, `ioctlsocket`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //!
 //! The Winsock semantics (handle table, error rules, the event-select state machine) are

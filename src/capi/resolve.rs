@@ -28,8 +28,10 @@
 //!   `SOCK_RAW` `WSAESOCKTNOSUPPORT`; any protocol is accepted. Each address appears
 //!   once, with the hints' `ai_socktype` and `ai_protocol` copied as they are (0 stays 0;
 //!   glibc would return one entry per socket type) and `ai_flags` 0. An empty node is the
-//!   local host; `"[v6]"` and `"[v6]:port"` are accepted as numeric IPv6; a service is a
-//!   decimal port or a name from the services database (`WSATYPE_NOT_FOUND` if unknown).
+//!   local host, and the host's own name always resolves (to the loopback address if the
+//!   system cannot resolve it); `"[v6]"` and `"[v6]:port"` are accepted as numeric IPv6; a
+//!   service is a decimal port or a name from the services database (`WSATYPE_NOT_FOUND`
+//!   if unknown).
 //! * **getnameinfo** (Microsoft's `wspiapi.h` `WspiapiLegacyGetNameInfo`, ReactOS): both
 //!   buffers absent (NULL or size 0) is `WSAHOST_NOT_FOUND`, `NI_NUMERICHOST` with
 //!   `NI_NAMEREQD` `WSAEINVAL`, a result longer than its buffer `WSAEFAULT`, an unknown
@@ -38,10 +40,11 @@
 //! * **Errors** are Windows': the C library's `EAI_*` become `WSAHOST_NOT_FOUND`,
 //!   `WSATRY_AGAIN`, `WSANO_RECOVERY`, `WSANO_DATA`, … ([`wsa_from_eai`]).
 //! * **Per-thread results.** `gethostbyname`, `gethostbyaddr`, `getservbyname`,
-//!   `getservbyport`, `getprotobyname`, `getprotobynumber` and `inet_ntoa` return pointers into storage owned by the calling
-//!   thread, valid until that thread's next call of the same family, as Winsock's. The
-//!   `hostent` is laid out as Windows lays it out (aliases right after the structure, then
-//!   the address list, then the addresses: Wine's `test_dns`).
+//!   `getservbyport`, `getprotobyname`, `getprotobynumber` and `inet_ntoa` return pointers
+//!   into storage owned by the calling thread, valid until that thread's next call of the
+//!   same family, as Winsock's. The `hostent` is laid out as Windows lays it out (aliases
+//!   right after the structure, then the address list, then the addresses: Wine's
+//!   `test_dns`).
 //!
 //! Every function but `inet_ntoa`, `InetPtonW`, `InetNtopW` and `gai_strerror` needs
 //! `WSAStartup` (`WSANOTINITIALISED` otherwise), as on Windows.
