@@ -305,8 +305,8 @@ fn fail<T>(code: i32, value: T) -> T {
 /// `getsockname`, `send`, `sendto`, `recvfrom`, `WSARecv`, `WSAIoctl`, `WSASocket`) sees 0,
 /// not a stale error. Every socket function returns through this (directly, or through
 /// [`call`] / [`ret`]), so a function added later gets the rule by construction. Event and
-/// wait functions are kernel32's on Windows and leave the last error alone on success; they
-/// do not use this. The table is in docs/semantics.md ("The last error after success").
+/// wait functions are kernel32's on Windows and leave the last error alone on success (all
+/// but event creation, see [`register_event`]); they do not use this. The table is in docs/semantics.md ("The last error after success").
 pub(crate) fn succeed<T>(value: T) -> T {
     WSASetLastError(0);
     value
@@ -579,8 +579,12 @@ fn events_of(handles: &[WSAEVENT], out: &mut Vec<Event>) -> bool {
 
 /// A handle for an existing event (e.g. one created with [`Event::new_auto`]), as
 /// `CreateEvent` returns. Closed with [`WSACloseEvent`].
+///
+/// Success sets the last error to 0, as `CreateEvent` does on Windows (it reports
+/// `ERROR_ALREADY_EXISTS` for an existing named event, so a fresh one must clear it; Wine's
+/// `WSACreateEvent` does the same): see docs/semantics.md, "The last error after success".
 pub fn register_event(e: Event) -> WSAEVENT {
-    insert(Object::Event(e)).unwrap_or_else(|| fail(WSA_NOT_ENOUGH_MEMORY, WSA_INVALID_EVENT))
+    insert(Object::Event(e)).map_or_else(|| fail(WSA_NOT_ENOUGH_MEMORY, WSA_INVALID_EVENT), succeed)
 }
 
 /// Resolves a socket handle for a Winsock call: `WSANOTINITIALISED` before `WSAStartup`,
@@ -1963,7 +1967,9 @@ mod tests {
         );
         stale();
         check("getpeername", getpeername(a, &mut addr) == 0);
+        stale();
         let ev = WSACreateEvent();
+        check("WSACreateEvent", ev != WSA_INVALID_EVENT);
         stale();
         check("WSAEventSelect", WSAEventSelect(a, ev, FD_READ) == 0);
         stale();
