@@ -387,3 +387,26 @@ fn wsapoll_arguments() {
     closesocket(l);
     WSACleanup();
 }
+
+/// Rule 39 (T:13875-13944, `test_tcp_reset`): after a RST, select reports the socket
+/// readable and writable, not in exceptfds. WSAPoll's `POLLHUP` there is our inference
+/// (`POLLHUP`: "disconnected or aborted").
+#[test]
+fn select_after_reset() {
+    start();
+    for v6 in [false, true] {
+        let (c, s) = pair(v6);
+        // SO_LINGER {1, 0}: closesocket sends a RST.
+        assert_eq!(setsockopt(c, SOL_SOCKET, SO_LINGER, &[1, 0, 0, 0]), 0);
+        assert_eq!(closesocket(c), 0);
+        assert_eq!(sel(s, "r", &LONG), "r");
+        assert_eq!(sel(s, "rwe", &NOW), "rw");
+        assert_eq!(poll1(s, 0, 0), POLLHUP);
+        let mut buf = [0u8; 4];
+        assert_eq!(recv(s, &mut buf, 0), SOCKET_ERROR);
+        assert_eq!(WSAGetLastError(), WSAECONNRESET);
+        assert_eq!(sel(s, "rwe", &NOW), "rw", "still");
+        closesocket(s);
+    }
+    WSACleanup();
+}
