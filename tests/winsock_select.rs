@@ -315,8 +315,10 @@ fn select_without_timeout_blocks_until_ready() {
 fn select_duplicates_count_once() {
     start();
     let (c, s) = pair(false);
-    let mut w = fd_set::default();
-    w.fd_count = 2;
+    let mut w = fd_set {
+        fd_count: 2,
+        ..Default::default()
+    };
     w.fd_array[0] = c;
     w.fd_array[1] = c;
     assert_eq!(select(0, None, Some(&mut w), None, Some(&NOW)), 1);
