@@ -110,8 +110,8 @@ static void test_select_errors(void)
     struct timeval tv = {0, 0};
 
     SECTION("select: no socket in any set is WSAEINVAL (test_select)");
-    /* Typed NULLs: in C++ an all-NULL call with a non-const timeval resolves to the C
-     * library's select (see wsaevents_select.h); in C plain NULLs work too. */
+    /* Typed NULLs: in C++ an all-NULL call is ambiguous with the C library's select (a
+     * compile error, see wsaevents_select.h); in C plain NULLs work too. */
     EXPECT_FAIL("select(0, NULL, NULL, NULL)",
                 select(0, (fd_set *)NULL, (fd_set *)NULL, (fd_set *)NULL, &tv), SOCKET_ERROR,
                 WSAEINVAL);
