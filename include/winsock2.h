@@ -46,9 +46,9 @@
  * select, fd_set (FD_SET, FD_CLR, FD_ISSET, FD_ZERO, FD_SETSIZE), timeval and WSAPoll are
  * Winsock's, in either include order: see wsaevents_select.h.
  *
- * Not provided: WSASocket and the overlapped API, getaddrinfo and friends, WSAAsyncSelect. Socket options and ioctl codes outside the
- * supported list are deliberately not defined, so their use fails at compile time rather
- * than at run time.
+ * Not provided: WSASocket and the overlapped API, getaddrinfo and friends, WSAAsyncSelect.
+ * Socket options and ioctl codes outside the supported list are deliberately not defined,
+ * so their use fails at compile time rather than at run time.
  *
  * Event functions without WSAStartup: as on Windows (where they are thin kernel32
  * wrappers), WSACreateEvent, WSACloseEvent, WSASetEvent, WSAResetEvent,
