@@ -44,11 +44,13 @@
  * either order.
  *
  * select, fd_set (FD_SET, FD_CLR, FD_ISSET, FD_ZERO, FD_SETSIZE), timeval and WSAPoll are
- * Winsock's, in either include order: see wsaevents_select.h.
+ * Winsock's, in either include order: see wsaevents_select.h. The extended WSA calls
+ * (WSASocket, WSARecv, WSASend, WSAIoctl, ...) are provided without the overlapped API:
+ * wsaevents_wsaext.h.
  *
- * Not provided: WSASocket and the overlapped API, getaddrinfo and friends, WSAAsyncSelect.
- * Socket options and ioctl codes outside the supported list are deliberately not defined,
- * so their use fails at compile time rather than at run time.
+ * Not provided: the overlapped API, getaddrinfo and friends, WSAAsyncSelect. Socket
+ * options and ioctl codes outside the supported list are deliberately not defined, so
+ * their use fails at compile time rather than at run time.
  *
  * Event functions without WSAStartup: as on Windows (where they are thin kernel32
  * wrappers), WSACreateEvent, WSACloseEvent, WSASetEvent, WSAResetEvent,
@@ -529,6 +531,8 @@ inline typename wsaevents_ioctl_ulong_<T>::type ioctlsocket(SOCKET s, LONG cmd, 
 
 /* select, fd_set, FD_SET & co., timeval, WSAPoll, WSAPOLLFD, POLL*. */
 #include "wsaevents_select.h"
+/* The extended WSA calls (WSASocket, WSARecv, WSASend, WSAAccept, WSAIoctl, ...) and options. */
+#include "wsaevents_wsaext.h"
 
 #endif /* !_WIN32 */
 #endif /* WSAEVENTS_WINSOCK2_H */

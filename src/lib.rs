@@ -84,6 +84,8 @@ pub mod types;
 #[cfg(not(loom))]
 pub mod winsock;
 
+#[cfg(all(unix, not(loom)))]
+mod change;
 #[cfg(not(loom))]
 mod reactor;
 #[cfg(not(loom))]

@@ -240,6 +240,22 @@ fn fd_events_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// Issue 8 at the boundary: stale SOCKET/WSAEVENT values never reach a newer object (8.4),
+/// closesocket ends a call blocked in another thread (8.1), the last WSACleanup closes every
+/// socket and keeps events (8.2).
+#[test]
+fn reliability_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("reliability.c"),
+        "reliability",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
 /// Bad input at the boundary: NULL out-pointers and short address lengths (WSAEFAULT),
 /// closed SOCKETs (WSAENOTSOCK), closed events (WSA_INVALID_HANDLE / WSAEINVAL), recv with
 /// len -1 or a NULL buffer (WSAEFAULT, FD_READ not re-enabled: rule 18).
@@ -250,6 +266,59 @@ fn errors_c() {
         &c_source("errors.c"),
         "errors",
         &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 8: a socket function that succeeds sets the last error to 0, as on Windows
+/// (Wine's Windows-run ws2_32 tests); event functions leave it alone.
+#[test]
+fn last_error_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("last_error.c"),
+        "last_error",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 9: waits, sets, sends, closes and the last error work from a pthread key
+/// destructor and a C++ `thread_local` destructor (after the library's own thread-local
+/// values are gone), and no panic message is ever printed.
+#[test]
+fn thread_exit_paths_cxx() {
+    let exe = build(
+        Lang::Cxx,
+        &c_source("thread_exit.cpp"),
+        "thread_exit",
+        &[STRICT, &["-std=c++17"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Thread Local Storage"),
+        "a panic message was printed:\n{}",
+        show(&o)
+    );
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 10: `pthread_cancel` of threads blocked in `WSAWaitForMultipleEvents` and
+/// in a blocking `recv` does not abort the process; the calls are not cancellation points,
+/// and the library keeps working afterwards.
+#[test]
+fn cancel_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("cancel.c"),
+        "cancel",
+        &[STRICT, &["-std=gnu11"]].concat(),
         false,
     );
     let o = run(&exe);
@@ -284,6 +353,70 @@ fn examples_c_run() {
     let out = String::from_utf8_lossy(&o.stdout);
     println!("{out}");
     assert!(out.starts_with("pingpong: 500 round trips in "), "{out}");
+}
+
+/// The extended WSA calls and options (issue 9 §6), Windows' bind rules (§7), issue 8 item
+/// 7: WSASocket, WSAConnect, WSAAccept with a condition function (CF_REJECT:
+/// WSAECONNREFUSED and a reset), WSARecv/WSASend/WSARecvFrom/WSASendTo with WSABUF arrays,
+/// WSAIoctl, SO_RCVTIMEO, a restart in TIME_WAIT, SO_REUSEADDR / SO_EXCLUSIVEADDRUSE. As C,
+/// and as C++ (the same declarations through the inline wrappers).
+#[test]
+fn wsaext_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("wsaext.c"),
+        "wsaext",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+    let exe = build(
+        Lang::Cxx,
+        &c_source("wsaext.c"),
+        "wsaext_cxx",
+        STRICT,
+        false,
+    );
+    run(&exe);
+}
+
+/// The extended WSA calls are exported under their Windows names.
+#[test]
+fn wsaext_exports() {
+    let so = ["libwsaevents.so", "libwsaevents.dylib"]
+        .iter()
+        .map(|n| deps_dir().join(n))
+        .find(|p| p.exists())
+        .expect("the shared library");
+    let args: &[&str] = if cfg!(target_os = "macos") {
+        &["-gU"]
+    } else {
+        &["-D", "--defined-only"]
+    };
+    let Ok(o) = Command::new("nm").args(args).arg(&so).output() else {
+        eprintln!("nm not available: skipped");
+        return;
+    };
+    let text = String::from_utf8_lossy(&o.stdout);
+    let exported: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .map(|s| s.trim_start_matches('_'))
+        .collect();
+    for name in [
+        "WSASocketA",
+        "WSASocketW",
+        "WSARecv",
+        "WSARecvFrom",
+        "WSASend",
+        "WSASendTo",
+        "WSAAccept",
+        "WSAConnect",
+        "WSAIoctl",
+    ] {
+        assert!(exported.contains(&name), "{name} is not exported");
+    }
 }
 
 /// Byte order, inet_addr, inet_pton, inet_ntop with Windows' tables.
@@ -537,8 +670,17 @@ fn seed_example_compiles_unchanged() {
 
 /// The seed, built unchanged and linked, behaves as on Windows: it listens on port 27015,
 /// and returns 0 once it has enumerated the first network event, a connection arriving.
+///
+/// What is guaranteed, and all this test asserts: once the seed listens, a connection
+/// reaches it, and the seed then exits with 0. The seed exits as soon as it has enumerated
+/// `FD_ACCEPT`, without accepting, so its exit resets the queued connection, and that reset
+/// can reach this side before `connect` has reported success: `connect` then fails with
+/// "connection reset", which proves the connection reached the seed just as well (issue 8,
+/// item 11: asserting a successful `connect` made this test fail about one run in five).
+/// Only "refused" (not listening yet) and a timeout (SYN dropped under load) are retried.
 #[test]
 fn seed_example_runs() {
+    use std::io::ErrorKind;
     let exe = build(Lang::Cxx, &c_source("seed_example.cpp"), "seed", &[], false);
     let mut child = Command::new(&exe)
         .stdout(Stdio::piped())
@@ -551,8 +693,8 @@ fn seed_example_runs() {
     let deadline = Instant::now() + RUN_LIMIT;
     let conn = loop {
         match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
-            Ok(c) => break c,
-            Err(e) => {
+            Ok(c) => break Some(c),
+            Err(e) if matches!(e.kind(), ErrorKind::ConnectionRefused | ErrorKind::TimedOut) => {
                 if Instant::now() >= deadline || child.try_wait().ok().flatten().is_some() {
                     let _ = child.kill();
                     let o = child.wait_with_output().expect("seed output");
@@ -560,6 +702,9 @@ fn seed_example_runs() {
                 }
                 std::thread::yield_now();
             }
+            // Reset (or a hang-up without an error left): the connection reached the seed,
+            // which has exited; its exit status decides below.
+            Err(_) => break None,
         }
     };
     let pid = child.id();

@@ -39,7 +39,7 @@ pub const SOCKADDR_IN6_LEN: i32 = 28;
 
 /// The checks every socket call makes first, in Windows' order: `WSANOTINITIALISED`, then
 /// `WSAENOTSOCK`. Returns the socket, resolved once for the whole call.
-fn precheck(s: SOCKET) -> Result<Arc<Socket>, i32> {
+pub(crate) fn precheck(s: SOCKET) -> Result<Arc<Socket>, i32> {
     ensure_started().map_err(|e| e.code())?;
     winsock::socket_of(s).ok_or(WSAENOTSOCK)
 }
@@ -55,7 +55,7 @@ fn addr_len(family: AddressFamily) -> i32 {
 ///
 /// # Safety
 /// `name` must be NULL or readable for `len` bytes.
-unsafe fn read_sockaddr(name: *const c_void, len: c_int) -> Result<SocketAddr, i32> {
+pub(crate) unsafe fn read_sockaddr(name: *const c_void, len: c_int) -> Result<SocketAddr, i32> {
     if name.is_null() || len < 2 {
         return Err(WSAEFAULT);
     }
@@ -89,7 +89,7 @@ unsafe fn read_sockaddr(name: *const c_void, len: c_int) -> Result<SocketAddr, i
 }
 
 /// The Windows `SOCKADDR_IN` / `SOCKADDR_IN6` bytes of an address.
-fn sockaddr_bytes(addr: &SocketAddr) -> Vec<u8> {
+pub(crate) fn sockaddr_bytes(addr: &SocketAddr) -> Vec<u8> {
     let mut b = Vec::with_capacity(SOCKADDR_IN6_LEN as usize);
     match addr {
         SocketAddr::V4(a) => {
@@ -114,7 +114,7 @@ fn sockaddr_bytes(addr: &SocketAddr) -> Vec<u8> {
 ///
 /// # Safety
 /// `namelen` must be NULL or readable.
-unsafe fn check_out_addr(
+pub(crate) unsafe fn check_out_addr(
     name: *mut c_void,
     namelen: *mut c_int,
     family: AddressFamily,
@@ -135,7 +135,7 @@ unsafe fn check_out_addr(
 /// # Safety
 /// As for [`check_out_addr`], which must have succeeded for this buffer and family; `name`
 /// writable for `*namelen` bytes, `namelen` writable.
-unsafe fn write_out_addr(addr: &SocketAddr, name: *mut c_void, namelen: *mut c_int) {
+pub(crate) unsafe fn write_out_addr(addr: &SocketAddr, name: *mut c_void, namelen: *mut c_int) {
     let b = sockaddr_bytes(addr);
     // SAFETY: `name` is writable for `*namelen` ≥ b.len() bytes (checked by
     // check_out_addr for this family) and `namelen` is writable (caller's contract).
@@ -176,7 +176,7 @@ unsafe fn buf_ref<'a>(buf: *const c_char, len: c_int) -> Result<&'a [u8], i32> {
 
 /// Runs `body` with the socket after [`precheck`]; an `Err(code)` becomes `SOCKET_ERROR`
 /// with that code.
-fn with_socket(s: SOCKET, body: impl FnOnce(&Socket) -> Result<i32, i32>) -> i32 {
+pub(crate) fn with_socket(s: SOCKET, body: impl FnOnce(&Socket) -> Result<i32, i32>) -> i32 {
     ffi(SOCKET_ERROR, || {
         match precheck(s).and_then(|sk| body(&sk)) {
             Ok(v) => v,
