@@ -669,6 +669,65 @@ fn select_headers_both_orders() {
     }
 }
 
+/// C++: a select call that only the C library's select could take (all three sets NULL:
+/// WSAEINVAL on Windows) does not compile, in either include order: never glibc's select
+/// by accident. The same source with a typed set compiles (the snippet itself is sound).
+#[test]
+fn cxx_select_never_binds_to_the_c_library() {
+    for libc_first in [false, true] {
+        for (body, ok) in [
+            (
+                "timeval tv = {0, 0}; return select(0, NULL, NULL, NULL, &tv);",
+                false,
+            ),
+            ("return select(0, NULL, NULL, NULL, NULL);", false),
+            (
+                "timeval tv = {0, 0}; fd_set r; FD_ZERO(&r); return select(0, &r, NULL, NULL, &tv);",
+                true,
+            ),
+            (
+                "const timeval tv = {0, 0}; return select(0, NULL, NULL, NULL, &tv);",
+                true,
+            ),
+        ] {
+            let src = format!(
+                "{}#include <winsock2.h>\n{}int main() {{ {body} }}\n",
+                if libc_first {
+                    "#include <sys/select.h>\n#include <stdlib.h>\n"
+                } else {
+                    ""
+                },
+                if libc_first {
+                    ""
+                } else {
+                    "#include <sys/select.h>\n#include <stdlib.h>\n"
+                },
+            );
+            let path = out_dir().join("cxx_select_snippet.cpp");
+            std::fs::write(&path, &src).unwrap();
+            let o = Command::new(compiler(Lang::Cxx))
+                .args([
+                    "-x",
+                    "c++",
+                    "-Wall",
+                    "-Wextra",
+                    "-Werror",
+                    "-fsyntax-only",
+                    "-I",
+                ])
+                .arg(repo().join("include"))
+                .arg(&path)
+                .output()
+                .expect("run the C++ compiler");
+            assert_eq!(o.status.success(), ok, "{src}\n{}", show(&o));
+            if !ok {
+                let err = String::from_utf8_lossy(&o.stderr);
+                assert!(err.contains("ambiguous"), "{src}\n{err}");
+            }
+        }
+    }
+}
+
 /// The seed (Microsoft's WSAEnumNetworkEvents example) compiles unchanged as C++: with no
 /// flags, and with -Wall -Wextra -Werror apart from the `#pragma comment` warning, which
 /// gcc gives for it on Windows (mingw) too.
