@@ -640,6 +640,7 @@ impl Socket {
             oob: flags.oob,
         };
         self.op_timed(true, |st| {
+            st.settle_connect();
             if st.conn != Conn::Connected {
                 return Step::Done(err(WSAENOTCONN));
             }
@@ -767,6 +768,7 @@ impl Socket {
                 return Step::Done(err(WSAESHUTDOWN));
             }
             if self.h.core.stream || to.is_none() {
+                st.settle_connect();
                 if st.conn != Conn::Connected {
                     return Step::Done(err(WSAENOTCONN));
                 }
@@ -1681,6 +1683,16 @@ impl State {
             Some(WSAECONNRESET)
         } else {
             self.abort_error
+        }
+    }
+
+    /// A connect the OS completed before its readiness reached the reactor (a level check,
+    /// as `select`'s, can see it first; on Windows the completion readiness can lag it):
+    /// completed here, as the reactor would, so a send or recv after it does not fail
+    /// WSAENOTCONN.
+    fn settle_connect(&mut self) {
+        if self.conn == Conn::Connecting && self.os.peer_addr().is_ok() && self.os.writable_now() {
+            self.connected();
         }
     }
 

@@ -7,6 +7,8 @@
 //! the other sets or flags checked without waiting.
 #![allow(non_snake_case)]
 
+mod common;
+
 use std::net::SocketAddr;
 
 use wsaevents::winsock::*;
@@ -223,11 +225,15 @@ fn select_connection_states() {
         assert_eq!(send(c, b"A", MSG_OOB), 1);
         assert_eq!(sel(s, "e", &LONG), "e", "urgent data");
         assert_eq!(sel(s, "rwe", &NOW), "we", "urgent data: not readfds");
-        assert_eq!(
-            WSAWaitForMultipleEvents(&[ev], FALSE, 10_000, FALSE),
-            WSA_WAIT_EVENT_0
-        );
-        record_untouched(s, ev, FD_OOB);
+        // select saw the urgent byte (a level check); on the Windows backend the record
+        // sees it only when something else wakes the socket, so it is not waited for there.
+        if !common::windows_backend_gap(common::URGENT_ALONE_GAP) {
+            assert_eq!(
+                WSAWaitForMultipleEvents(&[ev], FALSE, 10_000, FALSE),
+                WSA_WAIT_EVENT_0
+            );
+            record_untouched(s, ev, FD_OOB);
+        }
         assert_eq!(recv(s, &mut buf, MSG_OOB), 1);
         assert_eq!(sel(s, "re", &NOW), "");
 
@@ -405,8 +411,15 @@ fn select_after_reset() {
         assert_eq!(sel(s, "rwe", &NOW), "rw");
         assert_eq!(poll1(s, 0, 0), POLLHUP);
         let mut buf = [0u8; 4];
-        assert_eq!(recv(s, &mut buf, 0), SOCKET_ERROR);
-        assert_eq!(WSAGetLastError(), WSAECONNRESET);
+        let reset = common::windows_or_wine(
+            SOCKET_ERROR,
+            0,
+            "a peer's RST gives FD_CLOSE with 0 and recv returns 0",
+        );
+        assert_eq!(recv(s, &mut buf, 0), reset);
+        if reset == SOCKET_ERROR {
+            assert_eq!(WSAGetLastError(), WSAECONNRESET);
+        }
         assert_eq!(sel(s, "rwe", &NOW), "rw", "still");
         closesocket(s);
     }
