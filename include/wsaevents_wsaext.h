@@ -10,8 +10,7 @@
  * or <mstcpip.h> for the keep-alive definitions, instead).
  *
  * Overlapped I/O is not provided yet: the WSAOVERLAPPED type exists so that declarations
- * build, but a non-NULL lpOverlapped or completion routine fails with WSAEOPNOTSUPP (see
- * docs/porting.md).
+ * build, but a non-NULL lpOverlapped fails with WSAEOPNOTSUPP (see docs/porting.md).
  */
 #ifndef WSAEVENTS_WSAEXT_H
 #define WSAEVENTS_WSAEXT_H
@@ -142,7 +141,7 @@ typedef LPWSAPROTOCOL_INFOA LPWSAPROTOCOL_INFO;
 #endif
 
 /* The WSAAccept condition function: return CF_ACCEPT or CF_REJECT. lpCallerId's buffer holds
- * the caller's SOCKADDR, lpCalleeId's the local one; the data and QoS arguments are NULL. */
+ * the caller's SOCKADDR, lpCalleeId's the local one; the data buffers are empty, QoS NULL. */
 typedef int(CALLBACK *LPCONDITIONPROC)(LPWSABUF lpCallerId, LPWSABUF lpCallerData, LPQOS lpSQOS,
                                        LPQOS lpGQOS, LPWSABUF lpCalleeId, LPWSABUF lpCalleeData,
                                        GROUP *g, DWORD_PTR dwCallbackData);
@@ -164,9 +163,9 @@ SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpP
 /**
  * WSARecv / WSARecvFrom: one receive scattered over the buffers, as recv / recvfrom.
  * dwBufferCount 0 is WSAEINVAL; NULL lpBuffers or lpFlags WSAEFAULT; *lpFlags takes
- * MSG_PEEK / MSG_OOB and is 0 afterwards (MSG_PARTIAL is never reported: TCP and UDP are
- * not partial-message protocols). A non-NULL lpOverlapped or lpCompletionRoutine is
- * WSAEOPNOTSUPP.
+ * MSG_PEEK / MSG_OOB and is left as passed (MSG_PARTIAL is never reported: TCP and UDP are
+ * not partial-message protocols). A non-NULL lpOverlapped is WSAEOPNOTSUPP; a completion
+ * routine without one is ignored, as on Windows.
  */
 int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
                    LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
@@ -196,8 +195,8 @@ int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSAB
 /**
  * WSAIoctl: FIONBIO (4-byte input), FIONREAD and SIOCATMARK (4-byte output),
  * SIO_KEEPALIVE_VALS (a struct tcp_keepalive in). A buffer too short is WSAEFAULT, a NULL
- * lpcbBytesReturned WSAEFAULT, another code WSAEINVAL, a non-NULL lpOverlapped or
- * completion routine WSAEOPNOTSUPP.
+ * lpcbBytesReturned WSAEFAULT, another code WSAEOPNOTSUPP (*lpcbBytesReturned = 0), a
+ * non-NULL lpOverlapped WSAEOPNOTSUPP.
  */
 int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer,
                     LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned,

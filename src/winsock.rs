@@ -975,12 +975,13 @@ pub(crate) fn send_vectored_on(
 }
 
 /// `WSARecv(s, bufs, n, &bytes, &flags, NULL, NULL)`: 0 with the bytes received (0 at end
-/// of stream) and `flags` cleared, or `SOCKET_ERROR`. No buffers is `WSAEINVAL`.
+/// of stream), or `SOCKET_ERROR`. `flags` (`MSG_PEEK`, `MSG_OOB`) is left as passed: no
+/// output flag applies to TCP or UDP (`MSG_PARTIAL` is for partial-message protocols).
+/// No buffers is `WSAEINVAL`.
 pub fn WSARecv(s: SOCKET, bufs: &mut [&mut [u8]], bytes: &mut u32, flags: &mut u32) -> i32 {
     call(s, |sk| {
         let n = recv_vectored_on(sk, bufs, *flags as i32, None)?;
         *bytes = u32::try_from(n).unwrap_or(u32::MAX);
-        *flags = 0;
         Ok(0)
     })
 }
@@ -997,7 +998,6 @@ pub fn WSARecvFrom(
     call(s, |sk| {
         let n = recv_vectored_on(sk, bufs, *flags as i32, from)?;
         *bytes = u32::try_from(n).unwrap_or(u32::MAX);
-        *flags = 0;
         Ok(0)
     })
 }
@@ -1063,29 +1063,34 @@ pub fn WSAConnect(s: SOCKET, addr: &SocketAddr) -> i32 {
     connect(s, addr)
 }
 
-/// `WSAIoctl(s, code, in, out, &returned, NULL, NULL)` without overlapped I/O: `FIONBIO`
-/// (a 4-byte `u_long` in), `FIONREAD` and `SIOCATMARK` (4 bytes out), `SIO_KEEPALIVE_VALS`
-/// (a 12-byte [`tcp_keepalive`] in; a datagram socket is `WSAEINVAL`). A buffer too short is
-/// `WSAEFAULT`; another code is `WSAEINVAL` (the reference page: "not a valid command").
+/// `WSAIoctl(s, code, in, out, &returned, NULL, NULL)` without overlapped I/O, as Wine's
+/// Windows-run tests (test_fionbio, test_fionread_siocatmark, test_keepalive_vals,
+/// test_unsupported_ioctls) check it: `FIONBIO` (a 4-byte `u_long` in; `returned` 0),
+/// `FIONREAD` and `SIOCATMARK` (4 bytes out; `returned` 4; a shorter buffer is `WSAEFAULT`
+/// and `returned` is left alone), `SIO_KEEPALIVE_VALS` (a 12-byte [`tcp_keepalive`] in;
+/// `returned` 0, also when it fails `WSAEFAULT` for a shorter one; a datagram socket is
+/// `WSAEINVAL`, as Wine), and any other code `WSAEOPNOTSUPP` with `returned` 0.
 pub fn WSAIoctl(s: SOCKET, code: u32, input: &[u8], output: &mut [u8], returned: &mut u32) -> i32 {
     call(s, |sk| {
         let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         match code {
-            FIONBIO | SIO_KEEPALIVE_VALS => {
-                let need = if code == FIONBIO { 4 } else { 12 };
-                if input.len() < need {
+            FIONBIO => {
+                if input.len() < 4 {
                     return Err(Error::from_code(WSAEFAULT));
                 }
-                if code == FIONBIO {
-                    sk.set_nonblocking(word(input) != 0)?;
-                } else {
-                    if sk.socket_type() != SocketType::Stream {
-                        return Err(Error::from_code(WSAEINVAL));
-                    }
-                    let ms = |b: &[u8]| Duration::from_millis(word(b).into());
-                    sk.set_keepalive_values(word(input) != 0, ms(&input[4..]), ms(&input[8..]))?;
-                }
+                sk.set_nonblocking(word(input) != 0)?;
                 *returned = 0;
+            }
+            SIO_KEEPALIVE_VALS => {
+                *returned = 0;
+                if input.len() < 12 {
+                    return Err(Error::from_code(WSAEFAULT));
+                }
+                if sk.socket_type() != SocketType::Stream {
+                    return Err(Error::from_code(WSAEINVAL));
+                }
+                let ms = |b: &[u8]| Duration::from_millis(word(b).into());
+                sk.set_keepalive_values(word(input) != 0, ms(&input[4..]), ms(&input[8..]))?;
             }
             FIONREAD | SIOCATMARK => {
                 if output.len() < 4 {
@@ -1099,7 +1104,10 @@ pub fn WSAIoctl(s: SOCKET, code: u32, input: &[u8], output: &mut [u8], returned:
                 output[..4].copy_from_slice(&v.to_le_bytes());
                 *returned = 4;
             }
-            _ => return Err(Error::from_code(WSAEINVAL)),
+            _ => {
+                *returned = 0;
+                return Err(Error::from_code(WSAEOPNOTSUPP));
+            }
         }
         Ok(0)
     })

@@ -4,8 +4,9 @@
 //!
 //! As in [`super::sockets`], the rules are the facade's ([`crate::winsock`]); this module
 //! converts `WSABUF` arrays, `SOCKADDR`s and out-pointers, in Windows' order of checks:
-//! `WSANOTINITIALISED`, `WSAENOTSOCK`, then the arguments. A non-NULL `lpOverlapped` or
-//! completion routine fails with `WSAEOPNOTSUPP`: overlapped I/O is not provided yet.
+//! `WSANOTINITIALISED`, `WSAENOTSOCK`, then the arguments. A non-NULL `lpOverlapped` fails
+//! with `WSAEOPNOTSUPP`: overlapped I/O is not provided yet (a completion routine without
+//! one is ignored, as on Windows).
 
 use std::ffi::{c_char, c_int, c_void};
 use std::net::SocketAddr;
@@ -45,8 +46,11 @@ pub type ConditionProc = Option<
     ) -> c_int,
 >;
 
-fn no_overlapped(ov: *mut c_void, routine: CompletionRoutine) -> Result<(), i32> {
-    if ov.is_null() && routine.is_none() {
+/// Overlapped calls are not provided yet: a non-NULL `lpOverlapped` is `WSAEOPNOTSUPP`. A
+/// completion routine without one is ignored, as Windows ignores it (ReactOS' WSARecv
+/// apitest, run on Windows: "call doesn't fail, but completion is not called").
+fn no_overlapped(ov: *mut c_void, _routine: CompletionRoutine) -> Result<(), i32> {
+    if ov.is_null() {
         Ok(())
     } else {
         Err(WSAEOPNOTSUPP)
@@ -169,11 +173,9 @@ unsafe fn recv_common(
     let r = winsock::recv_vectored_on(sk, &mut slices, f as i32, want_addr.then_some(&mut addr));
     match r {
         Ok(got) => {
-            // SAFETY: `bytes` NULL or writable, `flags` writable (caller's contract).
-            unsafe {
-                put(bytes, count(got));
-                put(flags, 0);
-            }
+            // SAFETY: `bytes` NULL or writable (caller's contract). `*lpFlags` is left as
+            // passed: no output flag applies to TCP or UDP (Wine leaves it too).
+            unsafe { put(bytes, count(got)) };
             if want_addr {
                 // SAFETY: check_out_addr accepted this buffer for the socket's family.
                 unsafe { write_out_addr(&addr, from, fromlen) };
@@ -186,7 +188,7 @@ unsafe fn recv_common(
 
 /// `int WSARecv(SOCKET, LPWSABUF, DWORD, LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags,
 /// LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE)`: 0 or `SOCKET_ERROR`. One receive
-/// scattered over the buffers; `*lpFlags` in: `MSG_PEEK`, `MSG_OOB`; out: 0.
+/// scattered over the buffers; `*lpFlags` in: `MSG_PEEK`, `MSG_OOB`; left as passed.
 /// `lpNumberOfBytesRecvd` may be NULL.
 ///
 /// # Safety
@@ -343,7 +345,8 @@ pub unsafe extern "C" fn WSASendTo(
 /// `SOCKET WSAAccept(SOCKET, struct sockaddr *addr, LPINT addrlen, LPCONDITIONPROC,
 /// DWORD_PTR dwCallbackData)`: `accept`, then the condition function (if any) decides (see
 /// [`winsock::WSAAccept`]). It is called with the caller's and the local `SOCKADDR` in
-/// `lpCallerId` and `lpCalleeId`, NULL data and QoS, a `GROUP` of 0, and `dwCallbackData`.
+/// `lpCallerId` and `lpCalleeId`, empty `WSABUF`s for the connect data (as Wine passes
+/// them), NULL QoS, a `GROUP` of 0, and `dwCallbackData`.
 ///
 /// # Safety
 /// As for `accept`; `condition` NULL or a function with the `LPCONDITIONPROC` signature.
@@ -380,18 +383,24 @@ pub unsafe extern "C" fn WSAAccept(
                 len: count(callee.len()),
                 buf: callee.as_mut_ptr().cast(),
             };
+            // No connect data: empty buffers, as Wine passes them.
+            let mut caller_data = WSABUF {
+                len: 0,
+                buf: std::ptr::null_mut(),
+            };
+            let mut callee_data = caller_data;
             let mut group = 0u32;
-            let null = std::ptr::null_mut();
+            let null = std::ptr::null_mut::<c_void>();
             // SAFETY: a C function of the LPCONDITIONPROC signature (caller's contract),
             // given pointers to live locals (valid for the call) or NULL.
             unsafe {
                 f(
                     &mut caller_id,
+                    &mut caller_data,
                     null,
-                    null.cast(),
-                    null.cast(),
+                    null,
                     &mut callee_id,
-                    null,
+                    &mut callee_data,
                     &mut group,
                     data,
                 )
@@ -438,7 +447,8 @@ pub unsafe extern "C" fn WSAConnect(
 /// `int WSAIoctl(SOCKET, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer, LPVOID
 /// lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED,
 /// LPWSAOVERLAPPED_COMPLETION_ROUTINE)`: see [`winsock::WSAIoctl`]. A NULL
-/// `lpcbBytesReturned` is `WSAEFAULT`; a NULL buffer counts as a buffer of length 0.
+/// `lpcbBytesReturned` is `WSAEFAULT` (Wine's Windows-run test_fionbio, test_keepalive_vals);
+/// a NULL buffer counts as a buffer of length 0.
 ///
 /// # Safety
 /// `input` NULL or readable for `in_len` bytes; `output` NULL or writable for `out_len`
@@ -472,12 +482,14 @@ pub unsafe extern "C" fn WSAIoctl(
             // SAFETY: non-NULL and writable for `out_len` bytes (caller's contract).
             unsafe { std::slice::from_raw_parts_mut(output.cast::<u8>(), out_len as usize) }
         };
-        let mut n = 0u32;
+        // Windows writes `*lpcbBytesReturned` on some failures and not on others (see
+        // winsock::WSAIoctl): start from the caller's value and write back what the call
+        // left.
+        // SAFETY: non-NULL, readable and writable (caller's contract).
+        let mut n = unsafe { returned.read_unaligned() };
         let rc = winsock::WSAIoctl(s, code, inb, outb, &mut n);
-        if rc == 0 {
-            // SAFETY: non-NULL and writable (caller's contract).
-            unsafe { returned.write_unaligned(n) };
-        }
+        // SAFETY: as above.
+        unsafe { returned.write_unaligned(n) };
         Ok(rc)
     })
 }

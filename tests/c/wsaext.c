@@ -32,9 +32,10 @@ static int CALLBACK reject_or_accept(LPWSABUF caller_id, LPWSABUF caller_data, L
 {
     SOCKADDR_IN caller, callee;
     condition_calls++;
-    EXPECT_TRUE("condition: no caller data", caller_data == NULL && callee_data == NULL);
+    EXPECT_TRUE("condition: no caller data", caller_data == NULL || caller_data->len == 0);
+    (void)callee_data; /* an output buffer for connect data (Wine passes one); not used */
     EXPECT_TRUE("condition: no QoS", sqos == NULL && gqos == NULL);
-    EXPECT_TRUE("condition: a group", g != NULL && *g == 0);
+    (void)g; /* a GROUP out-parameter (Wine passes NULL); groups are not provided */
     EXPECT_EQ("condition: caller id len", caller_id->len, sizeof caller);
     EXPECT_EQ("condition: callee id len", callee_id->len, sizeof callee);
     memcpy(&caller, caller_id->buf, sizeof caller);
@@ -44,6 +45,13 @@ static int CALLBACK reject_or_accept(LPWSABUF caller_id, LPWSABUF caller_data, L
     condition_callee_port = callee.sin_port;
     condition_data = data;
     return data == 1 ? CF_REJECT : CF_ACCEPT;
+}
+
+static int completions;
+static void CALLBACK never_called(DWORD error, DWORD transferred, LPWSAOVERLAPPED ov, DWORD flags)
+{
+    (void)error, (void)transferred, (void)ov, (void)flags;
+    completions++;
 }
 
 static SOCKET listener_on(SOCKADDR_IN *addr)
@@ -70,10 +78,13 @@ static void test_wsasocket(void)
     EXPECT_TRUE("WSASocketW", s != INVALID_SOCKET);
     EXPECT_EQ("closesocket", closesocket(s), 0);
     memset(&info, 0, sizeof info);
+    (void)info;
+#ifndef _WIN32 /* our choice (docs/porting.md): protocol info and other flags are refused */
     EXPECT_FAIL("WSASocketA(lpProtocolInfo)",
                 WSASocketA(AF_INET, SOCK_STREAM, 0, &info, 0, 0), INVALID_SOCKET, WSAEINVAL);
     EXPECT_FAIL("WSASocketA(flag 0x4)", WSASocketA(AF_INET, SOCK_STREAM, 0, NULL, 0, 0x4),
                 INVALID_SOCKET, WSAEINVAL);
+#endif
     EXPECT_FAIL("WSASocketA(AF 99)", WSASocketA(99, SOCK_STREAM, 0, NULL, 0, 0), INVALID_SOCKET,
                 WSAEAFNOSUPPORT);
 }
@@ -116,7 +127,7 @@ static void test_wsabuf_tcp(void)
     n = 0;
     EXPECT_EQ("WSARecv(MSG_PEEK)", WSARecv(a, in, 2, &n, &flags, NULL, NULL), 0);
     EXPECT_TRUE("  peeked something", n >= 1 && n <= 22);
-    EXPECT_EQ("  flags out", flags, 0);
+    EXPECT_EQ("  flags left as passed", flags, MSG_PEEK);
     /* The rest may still be on its way: read until all 22 bytes are in. */
     {
         char all[32];
@@ -144,19 +155,36 @@ static void test_wsabuf_tcp(void)
 
     SECTION("WSARecv/WSASend argument errors");
     flags = 0;
+#ifndef _WIN32 /* our choice: no buffers is WSAEINVAL (Wine receives nothing, blocking) */
     EXPECT_FAIL("WSARecv(count 0)", WSARecv(a, in, 0, &n, &flags, NULL, NULL), SOCKET_ERROR,
                 WSAEINVAL);
+#endif
     EXPECT_FAIL("WSARecv(NULL buffers)", WSARecv(a, NULL, 1, &n, &flags, NULL, NULL),
                 SOCKET_ERROR, WSAEFAULT);
     EXPECT_FAIL("WSARecv(NULL flags)", WSARecv(a, in, 2, &n, NULL, NULL, NULL), SOCKET_ERROR,
                 WSAEFAULT);
     memset(&ov, 0, sizeof ov);
+    (void)ov;
+#ifndef _WIN32 /* not provided yet (docs/porting.md): Windows starts the overlapped call */
     EXPECT_FAIL("WSARecv(overlapped)", WSARecv(a, in, 2, &n, &flags, &ov, NULL), SOCKET_ERROR,
                 WSAEOPNOTSUPP);
+#endif
+    /* ReactOS' WSARecv apitest (run on Windows): a completion routine without an
+     * OVERLAPPED is ignored, and the call works as a plain receive. */
+    EXPECT_EQ("send 1", send(c, "z", 1, 0), 1);
+    n = 0;
+    EXPECT_EQ("WSARecv(NULL overlapped, a completion routine)",
+              WSARecv(a, in, 2, &n, &flags, NULL, never_called), 0);
+    EXPECT_EQ("  1 byte", n, 1);
+    EXPECT_EQ("  the routine is not called", completions, 0);
+#ifndef _WIN32 /* our choice, as for WSARecv (Wine sends nothing and succeeds) */
     EXPECT_FAIL("WSASend(count 0)", WSASend(c, out, 0, &n, 0, NULL, NULL), SOCKET_ERROR,
                 WSAEINVAL);
+#endif
+#ifndef _WIN32 /* not provided yet */
     EXPECT_FAIL("WSASend(overlapped)", WSASend(c, out, 1, &n, 0, &ov, NULL), SOCKET_ERROR,
                 WSAEOPNOTSUPP);
+#endif
     EXPECT_FAIL("WSASend(closed socket)", WSASend((SOCKET)0x7ff0, out, 1, &n, 0, NULL, NULL),
                 SOCKET_ERROR, WSAENOTSOCK);
 
@@ -237,8 +265,12 @@ static void test_wsaaccept_condition(void)
     EXPECT_EQ("SO_RCVTIMEO", setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout,
                                         sizeof timeout),
               0);
+#ifndef _WIN32
     EXPECT_FAIL("client recv after the reject", recv(c, buf, sizeof buf, 0), SOCKET_ERROR,
                 WSAECONNRESET);
+#else /* Wine reports a peer's RST as an end of stream (../shared/wine/README.md) */
+    EXPECT_TRUE("client recv after the reject", recv(c, buf, sizeof buf, 0) <= 0);
+#endif
     closesocket(c);
 
     SECTION("WSAAccept: CF_ACCEPT keeps it");
@@ -303,11 +335,22 @@ static void test_wsaioctl(void)
     EXPECT_EQ("getsockopt(SO_KEEPALIVE)", getsockopt(c, SOL_SOCKET, SO_KEEPALIVE, (char *)&on, &len),
               0);
     EXPECT_EQ("  on", on & 0xff, 1);
+    /* Wine's Windows-run test_keepalive_vals and test_unsupported_ioctls: a short
+     * tcp_keepalive is WSAEFAULT, an unknown code WSAEOPNOTSUPP; both set the count to 0. */
+    n = 0xdeadbeef;
     EXPECT_FAIL("WSAIoctl(SIO_KEEPALIVE_VALS, short)",
-                WSAIoctl(c, SIO_KEEPALIVE_VALS, &ka, 8, NULL, 0, &n, NULL, NULL), SOCKET_ERROR,
+                WSAIoctl(c, SIO_KEEPALIVE_VALS, &ka, sizeof ka - 1, NULL, 0, &n, NULL, NULL),
+                SOCKET_ERROR, WSAEFAULT);
+    EXPECT_EQ("  bytes returned", n, 0);
+    n = 0xdeadbeef;
+    EXPECT_FAIL("WSAIoctl(0xdeadbeef)", WSAIoctl(c, 0xdeadbeef, NULL, 0, NULL, 0, &n, NULL, NULL),
+                SOCKET_ERROR, WSAEOPNOTSUPP);
+    EXPECT_EQ("  bytes returned", n, 0);
+    n = 0xdeadbeef;
+    EXPECT_FAIL("WSAIoctl(FIONREAD, short)",
+                WSAIoctl(a, FIONREAD, NULL, 0, &out, sizeof out - 1, &n, NULL, NULL), SOCKET_ERROR,
                 WSAEFAULT);
-    EXPECT_FAIL("WSAIoctl(unknown code)", WSAIoctl(c, 0x12345678, NULL, 0, NULL, 0, &n, NULL, NULL),
-                SOCKET_ERROR, WSAEINVAL);
+    EXPECT_EQ("  bytes returned untouched", n, 0xdeadbeef);
     u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     EXPECT_FAIL("WSAIoctl(SIO_KEEPALIVE_VALS, UDP)",
                 WSAIoctl(u, SIO_KEEPALIVE_VALS, &ka, sizeof ka, NULL, 0, &n, NULL, NULL),
@@ -379,13 +422,27 @@ static void test_options(void)
     memset(&any, 0, sizeof any);
     any.sin_family = AF_INET;
     any.sin_port = htons(9);
+    /* The reference pages of sendto and connect; issue 8 item 7. Wine does not check these,
+     * so the oracle run skips them. */
+#ifndef _WIN32
     EXPECT_FAIL("sendto(0.0.0.0)", sendto(u, "x", 1, 0, (SOCKADDR *)&any, sizeof any), SOCKET_ERROR,
                 WSAEADDRNOTAVAIL);
-    closesocket(u);
+    any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    any.sin_port = 0;
+    EXPECT_FAIL("sendto(port 0)", sendto(u, "x", 1, 0, (SOCKADDR *)&any, sizeof any), SOCKET_ERROR,
+                WSAEADDRNOTAVAIL);
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    EXPECT_FAIL("connect(port 0)", connect(s, (SOCKADDR *)&any, sizeof any), SOCKET_ERROR,
+                WSAEADDRNOTAVAIL);
+    closesocket(s);
+    any.sin_addr.s_addr = htonl(INADDR_ANY);
+    any.sin_port = htons(9);
     s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     EXPECT_FAIL("connect(0.0.0.0)", connect(s, (SOCKADDR *)&any, sizeof any), SOCKET_ERROR,
                 WSAEADDRNOTAVAIL);
     closesocket(s);
+#endif
+    closesocket(u);
 }
 
 static SOCKET bound(const SOCKADDR_IN *at, int opt)
@@ -433,7 +490,9 @@ static void test_bind_rules(void)
     l2 = bound(&addr, SO_REUSEADDR);
     EXPECT_TRUE("second with SO_REUSEADDR", l2 != INVALID_SOCKET);
     EXPECT_EQ("listen 1", listen(l, 4), 0);
+#ifndef _WIN32 /* test_reuseaddr: todo_wine (Windows lets both listen) */
     EXPECT_EQ("listen 2", listen(l2, 4), 0);
+#endif
     closesocket(l);
     closesocket(l2);
 
