@@ -1041,18 +1041,21 @@ impl Socket {
             #[cfg(any(
                 target_os = "linux",
                 target_os = "android",
-                target_vendor = "apple",
+                target_os = "macos",
+                target_os = "ios",
                 target_os = "freebsd",
                 windows
             ))]
-            let ka = ka.with_interval(secs(interval));
-            #[cfg(any(
+            let ka = ka.with_interval(secs(interval)).with_retries(10);
+            #[cfg(not(any(
                 target_os = "linux",
                 target_os = "android",
-                target_vendor = "apple",
-                target_os = "freebsd"
-            ))]
-            let ka = ka.with_retries(10);
+                target_os = "macos",
+                target_os = "ios",
+                target_os = "freebsd",
+                windows
+            )))]
+            let _ = interval;
             s.set_tcp_keepalive(&ka)
         })
     }
