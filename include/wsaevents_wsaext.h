@@ -84,16 +84,18 @@ typedef struct _GUID {
 
 #ifndef WSAEVENTS_OVERLAPPED_DEFINED
 #  define WSAEVENTS_OVERLAPPED_DEFINED
+/* Windows' layout and member names (ov.Offset, ov.Pointer): anonymous members, which
+ * __extension__ keeps quiet under -Wpedantic in C99 and C++. */
 typedef struct _OVERLAPPED {
     ULONG_PTR Internal;
     ULONG_PTR InternalHigh;
-    union {
-        struct {
+    __extension__ union {
+        __extension__ struct {
             DWORD Offset;
             DWORD OffsetHigh;
-        } s;
+        };
         LPVOID Pointer;
-    } u;
+    };
     HANDLE hEvent;
 } OVERLAPPED, *LPOVERLAPPED;
 #endif
@@ -148,6 +150,8 @@ typedef int(CALLBACK *LPCONDITIONPROC)(LPWSABUF lpCallerId, LPWSABUF lpCallerDat
 
 WSAEVENTS_STATIC_ASSERT(sizeof(struct tcp_keepalive) == 12, "tcp_keepalive is 12 bytes");
 WSAEVENTS_STATIC_ASSERT(sizeof(GUID) == 16, "GUID is 16 bytes");
+WSAEVENTS_STATIC_ASSERT(sizeof(OVERLAPPED) == 3 * sizeof(void *) + 8, "OVERLAPPED is 32 bytes on 64-bit");
+WSAEVENTS_STATIC_ASSERT(sizeof(WSABUF) == 2 * sizeof(void *), "WSABUF is 16 bytes on 64-bit");
 
 /* ---- Functions ---------------------------------------------------------------------------------- */
 
