@@ -41,6 +41,8 @@ use std::net::{Shutdown, SocketAddr};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
+#[cfg(unix)]
+use crate::change::{self, Fired, Mode, Watch};
 use crate::error::*;
 use crate::event::Event;
 use crate::reactor::{self, Source, reactor};
@@ -76,10 +78,23 @@ pub struct MsgFlags {
     pub oob: bool,
 }
 
-/// A socket whose network events are recorded as Windows records them. Closing it (drop,
-/// or [`close`](Socket::close)) cancels its selection and leaves its event untouched
-/// (rule 43).
+/// A socket whose network events are recorded as Windows records them. Closing it
+/// ([`close`](Socket::close), or dropping its last clone) cancels its selection and leaves
+/// its event untouched (rule 43).
+///
+/// A `Socket` is a handle, as a `SOCKET` value is: [`Clone`] gives another handle to the
+/// *same* socket (no new OS descriptor), which other threads can use at the same time.
+/// [`close`](Socket::close) on any clone closes the socket for all of them, as
+/// `closesocket` does: calls blocked in it on other threads fail with `WSAEINTR`, later
+/// calls through any clone fail with `WSAENOTSOCK`. Dropping a clone closes nothing until
+/// the last one goes.
+#[derive(Clone)]
 pub struct Socket {
+    h: Arc<Handle>,
+}
+
+/// Shared by a socket's clones: closes the socket when the last clone goes.
+struct Handle {
     core: Arc<Core>,
 }
 
@@ -145,6 +160,11 @@ struct State {
     recv_stamp: u64,
     /// Writability is watched (only while waited for: see `sys::Poller::interest`).
     write_interest: bool,
+    /// Threads blocked in a call on this socket (in `Socket::op`'s wait).
+    blocked: usize,
+    /// The address/route change source and its armed notifications, once an ioctl asked.
+    #[cfg(unix)]
+    changes: Option<Box<Watch>>,
     /// Events blocking-mode calls wait on, created on first use.
     read_wait: Option<Event>,
     write_wait: Option<Event>,
@@ -167,6 +187,24 @@ struct SockOpts {
     exclusive: bool,
     /// `SO_LINGER`'s `l_linger`.
     linger_secs: u16,
+}
+
+/// A socket's level as `select` and `WSAPoll` report it ([`Socket::poll_level`]): facts, in
+/// Windows' terms; `winsock` maps them to `fd_set`s and `POLL*` flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PollLevel {
+    /// Normal data queued (urgent data too with OOB-inline), or a datagram.
+    pub data: bool,
+    /// A listener has a connection to accept.
+    pub pending_accept: bool,
+    /// Urgent data waits to be read with `MSG_OOB` (not OOB-inline).
+    pub urgent: bool,
+    /// A connected (or UDP) socket has room to send.
+    pub writable: bool,
+    /// The peer's FIN arrived, or the connection was reset or aborted.
+    pub hangup: bool,
+    /// The last connect failed (rule 33).
+    pub connect_failed: bool,
 }
 
 /// What one attempt of a call decided.
@@ -242,17 +280,19 @@ impl Socket {
 
     fn from_state(stream: bool, v6: bool, state: State) -> Socket {
         Socket {
-            core: Arc::new(Core {
-                stream,
-                v6,
-                state: Mutex::new(state),
+            h: Arc::new(Handle {
+                core: Arc::new(Core {
+                    stream,
+                    v6,
+                    state: Mutex::new(state),
+                }),
             }),
         }
     }
 
     /// The address family.
     pub fn family(&self) -> AddressFamily {
-        if self.core.v6 {
+        if self.h.core.v6 {
             AddressFamily::Inet6
         } else {
             AddressFamily::Inet
@@ -261,7 +301,7 @@ impl Socket {
 
     /// `getsockopt(SO_TYPE)`.
     pub fn socket_type(&self) -> SocketType {
-        if self.core.stream {
+        if self.h.core.stream {
             SocketType::Stream
         } else {
             SocketType::Datagram
@@ -270,12 +310,18 @@ impl Socket {
 
     /// Starts watching the OS socket (idempotent).
     fn watch(&self, st: &mut State) -> Result<()> {
-        watch(&self.core, st)
+        watch(&self.h.core, st)
     }
 
     /// The one place every call goes through: runs `attempt` under the socket's lock; in
     /// blocking mode, waits for readiness and tries again; in non-blocking mode, a call
     /// that would block fails with `WSAEWOULDBLOCK`.
+    ///
+    /// A call that blocked and finds the socket closed when it wakes was cancelled by
+    /// `closesocket` (or `WSACleanup`) on another thread: it fails with `WSAEINTR`, the
+    /// error of a cancelled blocking call (Windows Sockets 2 specification, 2.7: "Closing a
+    /// socket in one thread that has an outstanding blocking call on the same socket in
+    /// another thread will cause the blocking call to fail with WSAEINTR").
     fn op<T>(&self, attempt: impl FnMut(&mut State) -> Step<T>) -> Result<T> {
         self.op_timed(false, attempt)
     }
@@ -289,11 +335,15 @@ impl Socket {
         mut attempt: impl FnMut(&mut State) -> Step<T>,
     ) -> Result<T> {
         let mut deadline: Option<Instant> = None;
+        let mut waited = false;
         loop {
-            let (wait, limit) = {
-                let mut st = self.core.state.lock();
+            let (wait, timeout) = {
+                let mut st = self.h.core.state.lock();
+                if waited {
+                    st.blocked -= 1;
+                }
                 if st.os.is_closed() {
-                    return err(WSAENOTSOCK);
+                    return err(if waited { WSAEINTR } else { WSAENOTSOCK });
                 }
                 match attempt(&mut st) {
                     Step::Done(r) => {
@@ -314,21 +364,23 @@ impl Socket {
                             Dir::Read => st.opts.recv_timeout,
                             Dir::Write => st.opts.send_timeout,
                         };
-                        (ev, limit)
+                        let timeout = match limit {
+                            None => None,
+                            Some(t) => {
+                                let now = Instant::now();
+                                let end = *deadline.get_or_insert(now + t);
+                                if now >= end {
+                                    return err(WSAETIMEDOUT);
+                                }
+                                Some(end - now)
+                            }
+                        };
+                        st.blocked += 1;
+                        (ev, timeout)
                     }
                 }
             };
-            let timeout = match limit {
-                None => None,
-                Some(t) => {
-                    let now = Instant::now();
-                    let end = *deadline.get_or_insert(now + t);
-                    if now >= end {
-                        return err(WSAETIMEDOUT);
-                    }
-                    Some(end - now)
-                }
-            };
+            waited = true;
             wait.wait(timeout);
         }
     }
@@ -350,7 +402,7 @@ impl Socket {
         if addr.port() != 0 {
             drop(st);
             if let Some(code) =
-                binds::conflict(&mut registry, self.core.stream, addr, reuse, exclusive)
+                binds::conflict(&mut registry, self.h.core.stream, addr, reuse, exclusive)
             {
                 return err(code);
             }
@@ -361,7 +413,7 @@ impl Socket {
         }
         st.os
             .sock()
-            .and_then(|s| binds::apply_os_options(&s, self.core.stream, reuse))
+            .and_then(|s| binds::apply_os_options(&s, self.h.core.stream, reuse))
             .map_err(|e| map(&e))?;
         st.os.bind(addr).map_err(|e| map(&e))?;
         if let Ok(actual) = st.os.local_addr() {
@@ -369,15 +421,15 @@ impl Socket {
                 &mut registry,
                 binds::Claim {
                     addr: actual,
-                    stream: self.core.stream,
+                    stream: self.h.core.stream,
                     reuse,
                     exclusive,
-                    owner: Arc::downgrade(&self.core),
+                    owner: Arc::downgrade(&self.h.core),
                 },
             );
         }
         st.bound = true;
-        if !self.core.stream {
+        if !self.h.core.stream {
             self.watch(&mut st)?;
             st.record.arrive(Fd::WRITE, 0);
         }
@@ -388,7 +440,7 @@ impl Socket {
     /// from `listen` itself (rule 24).
     pub fn listen(&self, backlog: i32) -> Result<()> {
         let mut st = self.lock()?;
-        if !self.core.stream {
+        if !self.h.core.stream {
             return err(WSAEOPNOTSUPP);
         }
         match st.conn {
@@ -408,7 +460,7 @@ impl Socket {
     /// 29, 33). Calling again while connecting gives WSAEALREADY, when connected
     /// WSAEISCONN (rule 35). UDP: records FD_CONNECT and FD_WRITE at once (rule 34).
     pub fn connect(&self, addr: SocketAddr) -> Result<()> {
-        if !self.core.stream {
+        if !self.h.core.stream {
             let mut st = self.lock()?;
             check_remote(addr)?;
             st.os
@@ -447,7 +499,7 @@ impl Socket {
                     if st.token.is_none() {
                         st.write_interest = !done;
                     }
-                    if let Err(e) = watch(&self.core, st) {
+                    if let Err(e) = watch(&self.h.core, st) {
                         return Step::Done(Err(e));
                     }
                     st.want_writable(!done);
@@ -495,7 +547,14 @@ impl Socket {
                     st.record.reenable(Fd::ACCEPT, false);
                     Step::Block(Dir::Read)
                 }
-                Err(e) => Step::Done(Err(map(&e))),
+                Err(e) => {
+                    // accept re-enables FD_ACCEPT whatever its outcome (rule 25): a
+                    // failure (WSAEMFILE, WSAENOBUFS, …) with a connection still queued
+                    // records it again, or it would never be announced.
+                    let more = st.os.readable_now();
+                    st.record.reenable(Fd::ACCEPT, more);
+                    Step::Done(Err(map(&e)))
+                }
             }
         })
     }
@@ -514,9 +573,9 @@ impl Socket {
         st.record
             .select(listener.record.event(), listener.record.mask())
             .expect("the listener's selection is valid");
-        let sock = Socket::from_state(true, self.core.v6, st);
+        let sock = Socket::from_state(true, self.h.core.v6, st);
         {
-            let mut st = sock.core.state.lock();
+            let mut st = sock.h.core.state.lock();
             sock.watch(&mut st)?;
             st.record.arrive(Fd::WRITE, 0);
             let avail = st.os.bytes_available().unwrap_or(0);
@@ -560,7 +619,7 @@ impl Socket {
     /// `recv(s, buf, len, flags)`. A re-enabling call for FD_READ (FD_OOB with `MSG_OOB`),
     /// also when peeking: if data remains afterwards, FD_READ is recorded again (rule 17).
     pub fn recv_with_flags(&self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
-        if !self.core.stream {
+        if !self.h.core.stream {
             return self.recv_dgram(buf, flags).map(|(n, _)| n);
         }
         let rf = RecvFlags {
@@ -606,7 +665,7 @@ impl Socket {
         buf: &mut [u8],
         flags: MsgFlags,
     ) -> Result<(usize, SocketAddr)> {
-        if self.core.stream {
+        if self.h.core.stream {
             let n = self.recv_with_flags(buf, flags)?;
             return Ok((n, self.peer_addr()?));
         }
@@ -679,7 +738,7 @@ impl Socket {
     /// `sendto`. On an unbound UDP socket the OS binds implicitly; the socket is then
     /// watched and records FD_WRITE as after `bind`. On a stream socket `addr` is ignored.
     pub fn send_to(&self, buf: &[u8], addr: SocketAddr) -> Result<usize> {
-        if self.core.stream {
+        if self.h.core.stream {
             return self.send(buf);
         }
         self.send_impl(buf, false, Some(addr))
@@ -694,7 +753,7 @@ impl Socket {
             if st.wr_shutdown {
                 return Step::Done(err(WSAESHUTDOWN));
             }
-            if self.core.stream || to.is_none() {
+            if self.h.core.stream || to.is_none() {
                 if st.conn != Conn::Connected {
                     return Step::Done(err(WSAENOTCONN));
                 }
@@ -710,7 +769,7 @@ impl Socket {
                 match r {
                     Ok(n) => {
                         sent += n;
-                        if !self.core.stream || sent >= buf.len() {
+                        if !self.h.core.stream || sent >= buf.len() {
                             break;
                         }
                     }
@@ -722,7 +781,7 @@ impl Socket {
                     Err(e) => {
                         let e = st.io_failed(&e);
                         let code = match e.code() {
-                            WSAECONNREFUSED if !self.core.stream => WSAECONNRESET,
+                            WSAECONNREFUSED if !self.h.core.stream => WSAECONNRESET,
                             c => c,
                         };
                         return Step::Done(err(code));
@@ -732,7 +791,7 @@ impl Socket {
             if to.is_some() && !st.bound {
                 // The implicit bind of a first sendto.
                 st.bound = true;
-                if let Err(e) = watch(&self.core, st) {
+                if let Err(e) = watch(&self.h.core, st) {
                     return Step::Done(Err(e));
                 }
                 st.record.arrive(Fd::WRITE, 0);
@@ -764,7 +823,7 @@ impl Socket {
     /// On an unconnected or listening TCP socket: WSAENOTCONN.
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {
         let mut st = self.lock()?;
-        if self.core.stream && st.conn != Conn::Connected {
+        if self.h.core.stream && st.conn != Conn::Connected {
             return err(WSAENOTCONN);
         }
         if matches!(how, Shutdown::Read | Shutdown::Both) {
@@ -779,11 +838,20 @@ impl Socket {
         Ok(())
     }
 
-    /// `closesocket`: closes now, cancelling the selection; the event is left as it is
-    /// (rule 43). With `SO_LINGER {1, 0}` this sends a RST.
-    pub fn close(self) -> Result<()> {
-        drop(self);
-        Ok(())
+    /// `closesocket`: closes the socket now, for every clone: the selection is cancelled
+    /// and the event left as it is (rule 43); the OS socket is closed at once, so the peer
+    /// sees the FIN (a RST with `SO_LINGER {1, 0}`) and a listener refuses new connections;
+    /// calls blocked in this socket on other threads fail with `WSAEINTR`; later calls
+    /// through any clone (and a second `close`) fail with `WSAENOTSOCK`.
+    pub fn close(&self) -> Result<()> {
+        self.h.core.close()
+    }
+
+    /// How many threads are blocked in a call on this socket right now (for tests that
+    /// must close a socket while a call is blocked in it).
+    #[doc(hidden)]
+    pub fn blocked_calls(&self) -> usize {
+        self.h.core.state.lock().blocked
     }
 
     /// `WSAEventSelect(s, event, mask)` (rules 1–7): replaces the selection without clearing
@@ -848,7 +916,7 @@ impl Socket {
     /// `ioctlsocket(FIONREAD)`: bytes that one `recv` can return.
     pub fn bytes_available(&self) -> Result<usize> {
         let st = self.lock()?;
-        if self.core.stream && st.conn == Conn::Listening {
+        if self.h.core.stream && st.conn == Conn::Listening {
             return err(WSAEINVAL);
         }
         st.os.bytes_available().map_err(|e| map(&e))
@@ -859,13 +927,138 @@ impl Socket {
     /// urgent one.
     pub fn at_mark(&self) -> Result<bool> {
         let st = self.lock()?;
-        if !self.core.stream {
+        if !self.h.core.stream {
             return err(WSAEINVAL);
         }
         if st.oob_inline {
             return st.os.at_mark().map(|m| !m).map_err(|e| map(&e));
         }
         Ok(!st.os.urgent_pending())
+    }
+
+    /// `WSAIoctl(SIO_ADDRESS_LIST_CHANGE)`: asks for one notification of the next change of
+    /// the local address list of the socket's family (its re-enabling call: changes before
+    /// it do not count, and nothing more comes after the notification until it is asked
+    /// again). Non-blocking (or event-selected): fails `WSAEWOULDBLOCK` at once and
+    /// `FD_ADDRESS_LIST_CHANGE` (error 0) is recorded at the change. Blocking: returns at
+    /// the change. Linux (netlink) and macOS/BSD (routing socket); elsewhere
+    /// `WSAEOPNOTSUPP`.
+    pub fn address_list_change(&self) -> Result<()> {
+        self.change_ioctl(None)
+    }
+
+    /// `WSAIoctl(SIO_ROUTING_INTERFACE_CHANGE)` for `dest`: one notification of the next
+    /// change of the route to it, as [`address_list_change`](Self::address_list_change)
+    /// for the address list: `FD_ROUTING_INTERFACE_CHANGE` with `WSAENETDOWN` when the
+    /// interface it went through goes down, `WSAENETUNREACH` when `dest` is no longer
+    /// reachable, 0 when the local address used to reach it changes. `dest` must be of the
+    /// socket's family (`WSAEINVAL`).
+    pub fn routing_interface_change(&self, dest: SocketAddr) -> Result<()> {
+        if dest.is_ipv6() != self.h.core.v6 {
+            return err(WSAEINVAL);
+        }
+        self.change_ioctl(Some(dest))
+    }
+
+    /// `WSAIoctl(SIO_ADDRESS_LIST_QUERY)`: the local addresses of the socket's family (port
+    /// 0), without loopback addresses.
+    pub fn address_list_query(&self) -> Result<Vec<SocketAddr>> {
+        drop(self.lock()?);
+        #[cfg(unix)]
+        return change::address_list(self.h.core.v6).map_err(|e| map(&e));
+        #[cfg(not(unix))]
+        return err(WSAEOPNOTSUPP);
+    }
+
+    /// `WSAIoctl(SIO_ROUTING_INTERFACE_QUERY)`: the local address (port 0) the system would
+    /// send from to reach `dest`; `WSAENETUNREACH` (or `WSAEHOSTUNREACH`) without a route.
+    pub fn routing_interface_query(&self, dest: SocketAddr) -> Result<SocketAddr> {
+        drop(self.lock()?);
+        if dest.is_ipv6() != self.h.core.v6 {
+            return err(WSAEINVAL);
+        }
+        #[cfg(unix)]
+        return crate::sys::route_to(dest)
+            .map(|ip| SocketAddr::new(ip, 0))
+            .map_err(|e| map(&e));
+        #[cfg(not(unix))]
+        return err(WSAEOPNOTSUPP);
+    }
+
+    /// The two change ioctls: arm (delivering what was armed before and is already due),
+    /// then in blocking mode wait until the one armed here has fired.
+    #[cfg(unix)]
+    fn change_ioctl(&self, route: Option<SocketAddr>) -> Result<()> {
+        let mut armed = false;
+        self.op(|st| {
+            if !armed {
+                armed = true;
+                let mode = if st.nonblocking {
+                    Mode::Record
+                } else {
+                    Mode::Blocking
+                };
+                if let Err(e) = st.ensure_watch(&self.h.core) {
+                    return Step::Done(Err(e));
+                }
+                let w = st.changes.as_mut().expect("just ensured");
+                let (fired, bit) = match route {
+                    None => (w.arm_address(mode), Fd::ADDRESS_LIST_CHANGE),
+                    Some(dest) => (w.arm_route(mode, dest), Fd::ROUTING_INTERFACE_CHANGE),
+                };
+                st.deliver(fired);
+                // The ioctl is the bit's re-enabling call.
+                st.record.reenable(bit, false);
+                return Step::Block(Dir::Read);
+            }
+            let (address, routing) = st.changes.as_ref().map_or((false, false), |w| w.armed());
+            if (route.is_none() && address) || (route.is_some() && routing) {
+                Step::Block(Dir::Read)
+            } else {
+                Step::Done(Ok(()))
+            }
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn change_ioctl(&self, _route: Option<SocketAddr>) -> Result<()> {
+        drop(self.lock()?);
+        err(WSAEOPNOTSUPP)
+    }
+
+    /// What `select` and `WSAPoll` see on this socket now: the OS socket's level, read
+    /// under the socket's lock, with the emulated state on top (a connect's outcome, a
+    /// reset, OOB-inline). Records nothing and re-enables nothing (rule 47).
+    pub(crate) fn poll_level(&self) -> Result<PollLevel> {
+        let st = self.lock()?;
+        let mut l = PollLevel::default();
+        if !self.h.core.stream {
+            // Unbound: nothing can arrive; sending (with an implicit bind) is possible.
+            l.data = st.bound && st.os.readable_now();
+            l.writable = st.os.writable_now();
+            return Ok(l);
+        }
+        match st.conn {
+            Conn::Listening => l.pending_accept = st.os.readable_now(),
+            // A failed connect stays reported until a connect succeeds (rule 33).
+            Conn::Unconnected => l.connect_failed = st.connect_error.is_some(),
+            // The reactor may not have taken the outcome yet: the OS socket tells it.
+            Conn::Connecting => match st.os.peer_addr() {
+                Err(_) if st.os.closed_now() => l.connect_failed = true,
+                Ok(_) if st.os.writable_now() => st.connected_level(&mut l),
+                _ => {}
+            },
+            Conn::Connected => st.connected_level(&mut l),
+        }
+        Ok(l)
+    }
+
+    /// The OS socket, for a caller that waits for its readiness changes itself (`select`).
+    #[cfg(unix)]
+    pub(crate) fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        let st = self.h.core.state.lock();
+        st.os.sock().ok().map(|s| s.as_raw_fd())
     }
 
     /// `getsockopt(SO_ERROR)` with Windows' persistence: a failed connect's error stays
@@ -1010,7 +1203,7 @@ impl Socket {
     /// `setsockopt(IPPROTO_IPV6, IPV6_V6ONLY)` (on by default, as on Windows). `WSAEINVAL`
     /// on an IPv4 socket.
     pub fn set_only_v6(&self, only: bool) -> Result<()> {
-        if !self.core.v6 {
+        if !self.h.core.v6 {
             return err(WSAEINVAL);
         }
         self.with_sock(|s| s.set_only_v6(only))
@@ -1018,7 +1211,7 @@ impl Socket {
 
     /// `getsockopt(IPPROTO_IPV6, IPV6_V6ONLY)`. `WSAEINVAL` on an IPv4 socket.
     pub fn only_v6(&self) -> Result<bool> {
-        if !self.core.v6 {
+        if !self.h.core.v6 {
             return err(WSAEINVAL);
         }
         self.with_sock(|s| s.only_v6())
@@ -1144,7 +1337,7 @@ impl Socket {
     }
 
     fn stream_only(&self) -> Result<()> {
-        if self.core.stream {
+        if self.h.core.stream {
             Ok(())
         } else {
             err(WSAENOPROTOOPT)
@@ -1157,7 +1350,7 @@ impl Socket {
     }
 
     fn lock(&self) -> Result<crate::sync::MutexGuard<'_, State>> {
-        let st = self.core.state.lock();
+        let st = self.h.core.state.lock();
         if st.os.is_closed() {
             return err(WSAENOTSOCK);
         }
@@ -1165,24 +1358,43 @@ impl Socket {
     }
 }
 
-impl Drop for Socket {
+impl Drop for Handle {
     fn drop(&mut self) {
-        let mut st = self.core.state.lock();
+        // The last clone: close, unless a `close` already did.
+        let _ = self.core.close();
+    }
+}
+
+impl Core {
+    /// Closes the socket (see [`Socket::close`]): WSAENOTSOCK if it already is.
+    fn close(&self) -> Result<()> {
+        let mut st = self.state.lock();
+        if st.os.is_closed() {
+            return err(WSAENOTSOCK);
+        }
         if let Some(token) = st.token.take() {
             if let Ok(r) = reactor() {
                 r.deregister(&mut st.os, token);
             }
         }
+        #[cfg(unix)]
+        if let Some(w) = st.changes.take() {
+            if let Ok(r) = reactor() {
+                r.deregister_with(w.token, |p| w.source.deregister(p));
+            }
+        }
         // Closes the OS socket; the record and its reference to the event go with it.
         st.os = OsSocket::Closed;
         st.record = Record::default();
+        // Blocked calls wake, find the socket closed and fail WSAEINTR (see `op`).
         st.poke_waiters();
+        Ok(())
     }
 }
 
 impl fmt::Debug for Socket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let st = self.core.state.lock();
+        let st = self.h.core.state.lock();
         f.debug_struct("Socket")
             .field("type", &self.socket_type())
             .field("family", &self.family())
@@ -1334,10 +1546,29 @@ impl State {
             avail_unknown: false,
             recv_stamp: 0,
             write_interest: false,
+            blocked: 0,
+            #[cfg(unix)]
+            changes: None,
             read_wait: None,
             write_wait: None,
             opts: SockOpts::default(),
         }
+    }
+
+    /// [`Socket::poll_level`] of a connected stream socket.
+    fn connected_level(&self, l: &mut PollLevel) {
+        l.urgent = !self.oob_inline && self.os.urgent_pending();
+        l.hangup = self.reset || self.abort_error.is_some() || self.os.closed_now();
+        // FIONREAD first. Once urgent data was seen, Linux's FIONREAD stops at the urgent
+        // mark (even a read one): then a 1-byte peek tells. A peek finding no data takes a
+        // pending socket error, which the reactor must read first (FIN or RST, rule 39):
+        // so none while a close is not yet recorded.
+        let closing_unseen = l.hangup && !self.close_recorded && self.broken().is_none();
+        l.data = self.os.bytes_available().unwrap_or(0) > 0
+            || ((self.urgent_seen || self.oob_inline || l.urgent)
+                && !closing_unseen
+                && self.os.normal_readable());
+        l.writable = self.os.writable_now();
     }
 
     /// Watches writability or stops, when that changes. The OS reports a socket that is
@@ -1372,6 +1603,38 @@ impl State {
     fn poke_waiters(&self) {
         for e in [&self.read_wait, &self.write_wait].into_iter().flatten() {
             e.set();
+        }
+    }
+
+    /// Opens and registers the change source on first use.
+    #[cfg(unix)]
+    fn ensure_watch(&mut self, core: &Arc<Core>) -> Result<()> {
+        if self.changes.is_some() {
+            return Ok(());
+        }
+        let mut w = Watch::open(core.v6).map_err(|e| map(&e))?;
+        let r = reactor().map_err(|e| map(&e))?;
+        let src: Arc<dyn Source> = Arc::new(ChangeSource {
+            core: Arc::downgrade(core),
+        });
+        w.token = r
+            .register_with(src, |p, t| w.source.register(p, t))
+            .map_err(|e| map(&e))?;
+        self.changes = Some(Box::new(w));
+        Ok(())
+    }
+
+    /// Delivers fired change notifications: recorded, or (blocking mode) to the waiter.
+    #[cfg(unix)]
+    fn deliver(&mut self, fired: Fired) {
+        if fired.address == Some(Mode::Record) {
+            self.record.arrive(Fd::ADDRESS_LIST_CHANGE, 0);
+        }
+        if let Some((Mode::Record, code)) = fired.route {
+            self.record.arrive(Fd::ROUTING_INTERFACE_CHANGE, code);
+        }
+        if fired.address.is_some() || fired.route.is_some() {
+            self.poke_waiters();
         }
     }
 
@@ -1459,7 +1722,7 @@ impl State {
             if urgent {
                 self.record.arrive(Fd::OOB, 0);
             }
-            let more = if flags.peek {
+            let more = if flags.peek && len > 0 {
                 n > 0
             } else {
                 self.os.normal_readable()
@@ -1467,7 +1730,10 @@ impl State {
             self.record.reenable(Fd::READ, more);
             return;
         }
-        let avail = if flags.peek {
+        let avail = if len == 0 {
+            // A zero-length read proves nothing about the queue: look (rule 17).
+            Some(self.os.bytes_available().unwrap_or(0))
+        } else if flags.peek {
             None
         } else if n == 0 || (n < len && !self.urgent_seen) {
             // A short read emptied the queue: no level check needed.
@@ -1699,5 +1965,28 @@ impl Source for Core {
             _ => {}
         }
         st.poke_waiters();
+    }
+}
+
+/// The change source of one socket, as the reactor sees it.
+#[cfg(unix)]
+struct ChangeSource {
+    core: std::sync::Weak<Core>,
+}
+
+#[cfg(unix)]
+impl Source for ChangeSource {
+    fn on_ready(&self, _r: Readiness, _poll: reactor::PollSeq) {
+        let Some(core) = self.core.upgrade() else {
+            return;
+        };
+        let mut st = core.state.lock();
+        if st.os.is_closed() {
+            return;
+        }
+        if let Some(w) = st.changes.as_mut() {
+            let fired = w.on_ready();
+            st.deliver(fired);
+        }
     }
 }

@@ -240,6 +240,22 @@ fn fd_events_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// Issue 8 at the boundary: stale SOCKET/WSAEVENT values never reach a newer object (8.4),
+/// closesocket ends a call blocked in another thread (8.1), the last WSACleanup closes every
+/// socket and keeps events (8.2).
+#[test]
+fn reliability_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("reliability.c"),
+        "reliability",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
 /// Bad input at the boundary: NULL out-pointers and short address lengths (WSAEFAULT),
 /// closed SOCKETs (WSAENOTSOCK), closed events (WSA_INVALID_HANDLE / WSAEINVAL), recv with
 /// len -1 or a NULL buffer (WSAEFAULT, FD_READ not re-enabled: rule 18).
@@ -250,6 +266,59 @@ fn errors_c() {
         &c_source("errors.c"),
         "errors",
         &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 8: a socket function that succeeds sets the last error to 0, as on Windows
+/// (Wine's Windows-run ws2_32 tests); event functions leave it alone.
+#[test]
+fn last_error_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("last_error.c"),
+        "last_error",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 9: waits, sets, sends, closes and the last error work from a pthread key
+/// destructor and a C++ `thread_local` destructor (after the library's own thread-local
+/// values are gone), and no panic message is ever printed.
+#[test]
+fn thread_exit_paths_cxx() {
+    let exe = build(
+        Lang::Cxx,
+        &c_source("thread_exit.cpp"),
+        "thread_exit",
+        &[STRICT, &["-std=c++17"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Thread Local Storage"),
+        "a panic message was printed:\n{}",
+        show(&o)
+    );
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 10: `pthread_cancel` of threads blocked in `WSAWaitForMultipleEvents` and
+/// in a blocking `recv` does not abort the process; the calls are not cancellation points,
+/// and the library keeps working afterwards.
+#[test]
+fn cancel_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("cancel.c"),
+        "cancel",
+        &[STRICT, &["-std=gnu11"]].concat(),
         false,
     );
     let o = run(&exe);
@@ -416,6 +485,107 @@ fn headers_order_matrix() {
     }
 }
 
+/// Builds `tests/c/<file>` as C (default mode, -std=c11, -std=c99) and C++ (default,
+/// -std=c++11) with -Wall -Wextra -Wpedantic -Werror (the headers add no warning), and runs
+/// each build.
+fn build_and_run_all_modes(file: &str, stem: &str) {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for (lang, mode) in [
+        (Lang::C, None),
+        (Lang::C, Some("-std=c11")),
+        (Lang::C, Some("-std=c99")),
+        (Lang::Cxx, None),
+        (Lang::Cxx, Some("-std=c++11")),
+    ] {
+        let mut flags = pedantic.to_vec();
+        flags.extend(mode);
+        let name = format!(
+            "{stem}_{}_{}",
+            match lang {
+                Lang::C => "c",
+                Lang::Cxx => "cxx",
+            },
+            mode.unwrap_or("default").trim_start_matches("-std=")
+        );
+        let exe = build(lang, &c_source(file), &name, &flags, false);
+        let o = run(&exe);
+        println!("{name}: {}", String::from_utf8_lossy(&o.stdout));
+    }
+}
+
+/// ioctlsocket's argument as a ULONG, DWORD, u_long (Windows' 32-bit type) or unsigned long
+/// (64-bit here): FIONREAD and SIOCATMARK write exactly the variable (a canary after it
+/// survives), FIONBIO reads exactly it (0 next to a non-zero neighbour makes the socket
+/// blocking); C11 _Generic, the pre-C11 GNU builtins, and C++ overloads.
+#[test]
+fn ioctl_args_c_and_cxx() {
+    build_and_run_all_modes("ioctl_args.c", "ioctl_args");
+}
+
+/// Winsock's select and WSAPoll over loopback, as C and C++ (Wine's Windows-run test_select
+/// and test_WSAPoll; rule 47): a pending connection, data, the FIN, a completed and a failed
+/// connect, urgent data in and out of line, WSAEINVAL / WSAENOTSOCK / WSAEFAULT, aliased
+/// sets, NULL timeval and negative timeout blocking until ready, and the network-event
+/// record left alone.
+#[test]
+fn select_and_poll_c_and_cxx() {
+    build_and_run_all_modes("select.c", "select");
+}
+
+/// Winsock's fd_set, FD_* macros, timeval, WSAPOLLFD, POLL* and select with the C library's
+/// select and poll headers before and after ours, as C (default, -std=c11, -std=c99) and
+/// C++ (default, -std=c++11): always Winsock's; and FD_SETSIZE defined by the program
+/// (before everything, or right before winsock2.h after the C library's headers in a strict
+/// mode) is honoured.
+#[test]
+fn select_headers_both_orders() {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    let mut builds: Vec<(Lang, Option<&str>, bool, Option<&str>)> = Vec::new();
+    for (lang, mode) in [
+        (Lang::C, None),
+        (Lang::C, Some("-std=c11")),
+        (Lang::C, Some("-std=c99")),
+        (Lang::Cxx, None),
+        (Lang::Cxx, Some("-std=c++11")),
+    ] {
+        for libc_first in [false, true] {
+            builds.push((lang, mode, libc_first, None));
+        }
+    }
+    // FD_SETSIZE of the program's own.
+    builds.push((Lang::C, None, false, Some("-DTEST_SETSIZE=200")));
+    builds.push((Lang::Cxx, None, false, Some("-DTEST_SETSIZE=200")));
+    builds.push((Lang::C, Some("-std=c11"), true, Some("-DTEST_SETSIZE=300")));
+    builds.push((Lang::C, Some("-std=c99"), false, Some("-DTEST_SETSIZE=16")));
+    for (lang, mode, libc_first, setsize) in builds {
+        let mut flags = pedantic.to_vec();
+        flags.extend(mode);
+        flags.extend(setsize);
+        if libc_first {
+            flags.push("-DLIBC_FIRST");
+        }
+        let name = format!(
+            "select_headers_{}_{}_{}{}",
+            match lang {
+                Lang::C => "c",
+                Lang::Cxx => "cxx",
+            },
+            mode.unwrap_or("default").trim_start_matches("-std="),
+            if libc_first {
+                "libc_first"
+            } else {
+                "ours_first"
+            },
+            setsize.map_or(String::new(), |s| format!(
+                "_{}",
+                s.trim_start_matches("-DTEST_SETSIZE=")
+            ))
+        );
+        let exe = build(lang, &c_source("select_headers.c"), &name, &flags, false);
+        run(&exe);
+    }
+}
+
 /// The seed (Microsoft's WSAEnumNetworkEvents example) compiles unchanged as C++: with no
 /// flags, and with -Wall -Wextra -Werror apart from the `#pragma comment` warning, which
 /// gcc gives for it on Windows (mingw) too.
@@ -441,8 +611,17 @@ fn seed_example_compiles_unchanged() {
 
 /// The seed, built unchanged and linked, behaves as on Windows: it listens on port 27015,
 /// and returns 0 once it has enumerated the first network event, a connection arriving.
+///
+/// What is guaranteed, and all this test asserts: once the seed listens, a connection
+/// reaches it, and the seed then exits with 0. The seed exits as soon as it has enumerated
+/// `FD_ACCEPT`, without accepting, so its exit resets the queued connection, and that reset
+/// can reach this side before `connect` has reported success: `connect` then fails with
+/// "connection reset", which proves the connection reached the seed just as well (issue 8,
+/// item 11: asserting a successful `connect` made this test fail about one run in five).
+/// Only "refused" (not listening yet) and a timeout (SYN dropped under load) are retried.
 #[test]
 fn seed_example_runs() {
+    use std::io::ErrorKind;
     let exe = build(Lang::Cxx, &c_source("seed_example.cpp"), "seed", &[], false);
     let mut child = Command::new(&exe)
         .stdout(Stdio::piped())
@@ -455,8 +634,8 @@ fn seed_example_runs() {
     let deadline = Instant::now() + RUN_LIMIT;
     let conn = loop {
         match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
-            Ok(c) => break c,
-            Err(e) => {
+            Ok(c) => break Some(c),
+            Err(e) if matches!(e.kind(), ErrorKind::ConnectionRefused | ErrorKind::TimedOut) => {
                 if Instant::now() >= deadline || child.try_wait().ok().flatten().is_some() {
                     let _ = child.kill();
                     let o = child.wait_with_output().expect("seed output");
@@ -464,6 +643,9 @@ fn seed_example_runs() {
                 }
                 std::thread::yield_now();
             }
+            // Reset (or a hang-up without an error left): the connection reached the seed,
+            // which has exited; its exit status decides below.
+            Err(_) => break None,
         }
     };
     let pid = child.id();
@@ -545,6 +727,8 @@ fn exports_never_interpose_libc() {
         "inet_addr",
         "inet_pton",
         "inet_ntop",
+        "select",
+        "__WSAFDIsSet",
     ] {
         assert!(!exported.contains(&posix), "{posix} would interpose libc");
         let ours = format!("wsaevents_{posix}");
@@ -564,6 +748,8 @@ fn exports_never_interpose_libc() {
         "WSAEnumNetworkEvents",
         "closesocket",
         "ioctlsocket",
+        "wsaevents_ioctlsocket_ul",
+        "WSAPoll",
         "CreateEventA",
         "CreateEventW",
         "SetEvent",

@@ -12,8 +12,9 @@
 //!   length, as Windows reports it. The order of checks is Windows': `WSANOTINITIALISED`,
 //!   then `WSAENOTSOCK`, then the arguments — and an argument error is reported before the
 //!   socket is touched, so a rejected `recv` does not re-enable `FD_READ` (rule 18);
-//! * `ioctlsocket`'s `u_long *argp`, which is `unsigned long` (64-bit) in the headers on
-//!   LP64 (see `include/wsaevents_base.h`): read and written as a whole `c_ulong`;
+//! * `ioctlsocket`'s `u_long *argp`, Windows' 32-bit `u_long` in the headers (see
+//!   `include/wsaevents_base.h`): exactly 4 bytes read or written; a program's 64-bit
+//!   `unsigned long` reaches `wsaevents_ioctlsocket_ul` instead (header dispatch);
 //! * `WSAEnumNetworkEvents` writes only `lNetworkEvents` and the `iErrorCode` entries of the
 //!   reported events, never reading the caller's structure (rule 13).
 //!
@@ -382,28 +383,65 @@ pub extern "C" fn wsaevents_shutdown(s: SOCKET, how: c_int) -> c_int {
     with_socket(s, |_| Ok(winsock::shutdown(s, how)))
 }
 
+/// The body of both `ioctlsocket` entry points: `get` reads whether the caller's value is
+/// non-zero (`None` for a NULL `argp`, `WSAEFAULT`), `put` writes the result of `FIONREAD` / `SIOCATMARK`.
+/// `FIONBIO` only reads, the others only write.
+fn ioctl_with(
+    s: SOCKET,
+    cmd: i32,
+    get: impl FnOnce() -> Option<bool>,
+    put: impl FnOnce(u32),
+) -> c_int {
+    with_socket(s, |_| {
+        let mut arg = u32::from(get().ok_or(WSAEFAULT)?);
+        let rc = winsock::ioctlsocket(s, cmd as u32, &mut arg);
+        if rc == 0 && cmd as u32 != winsock::FIONBIO {
+            put(arg);
+        }
+        Ok(rc)
+    })
+}
+
 /// `int ioctlsocket(SOCKET, long cmd, u_long *argp)`: `FIONBIO`, `FIONREAD`,
-/// `SIOCATMARK`. `cmd` is a 32-bit `LONG`; `argp` is an `unsigned long` (64-bit on LP64),
-/// read and written whole. NULL `argp` is `WSAEFAULT`.
+/// `SIOCATMARK`. `cmd` is a 32-bit `LONG`; `argp` points to Windows' 32-bit `u_long` (also
+/// `ULONG`, `DWORD`): exactly 4 bytes are read or written. NULL `argp` is `WSAEFAULT`.
+///
+/// # Safety
+/// `argp` must be NULL or readable and writable for 4 bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ioctlsocket(s: SOCKET, cmd: i32, argp: *mut u32) -> c_int {
+    ioctl_with(
+        s,
+        cmd,
+        // SAFETY: non-NULL (checked) and readable for 4 bytes by the caller's contract;
+        // unaligned-tolerant.
+        || (!argp.is_null()).then(|| unsafe { argp.read_unaligned() } != 0),
+        // SAFETY: non-NULL (the read above succeeded) and writable for 4 bytes.
+        |v| unsafe { argp.write_unaligned(v) },
+    )
+}
+
+/// `ioctlsocket` with an `unsigned long *argp` (64-bit on LP64), where the headers send a
+/// program's `unsigned long` (a `_Generic` dispatch in C, an overload in C++): the whole
+/// `unsigned long` is read or written, so no half of it is left stale.
 ///
 /// # Safety
 /// `argp` must be NULL or readable and writable as an `unsigned long`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn ioctlsocket(s: SOCKET, cmd: i32, argp: *mut c_ulong) -> c_int {
-    with_socket(s, |_| {
-        if argp.is_null() {
-            return Err(WSAEFAULT);
-        }
-        // SAFETY: non-NULL and readable by the caller's contract.
-        let v = unsafe { argp.read_unaligned() };
-        let mut arg = u32::from(v != 0);
-        let rc = winsock::ioctlsocket(s, cmd as u32, &mut arg);
-        if rc == 0 && cmd as u32 != winsock::FIONBIO {
-            // SAFETY: non-NULL and writable by the caller's contract.
-            unsafe { argp.write_unaligned(c_ulong::from(arg)) };
-        }
-        Ok(rc)
-    })
+pub unsafe extern "C" fn wsaevents_ioctlsocket_ul(
+    s: SOCKET,
+    cmd: i32,
+    argp: *mut c_ulong,
+) -> c_int {
+    ioctl_with(
+        s,
+        cmd,
+        // SAFETY: non-NULL (checked) and readable as an `unsigned long` by the caller's
+        // contract; unaligned-tolerant.
+        || (!argp.is_null()).then(|| unsafe { argp.read_unaligned() } != 0),
+        // SAFETY: non-NULL (the read above succeeded) and writable as an `unsigned long`.
+        |v| unsafe { argp.write_unaligned(c_ulong::from(v)) },
+    )
 }
 
 /// `int getsockopt(SOCKET, int level, int optname, char *optval, int *optlen)`, exported as

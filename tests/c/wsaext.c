@@ -459,7 +459,11 @@ static SOCKET bound(const SOCKADDR_IN *at, int opt)
         EXPECT_EQ("setsockopt", setsockopt(s, SOL_SOCKET, opt, (char *)&yes, sizeof yes), 0);
     WSASetLastError(0);
     if (bind(s, (const SOCKADDR *)at, sizeof *at) != 0) {
+        /* closesocket succeeds and so sets the last error to 0 (docs/semantics.md, "The
+         * last error after success"): keep bind's for the caller. */
+        int e = WSAGetLastError();
         closesocket(s);
+        WSASetLastError(e);
         return INVALID_SOCKET;
     }
     return s;
