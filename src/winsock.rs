@@ -1125,7 +1125,7 @@ pub fn WSAAccept(
     if let Some(a) = addr {
         *a = peer;
     }
-    insert(Object::Socket(Arc::new(new))).unwrap_or_else(|| fail(WSAEMFILE, INVALID_SOCKET))
+    insert(Object::Socket(Arc::new(new))).map_or_else(|| fail(WSAEMFILE, INVALID_SOCKET), succeed)
 }
 
 /// `WSAConnect(s, name, namelen, NULL, NULL, NULL, NULL)`: [`connect`].

@@ -180,7 +180,8 @@ unsafe fn recv_common(
                 // SAFETY: check_out_addr accepted this buffer for the socket's family.
                 unsafe { write_out_addr(&addr, from, fromlen) };
             }
-            Ok(0)
+            // The last error is 0 after a success (docs/semantics.md).
+            Ok(winsock::ret(Ok(0)))
         }
         Err(e) => Err(e.code()),
     }
@@ -277,7 +278,7 @@ unsafe fn send_common(
         Ok(sent) => {
             // SAFETY: `bytes` NULL or writable (caller's contract).
             unsafe { put(bytes, count(sent)) };
-            Ok(0)
+            Ok(winsock::ret(Ok(0)))
         }
         Err(e) => Err(e.code()),
     }
