@@ -187,6 +187,9 @@ struct SockOpts {
     exclusive: bool,
     /// `SO_LINGER`'s `l_linger`.
     linger_secs: u16,
+    /// A value the program stored with `setsockopt(SO_ERROR)`, read back until the
+    /// network sets the error again (a connect's outcome, a reset).
+    error_set: Option<i32>,
 }
 
 /// A socket's level as `select` and `WSAPoll` report it ([`Socket::poll_level`]): facts, in
@@ -1065,6 +1068,9 @@ impl Socket {
     /// readable until a connect succeeds (rule 33); after a RST it reads 0 (rule 39).
     pub fn take_error(&self) -> Result<Option<Error>> {
         let st = self.lock()?;
+        if let Some(code) = st.opts.error_set {
+            return Ok((code != 0).then(|| Error::from_code(code)));
+        }
         if st.reset {
             return Ok(None);
         }
@@ -1076,6 +1082,14 @@ impl Socket {
             Ok(None) => Ok(None),
             Err(e) => Err(map(&e)),
         }
+    }
+
+    /// `setsockopt(SO_ERROR)`: Windows accepts it and `getsockopt(SO_ERROR)` then reads the
+    /// value back (Wine's Windows-run `test_set_getsockopt`), until the network sets the
+    /// error again (a connect completes or fails, a reset arrives).
+    pub fn set_error(&self, code: i32) -> Result<()> {
+        self.lock()?.opts.error_set = Some(code);
+        Ok(())
     }
 
     /// `getsockname`. WSAEINVAL on an unbound socket, as on Windows.
@@ -1649,6 +1663,7 @@ impl State {
 
     /// A connect completed successfully: FD_CONNECT and FD_WRITE (rules 29 i, 33).
     fn connected(&mut self) {
+        self.opts.error_set = None;
         self.conn = Conn::Connected;
         self.connect_error = None;
         self.want_writable(self.write_blocked);
@@ -1657,6 +1672,7 @@ impl State {
 
     /// A connect failed: FD_CONNECT with the error, no FD_WRITE (rule 33).
     fn connect_failed(&mut self, code: i32) {
+        self.opts.error_set = None;
         self.conn = Conn::Unconnected;
         self.connect_error = Some(code);
         self.want_writable(false);
@@ -1665,6 +1681,7 @@ impl State {
 
     /// A RST seen by a call: FD_CLOSE with WSAECONNABORTED if not recorded yet (rule 39).
     fn on_reset(&mut self) {
+        self.opts.error_set = None;
         self.reset = true;
         if !self.close_recorded {
             self.close_recorded = true;

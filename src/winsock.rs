@@ -1288,7 +1288,8 @@ pub fn setsockopt(s: SOCKET, level: i32, name: i32, optval: &[u8]) -> i32 {
             (IPPROTO_IP, IP_TTL) if v > 255 => return Err(Error::from_code(WSAEINVAL)),
             (IPPROTO_IP, IP_TTL) => sk.set_ttl(v)?,
             (IPPROTO_IPV6, IPV6_V6ONLY) => sk.set_only_v6(on)?,
-            // Read-only: SO_ACCEPTCONN, SO_ERROR, SO_TYPE.
+            (SOL_SOCKET, SO_ERROR) => sk.set_error(v as i32)?,
+            // Read-only: SO_ACCEPTCONN, SO_TYPE.
             _ => return Err(Error::from_code(WSAENOPROTOOPT)),
         }
         Ok(0)

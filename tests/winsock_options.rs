@@ -263,6 +263,25 @@ fn option_values() {
     WSACleanup();
 }
 
+/// Wine's Windows-run test_set_getsockopt ("Test SO_ERROR set/get"): setsockopt(SO_ERROR)
+/// succeeds with the last error 0, and getsockopt reads the value back (Windows; Wine marks
+/// it todo_wine); a 1-byte getsockopt of SO_ERROR is WSAEFAULT.
+#[test]
+fn so_error_set_and_get() {
+    start();
+    let s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    WSASetLastError(0xdead);
+    assert_eq!(set_u32(s, SOL_SOCKET, SO_ERROR, 1234), 0);
+    assert_eq!(WSAGetLastError(), 0);
+    assert_eq!(get_u32(s, SOL_SOCKET, SO_ERROR), 1234);
+    let (rc, ..) = opt_get(s, SOL_SOCKET, SO_ERROR, 1);
+    assert_eq!((rc, WSAGetLastError()), (SOCKET_ERROR, WSAEFAULT));
+    assert_eq!(set_u32(s, SOL_SOCKET, SO_ERROR, 0), 0);
+    assert_eq!(get_u32(s, SOL_SOCKET, SO_ERROR), 0);
+    closesocket(s);
+    WSACleanup();
+}
+
 /// IPV6_V6ONLY is on by default for AF_INET6 sockets, as on Windows (issue 9 §6), and
 /// can be turned off before bind; an IPv4 socket has no IPv6 options (WSAEINVAL).
 #[test]
