@@ -1190,7 +1190,7 @@ impl Socket {
     }
 
     /// `getsockopt(SO_ACCEPTCONN)`: whether the socket is listening.
-    pub fn is_listening(&self) -> Result<bool> {
+    pub fn is_listener(&self) -> Result<bool> {
         Ok(self.lock()?.conn == Conn::Listening)
     }
 

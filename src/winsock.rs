@@ -1322,7 +1322,7 @@ pub fn getsockopt(s: SOCKET, level: i32, name: i32, optval: &mut [u8], optlen: &
             (SOL_SOCKET, SO_DONTLINGER) => sk.dont_linger()?.into(),
             (SOL_SOCKET, SO_REUSEADDR) => sk.reuse_address()?.into(),
             (SOL_SOCKET, SO_EXCLUSIVEADDRUSE) => sk.exclusive_address_use()?.into(),
-            (SOL_SOCKET, SO_ACCEPTCONN) => sk.is_listening()?.into(),
+            (SOL_SOCKET, SO_ACCEPTCONN) => sk.is_listener()?.into(),
             (SOL_SOCKET, SO_BROADCAST) => sk.broadcast()?.into(),
             (SOL_SOCKET, SO_OOBINLINE) => sk.oob_inline()?.into(),
             (SOL_SOCKET, SO_KEEPALIVE) => sk.keepalive()?.into(),
