@@ -899,14 +899,16 @@ pub fn shutdown(s: SOCKET, how: i32) -> i32 {
     })
 }
 
-/// `ioctlsocket(s, FIONBIO | FIONREAD | SIOCATMARK, &arg)`.
+/// `ioctlsocket(s, FIONBIO | FIONREAD | SIOCATMARK, &arg)`; another code is `WSAEOPNOTSUPP`.
 pub fn ioctlsocket(s: SOCKET, cmd: u32, arg: &mut u32) -> i32 {
     call(s, |sk| {
         match cmd {
             FIONBIO => sk.set_nonblocking(*arg != 0)?,
             FIONREAD => *arg = u32::try_from(sk.bytes_available()?).unwrap_or(u32::MAX),
             SIOCATMARK => *arg = u32::from(sk.at_mark()?),
-            _ => return Err(Error::from_code(WSAEINVAL)),
+            // ioctlsocket is WSAIoctl without the buffers on Windows: an unknown code is
+            // WSAEOPNOTSUPP (Wine's Windows-run test_unsupported_ioctls).
+            _ => return Err(Error::from_code(WSAEOPNOTSUPP)),
         }
         Ok(0)
     })
