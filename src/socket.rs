@@ -249,9 +249,11 @@ impl Socket {
         let v6 = family == AddressFamily::Inet6;
         let stream = ty == SocketType::Stream;
         let os = OsSocket::new(v6, stream).map_err(|e| map(&e))?;
+        // Windows binds a port whose old connections sit in TIME_WAIT; Linux and macOS do
+        // with SO_REUSEADDR, which still refuses a second listener (see `bind`). On Windows
+        // itself the OS option would mean sharing, and is left off.
+        #[cfg(unix)]
         if stream {
-            // Windows binds a port whose old connections sit in TIME_WAIT; Linux and macOS
-            // do with SO_REUSEADDR, which still refuses a second listener (see `bind`).
             os.sock()
                 .and_then(|s| s.set_reuse_address(true))
                 .map_err(|e| map(&e))?;
