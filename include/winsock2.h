@@ -48,7 +48,9 @@
  * (WSASocket, WSARecv, WSASend, WSAIoctl, ...) are provided without the overlapped API:
  * wsaevents_wsaext.h.
  *
- * Not provided: the overlapped API, getaddrinfo and friends, WSAAsyncSelect. Socket options and ioctl codes outside the
+ * Name resolution (getaddrinfo, gethostbyname, ...): wsaevents_resolve.h.
+ *
+ * Not provided: the overlapped API, WSAAsyncSelect. Socket options and ioctl codes outside the
  * supported list are deliberately not defined, so their use fails at compile time rather
  * than at run time.
  *
@@ -533,6 +535,7 @@ inline typename wsaevents_ioctl_ulong_<T>::type ioctlsocket(SOCKET s, LONG cmd, 
 #include "wsaevents_select.h"
 /* The extended WSA calls (WSASocket, WSARecv, WSASend, WSAAccept, WSAIoctl, ...) and options. */
 #include "wsaevents_wsaext.h"
+#include "wsaevents_resolve.h" /* hostent, servent, gethostbyname, gethostname, ... */
 
 #endif /* !_WIN32 */
 #endif /* WSAEVENTS_WINSOCK2_H */

@@ -220,12 +220,23 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout);
 #ifdef __cplusplus
 } /* extern "C" */
 
-/* C++: functions, not macros (see winsock2.h): an overload of the C library's select,
- * which a Winsock fd_set argument cannot match. (One corner remains: a call whose three
- * sets are all NULL or 0 with a non-const timeval -- WSAEINVAL on Windows -- matches the C
- * library's select better; cast one NULL to fd_set * to get Winsock's.) */
+/* C++: functions, not macros (see winsock2.h): overloads of the C library's select,
+ * which a Winsock fd_set argument cannot match. The non-const timeval one also takes NULL;
+ * the const one (Windows' signature) is a template restricted to struct timeval, so that
+ * NULL never makes the two ambiguous. A call with all three sets NULL (WSAEINVAL on
+ * Windows) is then ambiguous with the C library's select: a compile error, never the C
+ * library's select by accident. */
 inline int select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
-                  const struct timeval *timeout)
+                  struct timeval *timeout)
+{
+    return wsaevents_select(nfds, readfds, writefds, exceptfds, timeout);
+}
+template <class T> struct wsaevents_is_timeval_;
+template <> struct wsaevents_is_timeval_<struct timeval> { typedef int type; };
+template <class T>
+inline typename wsaevents_is_timeval_<T>::type select(int nfds, fd_set *readfds,
+                                                      fd_set *writefds, fd_set *exceptfds,
+                                                      const T *timeout)
 {
     return wsaevents_select(nfds, readfds, writefds, exceptfds, timeout);
 }

@@ -305,8 +305,8 @@ fn fail<T>(code: i32, value: T) -> T {
 /// `getsockname`, `send`, `sendto`, `recvfrom`, `WSARecv`, `WSAIoctl`, `WSASocket`) sees 0,
 /// not a stale error. Every socket function returns through this (directly, or through
 /// [`call`] / [`ret`]), so a function added later gets the rule by construction. Event and
-/// wait functions are kernel32's on Windows and leave the last error alone on success; they
-/// do not use this. The table is in docs/semantics.md ("The last error after success").
+/// wait functions are kernel32's on Windows and leave the last error alone on success (all
+/// but event creation, see [`register_event`]); they do not use this. The table is in docs/semantics.md ("The last error after success").
 pub(crate) fn succeed<T>(value: T) -> T {
     WSASetLastError(0);
     value
@@ -579,8 +579,12 @@ fn events_of(handles: &[WSAEVENT], out: &mut Vec<Event>) -> bool {
 
 /// A handle for an existing event (e.g. one created with [`Event::new_auto`]), as
 /// `CreateEvent` returns. Closed with [`WSACloseEvent`].
+///
+/// Success sets the last error to 0, as `CreateEvent` does on Windows (it reports
+/// `ERROR_ALREADY_EXISTS` for an existing named event, so a fresh one must clear it; Wine's
+/// `WSACreateEvent` does the same): see docs/semantics.md, "The last error after success".
 pub fn register_event(e: Event) -> WSAEVENT {
-    insert(Object::Event(e)).unwrap_or_else(|| fail(WSA_NOT_ENOUGH_MEMORY, WSA_INVALID_EVENT))
+    insert(Object::Event(e)).map_or_else(|| fail(WSA_NOT_ENOUGH_MEMORY, WSA_INVALID_EVENT), succeed)
 }
 
 /// Resolves a socket handle for a Winsock call: `WSANOTINITIALISED` before `WSAStartup`,
@@ -1536,12 +1540,43 @@ pub(crate) fn select_sets(
     })
 }
 
-/// `select(nfds, readfds, writefds, exceptfds, timeout)` with Windows' semantics: `nfds` is
-/// ignored; each given set is rewritten to its ready sockets; the result is the number of
-/// entries in the rewritten sets, 0 on timeout, or `SOCKET_ERROR` (sets unchanged) with
+/// `select(nfds, readfds, writefds, exceptfds, timeout)` with Windows' semantics (Wine's
+/// Windows-run `test_select`): `nfds` is ignored; each given set is rewritten to its ready
+/// sockets, in its order, each once; the result is the number of entries in the rewritten
+/// sets, 0 on timeout, or `SOCKET_ERROR` (sets unchanged) with `WSANOTINITIALISED`,
 /// `WSAEINVAL` (no socket in any set) or `WSAENOTSOCK`. `timeout` `None` blocks; `{0, 0}`
-/// polls. See `select_sets` for what counts as ready. The records are left alone
-/// (rule 47).
+/// polls.
+///
+/// Ready means: readfds, data (urgent data too with `SO_OOBINLINE`), the peer's FIN or a
+/// reset, a connection to accept; writefds, room to send on a connected or UDP socket (a
+/// non-blocking connect completed); exceptfds, urgent data (not in line) and a failed
+/// connect, which stays reported until a connect succeeds and is in no other set. A socket
+/// closed by another thread during the wait is reported readable if it is in readfds, and
+/// fails the call with `WSAENOTSOCK` otherwise. The records are left alone (rule 47).
+///
+/// ```
+/// #![allow(non_snake_case)]
+/// use wsaevents::winsock::*;
+///
+/// let mut data = WSADATA::default();
+/// assert_eq!(WSAStartup(MAKEWORD(2, 2), &mut data), 0);
+/// let listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+/// assert_eq!(bind(listener, &"127.0.0.1:0".parse().unwrap()), 0);
+/// assert_eq!(listen_(listener, 4), 0);
+/// let mut addr = "0.0.0.0:0".parse().unwrap();
+/// assert_eq!(getsockname(listener, &mut addr), 0);
+/// let client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+/// assert_eq!(connect(client, &addr), 0);
+///
+/// let mut readfds = fd_set::default();
+/// FD_SET(listener, &mut readfds);
+/// let wait = timeval { tv_sec: 5, tv_usec: 0 };
+/// assert_eq!(select(0, Some(&mut readfds), None, None, Some(&wait)), 1);
+/// assert!(FD_ISSET(listener, &readfds));
+/// closesocket(client);
+/// closesocket(listener);
+/// WSACleanup();
+/// ```
 pub fn select(
     nfds: i32,
     readfds: Option<&mut fd_set>,
@@ -1974,7 +2009,9 @@ mod tests {
         );
         stale();
         check("getpeername", getpeername(a, &mut addr) == 0);
+        stale();
         let ev = WSACreateEvent();
+        check("WSACreateEvent", ev != WSA_INVALID_EVENT);
         stale();
         check("WSAEventSelect", WSAEventSelect(a, ev, FD_READ) == 0);
         stale();

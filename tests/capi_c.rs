@@ -446,6 +446,87 @@ fn addresses_cxx() {
     run(&exe);
 }
 
+/// Name resolution with Windows' layouts and errors (getaddrinfo, getnameinfo, hostent,
+/// servent, gethostname, inet_ntoa, InetPtonW/NtopW, WSAAddressToString,
+/// WSAStringToAddress): Wine's Windows-run protocol.c values, no DNS.
+#[test]
+fn resolve_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("resolve.c"),
+        "resolve",
+        &[STRICT, &["-Wpedantic", "-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// The same program with `-DUNICODE`: the TCHAR names (`GetAddrInfo`, `ADDRINFOT`,
+/// `WSAAddressToString`, `InetPton`, `gai_strerror`) become the wide functions.
+#[test]
+fn resolve_c_unicode() {
+    let exe = build(
+        Lang::C,
+        &c_source("resolve.c"),
+        "resolve_unicode",
+        &[STRICT, &["-Wpedantic", "-std=c11", "-DUNICODE"]].concat(),
+        false,
+    );
+    run(&exe);
+}
+
+/// The same program as C++ (inline wrappers instead of macros).
+#[test]
+fn resolve_cxx() {
+    let exe = build(
+        Lang::Cxx,
+        &c_source("resolve.c"),
+        "resolve_cxx",
+        &[STRICT, &["-Wpedantic"]].concat(),
+        false,
+    );
+    run(&exe);
+}
+
+/// The host's own name resolves, as on Windows, even where the system cannot resolve it:
+/// `tests/c/resolve.c --own-name` in new UTS and network namespaces (a host name in no
+/// hosts file, no DNS). Needs `unshare` and the right to create namespaces (root): said
+/// and skipped otherwise.
+#[test]
+fn resolve_own_name_without_a_resolver() {
+    let probe = Command::new("unshare")
+        .args(["--uts", "--net", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: cannot create UTS and network namespaces here");
+        return;
+    }
+    let exe = build(
+        Lang::C,
+        &c_source("resolve.c"),
+        "resolve_own_name",
+        STRICT,
+        false,
+    );
+    let script = format!(
+        "hostname wsaevents-unresolvable-name && exec '{}' --own-name",
+        exe.display()
+    );
+    let o = Command::new("timeout")
+        .args(["60", "unshare", "--uts", "--net", "sh", "-c", &script])
+        .output()
+        .expect("run unshare");
+    assert!(o.status.success(), "own-name check failed:\n{}", show(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("host name: wsaevents-unresolvable-name"),
+        "{out}"
+    );
+}
+
 /// The compat headers and the C library's, in both orders, as C and C++ in the default and
 /// a strict mode; the layouts (B.4) and constants (B.3).
 #[test]
@@ -583,6 +664,65 @@ fn select_headers_both_orders() {
         );
         let exe = build(lang, &c_source("select_headers.c"), &name, &flags, false);
         run(&exe);
+    }
+}
+
+/// C++: a select call that only the C library's select could take (all three sets NULL:
+/// WSAEINVAL on Windows) does not compile, in either include order: never glibc's select
+/// by accident. The same source with a typed set compiles (the snippet itself is sound).
+#[test]
+fn cxx_select_never_binds_to_the_c_library() {
+    for libc_first in [false, true] {
+        for (body, ok) in [
+            (
+                "timeval tv = {0, 0}; return select(0, NULL, NULL, NULL, &tv);",
+                false,
+            ),
+            ("return select(0, NULL, NULL, NULL, NULL);", false),
+            (
+                "timeval tv = {0, 0}; fd_set r; FD_ZERO(&r); return select(0, &r, NULL, NULL, &tv);",
+                true,
+            ),
+            (
+                "const timeval tv = {0, 0}; return select(0, NULL, NULL, NULL, &tv);",
+                true,
+            ),
+        ] {
+            let src = format!(
+                "{}#include <winsock2.h>\n{}int main() {{ {body} }}\n",
+                if libc_first {
+                    "#include <sys/select.h>\n#include <stdlib.h>\n"
+                } else {
+                    ""
+                },
+                if libc_first {
+                    ""
+                } else {
+                    "#include <sys/select.h>\n#include <stdlib.h>\n"
+                },
+            );
+            let path = out_dir().join("cxx_select_snippet.cpp");
+            std::fs::write(&path, &src).unwrap();
+            let o = Command::new(compiler(Lang::Cxx))
+                .args([
+                    "-x",
+                    "c++",
+                    "-Wall",
+                    "-Wextra",
+                    "-Werror",
+                    "-fsyntax-only",
+                    "-I",
+                ])
+                .arg(repo().join("include"))
+                .arg(&path)
+                .output()
+                .expect("run the C++ compiler");
+            assert_eq!(o.status.success(), ok, "{src}\n{}", show(&o));
+            if !ok {
+                let err = String::from_utf8_lossy(&o.stderr);
+                assert!(err.contains("ambiguous"), "{src}\n{err}");
+            }
+        }
     }
 }
 
@@ -729,6 +869,17 @@ fn exports_never_interpose_libc() {
         "inet_ntop",
         "select",
         "__WSAFDIsSet",
+        "getaddrinfo",
+        "freeaddrinfo",
+        "getnameinfo",
+        "gethostbyname",
+        "gethostbyaddr",
+        "gethostname",
+        "getservbyname",
+        "getservbyport",
+        "getprotobyname",
+        "getprotobynumber",
+        "inet_ntoa",
     ] {
         assert!(!exported.contains(&posix), "{posix} would interpose libc");
         let ours = format!("wsaevents_{posix}");
@@ -765,6 +916,18 @@ fn exports_never_interpose_libc() {
         "GetTickCount64",
         "QueryPerformanceCounter",
         "QueryPerformanceFrequency",
+        "GetAddrInfoW",
+        "FreeAddrInfoW",
+        "GetNameInfoW",
+        "gai_strerrorA",
+        "gai_strerrorW",
+        "GetHostNameW",
+        "InetPtonW",
+        "InetNtopW",
+        "WSAAddressToStringA",
+        "WSAAddressToStringW",
+        "WSAStringToAddressA",
+        "WSAStringToAddressW",
     ] {
         assert!(exported.contains(&name), "{name} is not exported");
     }

@@ -26,6 +26,7 @@
 //! | [`events`] | `WSACreateEvent` … `WSAWaitForMultipleEvents`, `CreateEventA/W`, `SetEvent`, `ResetEvent`, `CloseHandle`, `WaitFor*` |
 //! | [`time`] | `Sleep`, `GetTickCount(64)`, `QueryPerformanceCounter/Frequency` |
 //! | [`addr`] | `htons`, `htonl`, `ntohs`, `ntohl`, `inet_addr`, `inet_pton`, `inet_ntop` |
+//! | `resolve` (Unix) | `getaddrinfo`, `freeaddrinfo`, `getnameinfo`, `GetAddrInfoW`, `GetNameInfoW`, `gai_strerrorA/W`, `gethostbyname`, `gethostbyaddr`, `gethostname`, `getservbyname`, `getservbyport`, `getprotobyname`, `getprotobynumber`, `inet_ntoa`, `InetPtonW`, `InetNtopW`, `WSAAddressToStringA/W`, `WSAStringToAddressA/W` |
 //! | [`sockets`] | `socket` … `getpeername`, `ioctlsocket`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | [`select`] | `select`, `__WSAFDIsSet` (`FD_ISSET`), `WSAPoll` |
 //! | [`wsaext`] | `WSASocketA/W`, `WSARecv`, `WSARecvFrom`, `WSASend`, `WSASendTo`, `WSAAccept`, `WSAConnect`, `WSAIoctl` |
@@ -39,6 +40,8 @@ pub mod addr;
 pub mod events;
 pub mod handles;
 pub mod last_error;
+#[cfg(unix)]
+pub mod resolve;
 pub mod select;
 pub mod sockets;
 pub mod startup;

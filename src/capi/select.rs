@@ -1,7 +1,7 @@
 //! `select`, `__WSAFDIsSet` and `WSAPoll`, with Winsock's `fd_set`, `timeval` and
 //! `WSAPOLLFD` (declared in `include/wsaevents_select.h`).
 //!
-//! The rules are the Rust facade's (`winsock::select_sets`,
+//! The rules are the Rust facade's ([`crate::winsock::select`],
 //! [`crate::winsock::WSAPoll`]); this layer reads and writes the C structures:
 //!
 //! * an `fd_set` is `u_int fd_count` followed by `SOCKET fd_array[FD_SETSIZE]`, where the

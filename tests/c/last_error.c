@@ -5,8 +5,10 @@
  * run on Windows, check it: SetLastError(0xdeadbeef), then a successful setsockopt,
  * getsockopt, getsockname, send, sendto, recvfrom, WSARecv, WSAIoctl(FIONREAD / SIOCATMARK
  * / FIONBIO) or WSASocket, then ok(!WSAGetLastError()). This library applies the rule to
- * every socket function (docs/semantics.md, "The last error after success"); event and
- * wait functions are kernel32's on Windows and leave the last error alone on success.
+ * every socket function (docs/semantics.md, "The last error after success"), and event
+ * creation clears it too (CreateEvent must, to report ERROR_ALREADY_EXISTS for a named
+ * event that exists); the other event and wait functions are kernel32's on Windows and
+ * leave the last error alone on success.
  * Every wait is bounded.
  */
 #include <windows.h>
@@ -61,7 +63,14 @@ int main(void)
                    getsockopt(a, SOL_SOCKET, SO_ERROR, (char *)&opt, &len) == 0);
     len = sizeof peer;
     EXPECT_OK_ZERO("getpeername", getpeername(a, (SOCKADDR *)&peer, &len) == 0);
-    ev = WSACreateEvent();
+    EXPECT_OK_ZERO("WSACreateEvent", (ev = WSACreateEvent()) != WSA_INVALID_EVENT);
+    {
+        HANDLE h;
+        EXPECT_OK_ZERO("CreateEventA", (h = CreateEventA(NULL, FALSE, FALSE, NULL)) != NULL);
+        CloseHandle(h);
+        EXPECT_OK_ZERO("CreateEventW", (h = CreateEventW(NULL, TRUE, TRUE, NULL)) != NULL);
+        CloseHandle(h);
+    }
     EXPECT_OK_ZERO("WSAEventSelect", WSAEventSelect(a, ev, FD_READ) == 0);
     EXPECT_OK_ZERO("send", send(c, "hello", 5, 0) == 5);
     EXPECT_EQ("wait for FD_READ", WSAWaitForMultipleEvents(1, &ev, FALSE, LONG_MS, FALSE), 0);
@@ -89,7 +98,7 @@ int main(void)
     EXPECT_EQ("getsockname(NULL)", getsockname(u, NULL, &len), SOCKET_ERROR);
     EXPECT_EQ("  last error", WSAGetLastError(), WSAEFAULT);
 
-    SECTION("event functions (kernel32's) leave the last error alone on success");
+    SECTION("set, reset and wait (kernel32's) leave the last error alone on success");
     WSASetLastError(STALE);
     EXPECT_EQ("WSASetEvent", WSASetEvent(ev), TRUE);
     EXPECT_EQ("WSAResetEvent", WSAResetEvent(ev), TRUE);

@@ -10,7 +10,10 @@
  * as that one condition holds (bounded: LONG_MS), and only then are the other sets or flags
  * checked without waiting.
  *
- * Built as C and C++ with -Wall -Wextra -Wpedantic -Werror.
+ * Built as C and C++ with -Wall -Wextra -Wpedantic -Werror. The same program, built with
+ * mingw-w64 against the real ws2_32 and run under Wine 8 (../shared/wine/oracle.sh, with
+ * the WSANOTINITIALISED section left out: Wine does not check it), differs only at the
+ * checks marked todo_wine, where Wine's own tests say Windows differs from Wine.
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -20,8 +23,8 @@
 #include "check.h"
 #include "net.h"
 
-static const struct timeval no_wait = {0, 0};
-static const struct timeval long_wait = {LONG_MS / 1000, 0};
+static struct timeval no_wait = {0, 0};
+static struct timeval long_wait = {LONG_MS / 1000, 0};
 
 /* select() on one socket in the sets named by `which` ("r", "w", "e" letters); the sets
  * that hold it afterwards, as the same letters; `*ret` the return value. */
@@ -107,8 +110,8 @@ static void test_select_errors(void)
     struct timeval tv = {0, 0};
 
     SECTION("select: no socket in any set is WSAEINVAL (test_select)");
-    /* Typed NULLs: in C++ an all-NULL call with a non-const timeval resolves to the C
-     * library's select (see wsaevents_select.h); in C plain NULLs work too. */
+    /* Typed NULLs: in C++ an all-NULL call is ambiguous with the C library's select (a
+     * compile error, see wsaevents_select.h); in C plain NULLs work too. */
     EXPECT_FAIL("select(0, NULL, NULL, NULL)",
                 select(0, (fd_set *)NULL, (fd_set *)NULL, (fd_set *)NULL, &tv), SOCKET_ERROR,
                 WSAEINVAL);
@@ -260,7 +263,7 @@ static void test_select_connect_failed(void)
     EXPECT_SELECT("  reported again", c, "rwe", &no_wait, "e");
     EXPECT_EQ("WSAPoll: POLLWRNORM | POLLHUP | POLLERR (test_WSAPoll, todo_wine)",
               poll_one(c, ALL_ASKABLE, 0), POLLWRNORM | POLLHUP | POLLERR);
-    EXPECT_EQ("  POLLHUP | POLLERR even unasked", poll_one(c, 0, 0), POLLHUP | POLLERR);
+    EXPECT_EQ("  POLLHUP | POLLERR even unasked (todo_wine)", poll_one(c, 0, 0), POLLHUP | POLLERR);
     closesocket(c);
 
     SECTION("select: after a failed blocking connect, exceptfds (test_select)");
@@ -268,7 +271,7 @@ static void test_select_connect_failed(void)
     EXPECT_FAIL("blocking connect", connect(c, (SOCKADDR *)&addr, sizeof addr), SOCKET_ERROR,
                 WSAECONNREFUSED);
     EXPECT_SELECT("exceptfds only", c, "rwe", &no_wait, "e");
-    EXPECT_EQ("WSAPoll", poll_one(c, ALL_ASKABLE, 0), POLLWRNORM | POLLHUP | POLLERR);
+    EXPECT_EQ("WSAPoll (todo_wine)", poll_one(c, ALL_ASKABLE, 0), POLLWRNORM | POLLHUP | POLLERR);
     closesocket(c);
     closesocket(holder);
 }
@@ -383,7 +386,7 @@ static void test_poll(void)
         fds[0].fd = l;
         fds[0].events = invalid_flags[i];
         fds[0].revents = (short)0x7ead;
-        EXPECT_FAIL("events outside POLLRDNORM|POLLRDBAND|POLLWRNORM (POLLPRI too)",
+        EXPECT_FAIL("events outside POLLRDNORM|POLLRDBAND|POLLWRNORM, POLLPRI too (todo_wine)",
                     WSAPoll(fds, 1, 0), SOCKET_ERROR, WSAEINVAL);
     }
 
@@ -409,7 +412,7 @@ static void test_poll(void)
     EXPECT_EQ("the listener and a non-socket", WSAPoll(fds, 2, 0), 0);
     EXPECT_EQ("  non-socket: POLLNVAL", fds[1].revents, POLLNVAL);
     fds[1].events = POLLERR;
-    EXPECT_FAIL("  a non-socket asking for POLLERR", WSAPoll(fds, 2, 0), SOCKET_ERROR, WSAEINVAL);
+    EXPECT_FAIL("  a non-socket asking for POLLERR (todo_wine)", WSAPoll(fds, 2, 0), SOCKET_ERROR, WSAEINVAL);
     EXPECT_EQ("  revents 0", fds[0].revents, 0);
     EXPECT_EQ("  revents 0 (todo_wine)", fds[1].revents, 0);
     fds[0].fd = INVALID_SOCKET;
@@ -466,7 +469,7 @@ static void test_poll(void)
     EXPECT_EQ("send", send(s, "data", 5, 0), 5);
     EXPECT_EQ("data first", poll_one(c, POLLRDNORM, LONG_MS), POLLRDNORM);
     EXPECT_EQ("shutdown(s, SD_SEND)", shutdown(s, SD_SEND), 0);
-    EXPECT_EQ("FIN (events 0: POLLHUP only)", poll_one(c, 0, LONG_MS), POLLHUP);
+    EXPECT_EQ("FIN (events 0: POLLHUP only, todo_wine)", poll_one(c, 0, LONG_MS), POLLHUP);
     EXPECT_EQ("  with data queued (todo_wine)", poll_one(c, ALL_ASKABLE, 0),
               POLLWRNORM | POLLRDNORM | POLLHUP);
     EXPECT_EQ("  the sender: POLLWRNORM", poll_one(s, ALL_ASKABLE, 0), POLLWRNORM);

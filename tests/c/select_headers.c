@@ -159,6 +159,28 @@ int main(void)
         EXPECT_EQ("WSAPoll, no socket", WSAPoll(&p, 1, 0), SOCKET_ERROR);
         EXPECT_EQ("  WSAENOTSOCK", WSAGetLastError(), WSAENOTSOCK);
         EXPECT_EQ("  POLLNVAL", p.revents, POLLNVAL);
+#if WANT_SETSIZE >= 200
+        {
+            /* A program's larger fd_set: select reads fd_count entries, whatever the
+             * capacity, and keeps their order (test_select's 200 sockets). Unbound UDP
+             * sockets are writable. */
+            static SOCKET socks[200];
+            static fd_set w;
+            FD_ZERO(&w);
+            for (i = 0; i < 200; i++) {
+                socks[i] = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+                EXPECT_TRUE("socket", socks[i] != INVALID_SOCKET);
+                FD_SET(socks[i], &w);
+            }
+            EXPECT_EQ("200 in the set", w.fd_count, 200);
+            EXPECT_EQ("select: all 200 writable", select(0, NULL, &w, NULL, &zero), 200);
+            for (i = 0; i < 200; i++) {
+                if (w.fd_array[i] != socks[i])
+                    EXPECT_TRUE("  in their order", 0);
+                closesocket(socks[i]);
+            }
+        }
+#endif
         EXPECT_EQ("WSACleanup", WSACleanup(), 0);
     }
     DONE();
