@@ -2,12 +2,12 @@
  * wsaevents_wsaext.h -- the extended WSA calls and options of wsaevents (Linux/macOS):
  * WSASocketA/W, WSARecv, WSASend, WSARecvFrom, WSASendTo (with WSABUF arrays, not
  * overlapped), WSAAccept (with a condition function), WSAConnect, WSAIoctl (FIONBIO,
- * FIONREAD, SIOCATMARK, SIO_KEEPALIVE_VALS with mstcpip.h's struct tcp_keepalive), and the
+ * FIONREAD, SIOCATMARK, and SIO_KEEPALIVE_VALS with mstcpip.h's struct tcp_keepalive), and the
  * socket options SO_RCVTIMEO, SO_SNDTIMEO, SO_EXCLUSIVEADDRUSE, SO_ACCEPTCONN,
  * SO_BROADCAST, SO_DONTLINGER, IP_TTL, IPV6_V6ONLY.
  *
- * Internal to the wsaevents compat headers: included by winsock2.h (include <winsock2.h>,
- * or <mstcpip.h> for the keep-alive definitions, instead).
+ * Internal to the wsaevents compat headers: included by winsock2.h (include <winsock2.h>
+ * instead; <mstcpip.h> adds the keep-alive definitions).
  *
  * Overlapped I/O is not provided yet: the WSAOVERLAPPED type exists so that declarations
  * build, but a non-NULL lpOverlapped fails with WSAEOPNOTSUPP (see docs/porting.md).
@@ -55,13 +55,8 @@ extern "C" {
 #define _WSAIOR(x, y) (IOC_OUT | (x) | (y))
 #define _WSAIOW(x, y) (IOC_IN | (x) | (y))
 #define _WSAIORW(x, y) (IOC_INOUT | (x) | (y))
-/* mstcpip.h: the keep-alive values of one socket, times in milliseconds. */
-#define SIO_KEEPALIVE_VALS _WSAIOW(IOC_VENDOR, 4)
-struct tcp_keepalive {
-    ULONG onoff;
-    ULONG keepalivetime;
-    ULONG keepaliveinterval;
-};
+/* SIO_KEEPALIVE_VALS and struct tcp_keepalive come with <mstcpip.h>, as on Windows
+ * (include/wsaevents_mstcpip.h). */
 
 /* ---- Types ------------------------------------------------------------------------------------ */
 typedef struct _WSABUF {
@@ -148,7 +143,6 @@ typedef int(CALLBACK *LPCONDITIONPROC)(LPWSABUF lpCallerId, LPWSABUF lpCallerDat
                                        LPQOS lpGQOS, LPWSABUF lpCalleeId, LPWSABUF lpCalleeData,
                                        GROUP *g, DWORD_PTR dwCallbackData);
 
-WSAEVENTS_STATIC_ASSERT(sizeof(struct tcp_keepalive) == 12, "tcp_keepalive is 12 bytes");
 WSAEVENTS_STATIC_ASSERT(sizeof(GUID) == 16, "GUID is 16 bytes");
 WSAEVENTS_STATIC_ASSERT(sizeof(OVERLAPPED) == 3 * sizeof(void *) + 8, "OVERLAPPED is 32 bytes on 64-bit");
 WSAEVENTS_STATIC_ASSERT(sizeof(WSABUF) == 2 * sizeof(void *), "WSABUF is 16 bytes on 64-bit");

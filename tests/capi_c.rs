@@ -381,6 +381,24 @@ fn wsaext_c() {
     run(&exe);
 }
 
+/// `struct tcp_keepalive` and `SIO_KEEPALIVE_VALS` come with `<mstcpip.h>`, not
+/// `<winsock2.h>`, as on Windows: code that defines them when missing still builds (C and
+/// C++, with and without `<mstcpip.h>`).
+#[test]
+fn keepalive_header_compat() {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for (lang, tag) in [(Lang::C, "c"), (Lang::Cxx, "cxx")] {
+        for with in [false, true] {
+            let mut flags = pedantic.to_vec();
+            if with {
+                flags.push("-DWITH_MSTCPIP");
+            }
+            let name = format!("keepalive_own_{tag}_{with}.o");
+            build(lang, &c_source("keepalive_own.c"), &name, &flags, true);
+        }
+    }
+}
+
 /// The extended WSA calls are exported under their Windows names.
 #[test]
 fn wsaext_exports() {

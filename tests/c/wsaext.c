@@ -18,11 +18,7 @@
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
-#if defined(__has_include)
-#  if __has_include(<mstcpip.h>)
-#    include <mstcpip.h>
-#  endif
-#endif
+#include <mstcpip.h> /* struct tcp_keepalive, SIO_KEEPALIVE_VALS */
 
 #include "check.h"
 #include "net.h"
