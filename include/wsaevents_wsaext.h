@@ -55,6 +55,12 @@ extern "C" {
 #define _WSAIOR(x, y) (IOC_OUT | (x) | (y))
 #define _WSAIOW(x, y) (IOC_IN | (x) | (y))
 #define _WSAIORW(x, y) (IOC_INOUT | (x) | (y))
+/* The address-list and routing-interface ioctls (FD_ADDRESS_LIST_CHANGE,
+ * FD_ROUTING_INTERFACE_CHANGE). */
+#define SIO_ROUTING_INTERFACE_QUERY _WSAIORW(IOC_WS2, 20)
+#define SIO_ROUTING_INTERFACE_CHANGE _WSAIOW(IOC_WS2, 21)
+#define SIO_ADDRESS_LIST_QUERY _WSAIOR(IOC_WS2, 22)
+#define SIO_ADDRESS_LIST_CHANGE _WSAIO(IOC_WS2, 23)
 /* SIO_KEEPALIVE_VALS and struct tcp_keepalive come with <mstcpip.h>, as on Windows
  * (include/wsaevents_mstcpip.h). */
 
@@ -63,6 +69,17 @@ typedef struct _WSABUF {
     ULONG len; /* ULONG: 32-bit, as on Windows */
     CHAR *buf;
 } WSABUF, *LPWSABUF;
+
+/* The output of SIO_ADDRESS_LIST_QUERY (ws2def.h): the pointers point into the same buffer. */
+typedef struct _SOCKET_ADDRESS {
+    struct sockaddr *lpSockaddr;
+    INT iSockaddrLength;
+} SOCKET_ADDRESS, *PSOCKET_ADDRESS, *LPSOCKET_ADDRESS;
+
+typedef struct _SOCKET_ADDRESS_LIST {
+    INT iAddressCount;
+    SOCKET_ADDRESS Address[1];
+} SOCKET_ADDRESS_LIST, *PSOCKET_ADDRESS_LIST, *LPSOCKET_ADDRESS_LIST;
 
 typedef unsigned int GROUP;
 typedef struct _QualityOfService QOS, *LPQOS; /* never read: QoS is not supported */
@@ -192,7 +209,12 @@ int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSAB
                       LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS);
 /**
  * WSAIoctl: FIONBIO (4-byte input), FIONREAD and SIOCATMARK (4-byte output),
- * SIO_KEEPALIVE_VALS (a struct tcp_keepalive in). A buffer too short is WSAEFAULT, a NULL
+ * SIO_KEEPALIVE_VALS (a struct tcp_keepalive in), SIO_ADDRESS_LIST_QUERY (a
+ * SOCKET_ADDRESS_LIST out; too small: WSAEFAULT with the size needed in *lpcbBytesReturned),
+ * SIO_ADDRESS_LIST_CHANGE, SIO_ROUTING_INTERFACE_QUERY and SIO_ROUTING_INTERFACE_CHANGE (a
+ * SOCKADDR in; the query's SOCKADDR out). The CHANGE ioctls on a non-blocking socket fail
+ * WSAEWOULDBLOCK and the FD_ bit is recorded at the change; on a blocking one they return
+ * at the change. A buffer too short is WSAEFAULT, a NULL
  * lpcbBytesReturned WSAEFAULT, another code WSAEOPNOTSUPP (*lpcbBytesReturned = 0), a
  * non-NULL lpOverlapped WSAEOPNOTSUPP.
  */

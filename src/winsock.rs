@@ -1139,6 +1139,48 @@ pub fn WSAConnect(s: SOCKET, addr: &SocketAddr) -> i32 {
     connect(s, addr)
 }
 
+/// `SIO_ADDRESS_LIST_QUERY` (`_WSAIOR(IOC_WS2, 22)`): the local address list.
+pub const SIO_ADDRESS_LIST_QUERY: u32 = 0x4800_0016;
+/// `SIO_ADDRESS_LIST_CHANGE` (`_WSAIO(IOC_WS2, 23)`): one notification of its next change.
+pub const SIO_ADDRESS_LIST_CHANGE: u32 = 0x2800_0017;
+/// `SIO_ROUTING_INTERFACE_QUERY` (`_WSAIORW(IOC_WS2, 20)`): the local address to a
+/// destination.
+pub const SIO_ROUTING_INTERFACE_QUERY: u32 = 0xC800_0014;
+/// `SIO_ROUTING_INTERFACE_CHANGE` (`_WSAIOW(IOC_WS2, 21)`): one notification of the next
+/// change of the route to a destination.
+pub const SIO_ROUTING_INTERFACE_CHANGE: u32 = 0x8800_0015;
+
+/// `WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, …)`: [`Socket::address_list_change`] (0, or
+/// `SOCKET_ERROR` with `WSAEWOULDBLOCK` on a non-blocking socket, the notification then
+/// being `FD_ADDRESS_LIST_CHANGE`).
+pub fn address_list_change(s: SOCKET) -> i32 {
+    call(s, |sk| sk.address_list_change().map(|()| 0))
+}
+
+/// `WSAIoctl(s, SIO_ROUTING_INTERFACE_CHANGE, &dest, …)`:
+/// [`Socket::routing_interface_change`].
+pub fn routing_interface_change(s: SOCKET, dest: &SocketAddr) -> i32 {
+    call(s, |sk| sk.routing_interface_change(*dest).map(|()| 0))
+}
+
+/// `WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, …)`: the socket family's local addresses into
+/// `out` ([`Socket::address_list_query`]).
+pub fn address_list_query(s: SOCKET, out: &mut Vec<SocketAddr>) -> i32 {
+    call(s, |sk| {
+        *out = sk.address_list_query()?;
+        Ok(0)
+    })
+}
+
+/// `WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &dest, …)`: the local address to `dest` into
+/// `out` ([`Socket::routing_interface_query`]).
+pub fn routing_interface_query(s: SOCKET, dest: &SocketAddr, out: &mut SocketAddr) -> i32 {
+    call(s, |sk| {
+        *out = sk.routing_interface_query(*dest)?;
+        Ok(0)
+    })
+}
+
 /// `WSAIoctl(s, code, in, out, &returned, NULL, NULL)` without overlapped I/O, as Wine's
 /// Windows-run tests (test_fionbio, test_fionread_siocatmark, test_keepalive_vals,
 /// test_unsupported_ioctls) check it: `FIONBIO` (a 4-byte `u_long` in; `returned` 0),

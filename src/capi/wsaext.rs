@@ -488,11 +488,100 @@ pub unsafe extern "C" fn WSAIoctl(
         // left.
         // SAFETY: non-NULL, readable and writable (caller's contract).
         let mut n = unsafe { returned.read_unaligned() };
-        let rc = winsock::WSAIoctl(s, code, inb, outb, &mut n);
+        let rc = match code {
+            winsock::SIO_ADDRESS_LIST_CHANGE
+            | winsock::SIO_ROUTING_INTERFACE_CHANGE
+            | winsock::SIO_ADDRESS_LIST_QUERY
+            | winsock::SIO_ROUTING_INTERFACE_QUERY => {
+                let rc = change_ioctl(s, code, input, in_len, outb, &mut n);
+                // SAFETY: as above.
+                unsafe { returned.write_unaligned(n) };
+                return rc;
+            }
+            _ => winsock::WSAIoctl(s, code, inb, outb, &mut n),
+        };
         // SAFETY: as above.
         unsafe { returned.write_unaligned(n) };
         Ok(rc)
     })
+}
+
+/// `sizeof(SOCKET_ADDRESS)`: a pointer and an `INT`, padded to the pointer's alignment.
+const SOCKET_ADDRESS_LEN: usize = 2 * std::mem::size_of::<usize>();
+/// `offsetof(SOCKET_ADDRESS_LIST, Address)`: the `INT` count, padded likewise.
+const ADDRESS_LIST_HEADER: usize = std::mem::size_of::<usize>();
+
+/// The four address and route ioctls of `WSAIoctl`, converting Windows' layouts:
+/// `SOCKADDR` in (the destination of the routing ioctls), `SOCKADDR` out
+/// (`SIO_ROUTING_INTERFACE_QUERY`), `SOCKET_ADDRESS_LIST` out (`SIO_ADDRESS_LIST_QUERY`: the
+/// count, the `SOCKET_ADDRESS` array, then the addresses it points to, all in the caller's
+/// buffer). A buffer too small is `WSAEFAULT` with the size needed in `*returned`, as the
+/// reference page says.
+fn change_ioctl(
+    s: SOCKET,
+    code: u32,
+    input: *mut c_void,
+    in_len: u32,
+    out: &mut [u8],
+    returned: &mut u32,
+) -> Result<c_int, i32> {
+    let dest = || {
+        // SAFETY: `input` is NULL or readable for `in_len` bytes (caller's contract).
+        unsafe { read_sockaddr(input.cast_const(), in_len.min(i32::MAX as u32) as c_int) }
+    };
+    let done = |rc: c_int| {
+        if rc == winsock::SOCKET_ERROR {
+            Err(winsock::WSAGetLastError())
+        } else {
+            Ok(rc)
+        }
+    };
+    match code {
+        winsock::SIO_ADDRESS_LIST_CHANGE => {
+            *returned = 0;
+            done(winsock::address_list_change(s))
+        }
+        winsock::SIO_ROUTING_INTERFACE_CHANGE => {
+            *returned = 0;
+            let d = dest()?;
+            done(winsock::routing_interface_change(s, &d))
+        }
+        winsock::SIO_ROUTING_INTERFACE_QUERY => {
+            let d = dest()?;
+            let mut local = d;
+            done(winsock::routing_interface_query(s, &d, &mut local))?;
+            let b = sockaddr_bytes(&local);
+            *returned = b.len() as u32;
+            if out.len() < b.len() {
+                return Err(WSAEFAULT);
+            }
+            out[..b.len()].copy_from_slice(&b);
+            Ok(0)
+        }
+        _ => {
+            let mut list = Vec::new();
+            done(winsock::address_list_query(s, &mut list))?;
+            let addrs: Vec<Vec<u8>> = list.iter().map(sockaddr_bytes).collect();
+            let table = ADDRESS_LIST_HEADER + addrs.len() * SOCKET_ADDRESS_LEN;
+            let need = table + addrs.iter().map(Vec::len).sum::<usize>();
+            *returned = need as u32;
+            if out.len() < need {
+                return Err(WSAEFAULT);
+            }
+            let base = out.as_ptr().addr();
+            out[..4].copy_from_slice(&(addrs.len() as i32).to_ne_bytes());
+            let mut at = table;
+            for (i, a) in addrs.iter().enumerate() {
+                let entry = ADDRESS_LIST_HEADER + i * SOCKET_ADDRESS_LEN;
+                let w = std::mem::size_of::<usize>();
+                out[entry..entry + w].copy_from_slice(&(base + at).to_ne_bytes());
+                out[entry + w..entry + w + 4].copy_from_slice(&(a.len() as i32).to_ne_bytes());
+                out[at..at + a.len()].copy_from_slice(a);
+                at += a.len();
+            }
+            Ok(0)
+        }
+    }
 }
 
 #[cfg(test)]
