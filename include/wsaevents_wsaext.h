@@ -2,16 +2,15 @@
  * wsaevents_wsaext.h -- the extended WSA calls and options of wsaevents (Linux/macOS):
  * WSASocketA/W, WSARecv, WSASend, WSARecvFrom, WSASendTo (with WSABUF arrays, not
  * overlapped), WSAAccept (with a condition function), WSAConnect, WSAIoctl (FIONBIO,
- * FIONREAD, SIOCATMARK, SIO_KEEPALIVE_VALS with mstcpip.h's struct tcp_keepalive), and the
+ * FIONREAD, SIOCATMARK, and SIO_KEEPALIVE_VALS with mstcpip.h's struct tcp_keepalive), and the
  * socket options SO_RCVTIMEO, SO_SNDTIMEO, SO_EXCLUSIVEADDRUSE, SO_ACCEPTCONN,
  * SO_BROADCAST, SO_DONTLINGER, IP_TTL, IPV6_V6ONLY.
  *
- * Internal to the wsaevents compat headers: included by winsock2.h (include <winsock2.h>,
- * or <mstcpip.h> for the keep-alive definitions, instead).
+ * Internal to the wsaevents compat headers: included by winsock2.h (include <winsock2.h>
+ * instead; <mstcpip.h> adds the keep-alive definitions).
  *
  * Overlapped I/O is not provided yet: the WSAOVERLAPPED type exists so that declarations
- * build, but a non-NULL lpOverlapped or completion routine fails with WSAEOPNOTSUPP (see
- * docs/porting.md).
+ * build, but a non-NULL lpOverlapped fails with WSAEOPNOTSUPP (see docs/porting.md).
  */
 #ifndef WSAEVENTS_WSAEXT_H
 #define WSAEVENTS_WSAEXT_H
@@ -56,19 +55,31 @@ extern "C" {
 #define _WSAIOR(x, y) (IOC_OUT | (x) | (y))
 #define _WSAIOW(x, y) (IOC_IN | (x) | (y))
 #define _WSAIORW(x, y) (IOC_INOUT | (x) | (y))
-/* mstcpip.h: the keep-alive values of one socket, times in milliseconds. */
-#define SIO_KEEPALIVE_VALS _WSAIOW(IOC_VENDOR, 4)
-struct tcp_keepalive {
-    ULONG onoff;
-    ULONG keepalivetime;
-    ULONG keepaliveinterval;
-};
+/* The address-list and routing-interface ioctls (FD_ADDRESS_LIST_CHANGE,
+ * FD_ROUTING_INTERFACE_CHANGE). */
+#define SIO_ROUTING_INTERFACE_QUERY _WSAIORW(IOC_WS2, 20)
+#define SIO_ROUTING_INTERFACE_CHANGE _WSAIOW(IOC_WS2, 21)
+#define SIO_ADDRESS_LIST_QUERY _WSAIOR(IOC_WS2, 22)
+#define SIO_ADDRESS_LIST_CHANGE _WSAIO(IOC_WS2, 23)
+/* SIO_KEEPALIVE_VALS and struct tcp_keepalive come with <mstcpip.h>, as on Windows
+ * (include/wsaevents_mstcpip.h). */
 
 /* ---- Types ------------------------------------------------------------------------------------ */
 typedef struct _WSABUF {
     ULONG len; /* ULONG: 32-bit, as on Windows */
     CHAR *buf;
 } WSABUF, *LPWSABUF;
+
+/* The output of SIO_ADDRESS_LIST_QUERY (ws2def.h): the pointers point into the same buffer. */
+typedef struct _SOCKET_ADDRESS {
+    struct sockaddr *lpSockaddr;
+    INT iSockaddrLength;
+} SOCKET_ADDRESS, *PSOCKET_ADDRESS, *LPSOCKET_ADDRESS;
+
+typedef struct _SOCKET_ADDRESS_LIST {
+    INT iAddressCount;
+    SOCKET_ADDRESS Address[1];
+} SOCKET_ADDRESS_LIST, *PSOCKET_ADDRESS_LIST, *LPSOCKET_ADDRESS_LIST;
 
 typedef unsigned int GROUP;
 typedef struct _QualityOfService QOS, *LPQOS; /* never read: QoS is not supported */
@@ -85,16 +96,18 @@ typedef struct _GUID {
 
 #ifndef WSAEVENTS_OVERLAPPED_DEFINED
 #  define WSAEVENTS_OVERLAPPED_DEFINED
+/* Windows' layout and member names (ov.Offset, ov.Pointer): anonymous members, which
+ * __extension__ keeps quiet under -Wpedantic in C99 and C++. */
 typedef struct _OVERLAPPED {
     ULONG_PTR Internal;
     ULONG_PTR InternalHigh;
-    union {
-        struct {
+    __extension__ union {
+        __extension__ struct {
             DWORD Offset;
             DWORD OffsetHigh;
-        } s;
+        };
         LPVOID Pointer;
-    } u;
+    };
     HANDLE hEvent;
 } OVERLAPPED, *LPOVERLAPPED;
 #endif
@@ -142,13 +155,14 @@ typedef LPWSAPROTOCOL_INFOA LPWSAPROTOCOL_INFO;
 #endif
 
 /* The WSAAccept condition function: return CF_ACCEPT or CF_REJECT. lpCallerId's buffer holds
- * the caller's SOCKADDR, lpCalleeId's the local one; the data and QoS arguments are NULL. */
+ * the caller's SOCKADDR, lpCalleeId's the local one; the data buffers are empty, QoS NULL. */
 typedef int(CALLBACK *LPCONDITIONPROC)(LPWSABUF lpCallerId, LPWSABUF lpCallerData, LPQOS lpSQOS,
                                        LPQOS lpGQOS, LPWSABUF lpCalleeId, LPWSABUF lpCalleeData,
                                        GROUP *g, DWORD_PTR dwCallbackData);
 
-WSAEVENTS_STATIC_ASSERT(sizeof(struct tcp_keepalive) == 12, "tcp_keepalive is 12 bytes");
 WSAEVENTS_STATIC_ASSERT(sizeof(GUID) == 16, "GUID is 16 bytes");
+WSAEVENTS_STATIC_ASSERT(sizeof(OVERLAPPED) == 3 * sizeof(void *) + 8, "OVERLAPPED is 32 bytes on 64-bit");
+WSAEVENTS_STATIC_ASSERT(sizeof(WSABUF) == 2 * sizeof(void *), "WSABUF is 16 bytes on 64-bit");
 
 /* ---- Functions ---------------------------------------------------------------------------------- */
 
@@ -164,9 +178,9 @@ SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpP
 /**
  * WSARecv / WSARecvFrom: one receive scattered over the buffers, as recv / recvfrom.
  * dwBufferCount 0 is WSAEINVAL; NULL lpBuffers or lpFlags WSAEFAULT; *lpFlags takes
- * MSG_PEEK / MSG_OOB and is 0 afterwards (MSG_PARTIAL is never reported: TCP and UDP are
- * not partial-message protocols). A non-NULL lpOverlapped or lpCompletionRoutine is
- * WSAEOPNOTSUPP.
+ * MSG_PEEK / MSG_OOB and is left as passed (MSG_PARTIAL is never reported: TCP and UDP are
+ * not partial-message protocols). A non-NULL lpOverlapped is WSAEOPNOTSUPP; a completion
+ * routine without one is ignored, as on Windows.
  */
 int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
                    LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
@@ -195,9 +209,14 @@ int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSAB
                       LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS);
 /**
  * WSAIoctl: FIONBIO (4-byte input), FIONREAD and SIOCATMARK (4-byte output),
- * SIO_KEEPALIVE_VALS (a struct tcp_keepalive in). A buffer too short is WSAEFAULT, a NULL
- * lpcbBytesReturned WSAEFAULT, another code WSAEINVAL, a non-NULL lpOverlapped or
- * completion routine WSAEOPNOTSUPP.
+ * SIO_KEEPALIVE_VALS (a struct tcp_keepalive in), SIO_ADDRESS_LIST_QUERY (a
+ * SOCKET_ADDRESS_LIST out; too small: WSAEFAULT with the size needed in *lpcbBytesReturned),
+ * SIO_ADDRESS_LIST_CHANGE, SIO_ROUTING_INTERFACE_QUERY and SIO_ROUTING_INTERFACE_CHANGE (a
+ * SOCKADDR in; the query's SOCKADDR out). The CHANGE ioctls on a non-blocking socket fail
+ * WSAEWOULDBLOCK and the FD_ bit is recorded at the change; on a blocking one they return
+ * at the change. A buffer too short is WSAEFAULT, a NULL
+ * lpcbBytesReturned WSAEFAULT, another code WSAEOPNOTSUPP (*lpcbBytesReturned = 0), a
+ * non-NULL lpOverlapped WSAEOPNOTSUPP.
  */
 int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer,
                     LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned,

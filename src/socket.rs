@@ -188,6 +188,9 @@ struct SockOpts {
     exclusive: bool,
     /// `SO_LINGER`'s `l_linger`.
     linger_secs: u16,
+    /// A value the program stored with `setsockopt(SO_ERROR)`, read back until the
+    /// network sets the error again (a connect's outcome, a reset).
+    error_set: Option<i32>,
 }
 
 /// A socket's level as `select` and `WSAPoll` report it ([`Socket::poll_level`]): facts, in
@@ -247,9 +250,11 @@ impl Socket {
         let v6 = family == AddressFamily::Inet6;
         let stream = ty == SocketType::Stream;
         let os = OsSocket::new(v6, stream).map_err(|e| map(&e))?;
+        // Windows binds a port whose old connections sit in TIME_WAIT; Linux and macOS do
+        // with SO_REUSEADDR, which still refuses a second listener (see `bind`). On Windows
+        // itself the OS option would mean sharing, and is left off.
+        #[cfg(unix)]
         if stream {
-            // Windows binds a port whose old connections sit in TIME_WAIT; Linux and macOS
-            // do with SO_REUSEADDR, which still refuses a second listener (see `bind`).
             os.sock()
                 .and_then(|s| s.set_reuse_address(true))
                 .map_err(|e| map(&e))?;
@@ -1082,6 +1087,9 @@ impl Socket {
     /// readable until a connect succeeds (rule 33); after a RST it reads 0 (rule 39).
     pub fn take_error(&self) -> Result<Option<Error>> {
         let st = self.lock()?;
+        if let Some(code) = st.opts.error_set {
+            return Ok((code != 0).then(|| Error::from_code(code)));
+        }
         if st.reset {
             return Ok(None);
         }
@@ -1093,6 +1101,14 @@ impl Socket {
             Ok(None) => Ok(None),
             Err(e) => Err(map(&e)),
         }
+    }
+
+    /// `setsockopt(SO_ERROR)`: Windows accepts it and `getsockopt(SO_ERROR)` then reads the
+    /// value back (Wine's Windows-run `test_set_getsockopt`), until the network sets the
+    /// error again (a connect completes or fails, a reset arrives).
+    pub fn set_error(&self, code: i32) -> Result<()> {
+        self.lock()?.opts.error_set = Some(code);
+        Ok(())
     }
 
     /// `getsockname`. WSAEINVAL on an unbound socket, as on Windows.
@@ -1193,7 +1209,7 @@ impl Socket {
     }
 
     /// `getsockopt(SO_ACCEPTCONN)`: whether the socket is listening.
-    pub fn is_listening(&self) -> Result<bool> {
+    pub fn is_listener(&self) -> Result<bool> {
         Ok(self.lock()?.conn == Conn::Listening)
     }
 
@@ -1251,18 +1267,21 @@ impl Socket {
             #[cfg(any(
                 target_os = "linux",
                 target_os = "android",
-                target_vendor = "apple",
+                target_os = "macos",
+                target_os = "ios",
                 target_os = "freebsd",
                 windows
             ))]
-            let ka = ka.with_interval(secs(interval));
-            #[cfg(any(
+            let ka = ka.with_interval(secs(interval)).with_retries(10);
+            #[cfg(not(any(
                 target_os = "linux",
                 target_os = "android",
-                target_vendor = "apple",
-                target_os = "freebsd"
-            ))]
-            let ka = ka.with_retries(10);
+                target_os = "macos",
+                target_os = "ios",
+                target_os = "freebsd",
+                windows
+            )))]
+            let _ = interval;
             s.set_tcp_keepalive(&ka)
         })
     }
@@ -1698,6 +1717,7 @@ impl State {
 
     /// A connect completed successfully: FD_CONNECT and FD_WRITE (rules 29 i, 33).
     fn connected(&mut self) {
+        self.opts.error_set = None;
         self.conn = Conn::Connected;
         self.connect_error = None;
         self.want_writable(self.write_blocked);
@@ -1706,6 +1726,7 @@ impl State {
 
     /// A connect failed: FD_CONNECT with the error, no FD_WRITE (rule 33).
     fn connect_failed(&mut self, code: i32) {
+        self.opts.error_set = None;
         self.conn = Conn::Unconnected;
         self.connect_error = Some(code);
         self.want_writable(false);
@@ -1714,6 +1735,7 @@ impl State {
 
     /// A RST seen by a call: FD_CLOSE with WSAECONNABORTED if not recorded yet (rule 39).
     fn on_reset(&mut self) {
+        self.opts.error_set = None;
         self.reset = true;
         if !self.close_recorded {
             self.close_recorded = true;

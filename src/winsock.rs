@@ -903,14 +903,16 @@ pub fn shutdown(s: SOCKET, how: i32) -> i32 {
     })
 }
 
-/// `ioctlsocket(s, FIONBIO | FIONREAD | SIOCATMARK, &arg)`.
+/// `ioctlsocket(s, FIONBIO | FIONREAD | SIOCATMARK, &arg)`; another code is `WSAEOPNOTSUPP`.
 pub fn ioctlsocket(s: SOCKET, cmd: u32, arg: &mut u32) -> i32 {
     call(s, |sk| {
         match cmd {
             FIONBIO => sk.set_nonblocking(*arg != 0)?,
             FIONREAD => *arg = u32::try_from(sk.bytes_available()?).unwrap_or(u32::MAX),
             SIOCATMARK => *arg = u32::from(sk.at_mark()?),
-            _ => return Err(Error::from_code(WSAEINVAL)),
+            // ioctlsocket is WSAIoctl without the buffers on Windows: an unknown code is
+            // WSAEOPNOTSUPP (Wine's Windows-run test_unsupported_ioctls).
+            _ => return Err(Error::from_code(WSAEOPNOTSUPP)),
         }
         Ok(0)
     })
@@ -1049,12 +1051,13 @@ pub(crate) fn send_vectored_on(
 }
 
 /// `WSARecv(s, bufs, n, &bytes, &flags, NULL, NULL)`: 0 with the bytes received (0 at end
-/// of stream) and `flags` cleared, or `SOCKET_ERROR`. No buffers is `WSAEINVAL`.
+/// of stream), or `SOCKET_ERROR`. `flags` (`MSG_PEEK`, `MSG_OOB`) is left as passed: no
+/// output flag applies to TCP or UDP (`MSG_PARTIAL` is for partial-message protocols).
+/// No buffers is `WSAEINVAL`.
 pub fn WSARecv(s: SOCKET, bufs: &mut [&mut [u8]], bytes: &mut u32, flags: &mut u32) -> i32 {
     call(s, |sk| {
         let n = recv_vectored_on(sk, bufs, *flags as i32, None)?;
         *bytes = u32::try_from(n).unwrap_or(u32::MAX);
-        *flags = 0;
         Ok(0)
     })
 }
@@ -1071,7 +1074,6 @@ pub fn WSARecvFrom(
     call(s, |sk| {
         let n = recv_vectored_on(sk, bufs, *flags as i32, from)?;
         *bytes = u32::try_from(n).unwrap_or(u32::MAX);
-        *flags = 0;
         Ok(0)
     })
 }
@@ -1129,7 +1131,7 @@ pub fn WSAAccept(
     if let Some(a) = addr {
         *a = peer;
     }
-    insert(Object::Socket(Arc::new(new))).unwrap_or_else(|| fail(WSAEMFILE, INVALID_SOCKET))
+    insert(Object::Socket(Arc::new(new))).map_or_else(|| fail(WSAEMFILE, INVALID_SOCKET), succeed)
 }
 
 /// `WSAConnect(s, name, namelen, NULL, NULL, NULL, NULL)`: [`connect`].
@@ -1137,29 +1139,76 @@ pub fn WSAConnect(s: SOCKET, addr: &SocketAddr) -> i32 {
     connect(s, addr)
 }
 
-/// `WSAIoctl(s, code, in, out, &returned, NULL, NULL)` without overlapped I/O: `FIONBIO`
-/// (a 4-byte `u_long` in), `FIONREAD` and `SIOCATMARK` (4 bytes out), `SIO_KEEPALIVE_VALS`
-/// (a 12-byte [`tcp_keepalive`] in; a datagram socket is `WSAEINVAL`). A buffer too short is
-/// `WSAEFAULT`; another code is `WSAEINVAL` (the reference page: "not a valid command").
+/// `SIO_ADDRESS_LIST_QUERY` (`_WSAIOR(IOC_WS2, 22)`): the local address list.
+pub const SIO_ADDRESS_LIST_QUERY: u32 = 0x4800_0016;
+/// `SIO_ADDRESS_LIST_CHANGE` (`_WSAIO(IOC_WS2, 23)`): one notification of its next change.
+pub const SIO_ADDRESS_LIST_CHANGE: u32 = 0x2800_0017;
+/// `SIO_ROUTING_INTERFACE_QUERY` (`_WSAIORW(IOC_WS2, 20)`): the local address to a
+/// destination.
+pub const SIO_ROUTING_INTERFACE_QUERY: u32 = 0xC800_0014;
+/// `SIO_ROUTING_INTERFACE_CHANGE` (`_WSAIOW(IOC_WS2, 21)`): one notification of the next
+/// change of the route to a destination.
+pub const SIO_ROUTING_INTERFACE_CHANGE: u32 = 0x8800_0015;
+
+/// `WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, …)`: [`Socket::address_list_change`] (0, or
+/// `SOCKET_ERROR` with `WSAEWOULDBLOCK` on a non-blocking socket, the notification then
+/// being `FD_ADDRESS_LIST_CHANGE`).
+pub fn address_list_change(s: SOCKET) -> i32 {
+    call(s, |sk| sk.address_list_change().map(|()| 0))
+}
+
+/// `WSAIoctl(s, SIO_ROUTING_INTERFACE_CHANGE, &dest, …)`:
+/// [`Socket::routing_interface_change`].
+pub fn routing_interface_change(s: SOCKET, dest: &SocketAddr) -> i32 {
+    call(s, |sk| sk.routing_interface_change(*dest).map(|()| 0))
+}
+
+/// `WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, …)`: the socket family's local addresses into
+/// `out` ([`Socket::address_list_query`]).
+pub fn address_list_query(s: SOCKET, out: &mut Vec<SocketAddr>) -> i32 {
+    call(s, |sk| {
+        *out = sk.address_list_query()?;
+        Ok(0)
+    })
+}
+
+/// `WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &dest, …)`: the local address to `dest` into
+/// `out` ([`Socket::routing_interface_query`]).
+pub fn routing_interface_query(s: SOCKET, dest: &SocketAddr, out: &mut SocketAddr) -> i32 {
+    call(s, |sk| {
+        *out = sk.routing_interface_query(*dest)?;
+        Ok(0)
+    })
+}
+
+/// `WSAIoctl(s, code, in, out, &returned, NULL, NULL)` without overlapped I/O, as Wine's
+/// Windows-run tests (test_fionbio, test_fionread_siocatmark, test_keepalive_vals,
+/// test_unsupported_ioctls) check it: `FIONBIO` (a 4-byte `u_long` in; `returned` 0),
+/// `FIONREAD` and `SIOCATMARK` (4 bytes out; `returned` 4; a shorter buffer is `WSAEFAULT`
+/// and `returned` is left alone), `SIO_KEEPALIVE_VALS` (a 12-byte [`tcp_keepalive`] in;
+/// `returned` 0, also when it fails `WSAEFAULT` for a shorter one; a datagram socket is
+/// `WSAEINVAL`, as Wine), and any other code `WSAEOPNOTSUPP` with `returned` 0.
 pub fn WSAIoctl(s: SOCKET, code: u32, input: &[u8], output: &mut [u8], returned: &mut u32) -> i32 {
     call(s, |sk| {
         let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         match code {
-            FIONBIO | SIO_KEEPALIVE_VALS => {
-                let need = if code == FIONBIO { 4 } else { 12 };
-                if input.len() < need {
+            FIONBIO => {
+                if input.len() < 4 {
                     return Err(Error::from_code(WSAEFAULT));
                 }
-                if code == FIONBIO {
-                    sk.set_nonblocking(word(input) != 0)?;
-                } else {
-                    if sk.socket_type() != SocketType::Stream {
-                        return Err(Error::from_code(WSAEINVAL));
-                    }
-                    let ms = |b: &[u8]| Duration::from_millis(word(b).into());
-                    sk.set_keepalive_values(word(input) != 0, ms(&input[4..]), ms(&input[8..]))?;
-                }
+                sk.set_nonblocking(word(input) != 0)?;
                 *returned = 0;
+            }
+            SIO_KEEPALIVE_VALS => {
+                *returned = 0;
+                if input.len() < 12 {
+                    return Err(Error::from_code(WSAEFAULT));
+                }
+                if sk.socket_type() != SocketType::Stream {
+                    return Err(Error::from_code(WSAEINVAL));
+                }
+                let ms = |b: &[u8]| Duration::from_millis(word(b).into());
+                sk.set_keepalive_values(word(input) != 0, ms(&input[4..]), ms(&input[8..]))?;
             }
             FIONREAD | SIOCATMARK => {
                 if output.len() < 4 {
@@ -1173,7 +1222,10 @@ pub fn WSAIoctl(s: SOCKET, code: u32, input: &[u8], output: &mut [u8], returned:
                 output[..4].copy_from_slice(&v.to_le_bytes());
                 *returned = 4;
             }
-            _ => return Err(Error::from_code(WSAEINVAL)),
+            _ => {
+                *returned = 0;
+                return Err(Error::from_code(WSAEOPNOTSUPP));
+            }
         }
         Ok(0)
     })
@@ -1284,7 +1336,8 @@ pub fn setsockopt(s: SOCKET, level: i32, name: i32, optval: &[u8]) -> i32 {
             (IPPROTO_IP, IP_TTL) if v > 255 => return Err(Error::from_code(WSAEINVAL)),
             (IPPROTO_IP, IP_TTL) => sk.set_ttl(v)?,
             (IPPROTO_IPV6, IPV6_V6ONLY) => sk.set_only_v6(on)?,
-            // Read-only: SO_ACCEPTCONN, SO_ERROR, SO_TYPE.
+            (SOL_SOCKET, SO_ERROR) => sk.set_error(v as i32)?,
+            // Read-only: SO_ACCEPTCONN, SO_TYPE.
             _ => return Err(Error::from_code(WSAENOPROTOOPT)),
         }
         Ok(0)
@@ -1317,7 +1370,7 @@ pub fn getsockopt(s: SOCKET, level: i32, name: i32, optval: &mut [u8], optlen: &
             (SOL_SOCKET, SO_DONTLINGER) => sk.dont_linger()?.into(),
             (SOL_SOCKET, SO_REUSEADDR) => sk.reuse_address()?.into(),
             (SOL_SOCKET, SO_EXCLUSIVEADDRUSE) => sk.exclusive_address_use()?.into(),
-            (SOL_SOCKET, SO_ACCEPTCONN) => sk.is_listening()?.into(),
+            (SOL_SOCKET, SO_ACCEPTCONN) => sk.is_listener()?.into(),
             (SOL_SOCKET, SO_BROADCAST) => sk.broadcast()?.into(),
             (SOL_SOCKET, SO_OOBINLINE) => sk.oob_inline()?.into(),
             (SOL_SOCKET, SO_KEEPALIVE) => sk.keepalive()?.into(),

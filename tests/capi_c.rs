@@ -242,6 +242,23 @@ fn fd_events_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// Issue 12 at the boundary: the four address/route ioctls with Windows' layouts and buffer
+/// rules, FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE with the seed page's codes,
+/// in a network namespace the program creates for itself.
+#[cfg(target_os = "linux")]
+#[test]
+fn change_events_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("change_events.c"),
+        "change_events",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
 /// Issue 8 at the boundary: stale SOCKET/WSAEVENT values never reach a newer object (8.4),
 /// closesocket ends a call blocked in another thread (8.1), the last WSACleanup closes every
 /// socket and keeps events (8.2).
@@ -381,6 +398,24 @@ fn wsaext_c() {
         false,
     );
     run(&exe);
+}
+
+/// `struct tcp_keepalive` and `SIO_KEEPALIVE_VALS` come with `<mstcpip.h>`, not
+/// `<winsock2.h>`, as on Windows: code that defines them when missing still builds (C and
+/// C++, with and without `<mstcpip.h>`).
+#[test]
+fn keepalive_header_compat() {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for (lang, tag) in [(Lang::C, "c"), (Lang::Cxx, "cxx")] {
+        for with in [false, true] {
+            let mut flags = pedantic.to_vec();
+            if with {
+                flags.push("-DWITH_MSTCPIP");
+            }
+            let name = format!("keepalive_own_{tag}_{with}.o");
+            build(lang, &c_source("keepalive_own.c"), &name, &flags, true);
+        }
+    }
 }
 
 /// The extended WSA calls are exported under their Windows names.

@@ -265,6 +265,25 @@ fn option_values() {
     WSACleanup();
 }
 
+/// Wine's Windows-run test_set_getsockopt ("Test SO_ERROR set/get"): setsockopt(SO_ERROR)
+/// succeeds with the last error 0, and getsockopt reads the value back (Windows; Wine marks
+/// it todo_wine); a 1-byte getsockopt of SO_ERROR is WSAEFAULT.
+#[test]
+fn so_error_set_and_get() {
+    start();
+    let s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    WSASetLastError(0xdead);
+    assert_eq!(set_u32(s, SOL_SOCKET, SO_ERROR, 1234), 0);
+    assert_eq!(WSAGetLastError(), 0);
+    assert_eq!(get_u32(s, SOL_SOCKET, SO_ERROR), 1234);
+    let (rc, ..) = opt_get(s, SOL_SOCKET, SO_ERROR, 1);
+    assert_eq!((rc, WSAGetLastError()), (SOCKET_ERROR, WSAEFAULT));
+    assert_eq!(set_u32(s, SOL_SOCKET, SO_ERROR, 0), 0);
+    assert_eq!(get_u32(s, SOL_SOCKET, SO_ERROR), 0);
+    closesocket(s);
+    WSACleanup();
+}
+
 /// IPV6_V6ONLY is on by default for AF_INET6 sockets, as on Windows (issue 9 §6), and
 /// can be turned off before bind; an IPv4 socket has no IPv6 options (WSAEINVAL).
 #[test]
@@ -394,27 +413,16 @@ fn bound_tcp(addr: SocketAddr, reuse: bool, exclusive: bool) -> (SOCKET, i32) {
     (s, if rc == 0 { 0 } else { WSAGetLastError() })
 }
 
-/// A free loopback port for the bind tests: bound and closed at once.
-fn free_port() -> u16 {
-    let (s, rc) = bound_tcp("127.0.0.1:0".parse().unwrap(), false, false);
-    assert_eq!(rc, 0);
-    let p = local(s).port();
-    closesocket(s);
-    p
-}
-
 /// Issue 9 §7 and Wine's Windows-run test_reuseaddr: two live listeners on one address
 /// conflict (WSAEADDRINUSE), also two sockets merely bound to the wildcard address; with
 /// SO_REUSEADDR on the second only, WSAEACCES; on both, both bind and listen.
 #[test]
 fn bind_conflicts_and_reuseaddr() {
     start();
-    let p = free_port();
-    let lo: SocketAddr = ([127, 0, 0, 1], p).into();
-    let wild: SocketAddr = ([0, 0, 0, 0], p).into();
-
-    let (l1, rc) = bound_tcp(lo, false, false);
+    // Each scenario's first socket takes a fresh port (port 0), so no other test can hold it.
+    let (l1, rc) = bound_tcp("127.0.0.1:0".parse().unwrap(), false, false);
     assert_eq!(rc, 0);
+    let lo = local(l1);
     assert_eq!(listen(l1, 1), 0);
     let (l2, rc) = bound_tcp(lo, false, false);
     assert_eq!(rc, WSAEADDRINUSE, "a second listener's bind");
@@ -424,15 +432,17 @@ fn bind_conflicts_and_reuseaddr() {
     closesocket(l2);
     closesocket(l1);
 
-    let (w1, rc) = bound_tcp(wild, false, false);
+    let (w1, rc) = bound_tcp("0.0.0.0:0".parse().unwrap(), false, false);
     assert_eq!(rc, 0);
+    let wild = local(w1);
     let (w2, rc) = bound_tcp(wild, false, false);
     assert_eq!(rc, WSAEADDRINUSE, "two binds to INADDR_ANY");
     closesocket(w2);
     closesocket(w1);
 
-    let (r1, rc) = bound_tcp(lo, true, false);
+    let (r1, rc) = bound_tcp("127.0.0.1:0".parse().unwrap(), true, false);
     assert_eq!(rc, 0);
+    let lo = local(r1);
     let (r2, rc) = bound_tcp(lo, true, false);
     assert_eq!(rc, 0, "both asked for SO_REUSEADDR");
     assert_eq!(listen(r1, 1), 0);
@@ -446,12 +456,13 @@ fn bind_conflicts_and_reuseaddr() {
     let c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     assert_eq!(connect(c, &lo), 0);
     closesocket(c);
-    closesocket(r1);
     closesocket(r2);
 
-    // Closed sockets no longer count.
+    closesocket(r1);
+
+    // A closed socket no longer counts.
     let (again, rc) = bound_tcp(lo, false, false);
-    assert_eq!(rc, 0);
+    assert_eq!(rc, 0, "the closed sockets' address binds again");
     closesocket(again);
     WSACleanup();
 }
@@ -470,18 +481,18 @@ fn exclusiveaddruse() {
         ((false, false), (false, true), WSAEADDRINUSE),
         ((true, false), (true, true), WSAEADDRINUSE),
     ] {
-        // (wildcard?, exclusive?) for each socket.
-        let p = free_port();
-        let at = |wild: bool| -> SocketAddr {
+        // (wildcard?, exclusive?) for each socket; the first takes a fresh port.
+        let at = |wild: bool, p: u16| -> SocketAddr {
             if wild {
                 ([0, 0, 0, 0], p).into()
             } else {
                 ([127, 0, 0, 1], p).into()
             }
         };
-        let (s1, rc) = bound_tcp(at(first.0), false, first.1);
+        let (s1, rc) = bound_tcp(at(first.0, 0), false, first.1);
         assert_eq!(rc, 0);
-        let (s2, rc) = bound_tcp(at(second.0), false, second.1);
+        let p = local(s1).port();
+        let (s2, rc) = bound_tcp(at(second.0, p), false, second.1);
         assert_eq!(rc, want, "{first:?} then {second:?}");
         closesocket(s1);
         closesocket(s2);

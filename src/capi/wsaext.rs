@@ -4,8 +4,9 @@
 //!
 //! As in [`super::sockets`], the rules are the facade's ([`crate::winsock`]); this module
 //! converts `WSABUF` arrays, `SOCKADDR`s and out-pointers, in Windows' order of checks:
-//! `WSANOTINITIALISED`, `WSAENOTSOCK`, then the arguments. A non-NULL `lpOverlapped` or
-//! completion routine fails with `WSAEOPNOTSUPP`: overlapped I/O is not provided yet.
+//! `WSANOTINITIALISED`, `WSAENOTSOCK`, then the arguments. A non-NULL `lpOverlapped` fails
+//! with `WSAEOPNOTSUPP`: overlapped I/O is not provided yet (a completion routine without
+//! one is ignored, as on Windows).
 
 use std::ffi::{c_char, c_int, c_void};
 use std::net::SocketAddr;
@@ -45,8 +46,11 @@ pub type ConditionProc = Option<
     ) -> c_int,
 >;
 
-fn no_overlapped(ov: *mut c_void, routine: CompletionRoutine) -> Result<(), i32> {
-    if ov.is_null() && routine.is_none() {
+/// Overlapped calls are not provided yet: a non-NULL `lpOverlapped` is `WSAEOPNOTSUPP`. A
+/// completion routine without one is ignored, as Windows ignores it (ReactOS' WSARecv
+/// apitest, run on Windows: "call doesn't fail, but completion is not called").
+fn no_overlapped(ov: *mut c_void, _routine: CompletionRoutine) -> Result<(), i32> {
+    if ov.is_null() {
         Ok(())
     } else {
         Err(WSAEOPNOTSUPP)
@@ -169,16 +173,15 @@ unsafe fn recv_common(
     let r = winsock::recv_vectored_on(sk, &mut slices, f as i32, want_addr.then_some(&mut addr));
     match r {
         Ok(got) => {
-            // SAFETY: `bytes` NULL or writable, `flags` writable (caller's contract).
-            unsafe {
-                put(bytes, count(got));
-                put(flags, 0);
-            }
+            // SAFETY: `bytes` NULL or writable (caller's contract). `*lpFlags` is left as
+            // passed: no output flag applies to TCP or UDP (Wine leaves it too).
+            unsafe { put(bytes, count(got)) };
             if want_addr {
                 // SAFETY: check_out_addr accepted this buffer for the socket's family.
                 unsafe { write_out_addr(&addr, from, fromlen) };
             }
-            Ok(0)
+            // The last error is 0 after a success (docs/semantics.md).
+            Ok(winsock::ret(Ok(0)))
         }
         Err(e) => Err(e.code()),
     }
@@ -186,7 +189,7 @@ unsafe fn recv_common(
 
 /// `int WSARecv(SOCKET, LPWSABUF, DWORD, LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags,
 /// LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE)`: 0 or `SOCKET_ERROR`. One receive
-/// scattered over the buffers; `*lpFlags` in: `MSG_PEEK`, `MSG_OOB`; out: 0.
+/// scattered over the buffers; `*lpFlags` in: `MSG_PEEK`, `MSG_OOB`; left as passed.
 /// `lpNumberOfBytesRecvd` may be NULL.
 ///
 /// # Safety
@@ -275,7 +278,7 @@ unsafe fn send_common(
         Ok(sent) => {
             // SAFETY: `bytes` NULL or writable (caller's contract).
             unsafe { put(bytes, count(sent)) };
-            Ok(0)
+            Ok(winsock::ret(Ok(0)))
         }
         Err(e) => Err(e.code()),
     }
@@ -343,7 +346,8 @@ pub unsafe extern "C" fn WSASendTo(
 /// `SOCKET WSAAccept(SOCKET, struct sockaddr *addr, LPINT addrlen, LPCONDITIONPROC,
 /// DWORD_PTR dwCallbackData)`: `accept`, then the condition function (if any) decides (see
 /// [`winsock::WSAAccept`]). It is called with the caller's and the local `SOCKADDR` in
-/// `lpCallerId` and `lpCalleeId`, NULL data and QoS, a `GROUP` of 0, and `dwCallbackData`.
+/// `lpCallerId` and `lpCalleeId`, empty `WSABUF`s for the connect data (as Wine passes
+/// them), NULL QoS, a `GROUP` of 0, and `dwCallbackData`.
 ///
 /// # Safety
 /// As for `accept`; `condition` NULL or a function with the `LPCONDITIONPROC` signature.
@@ -380,18 +384,24 @@ pub unsafe extern "C" fn WSAAccept(
                 len: count(callee.len()),
                 buf: callee.as_mut_ptr().cast(),
             };
+            // No connect data: empty buffers, as Wine passes them.
+            let mut caller_data = WSABUF {
+                len: 0,
+                buf: std::ptr::null_mut(),
+            };
+            let mut callee_data = caller_data;
             let mut group = 0u32;
-            let null = std::ptr::null_mut();
+            let null = std::ptr::null_mut::<c_void>();
             // SAFETY: a C function of the LPCONDITIONPROC signature (caller's contract),
             // given pointers to live locals (valid for the call) or NULL.
             unsafe {
                 f(
                     &mut caller_id,
+                    &mut caller_data,
                     null,
-                    null.cast(),
-                    null.cast(),
+                    null,
                     &mut callee_id,
-                    null,
+                    &mut callee_data,
                     &mut group,
                     data,
                 )
@@ -438,7 +448,8 @@ pub unsafe extern "C" fn WSAConnect(
 /// `int WSAIoctl(SOCKET, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer, LPVOID
 /// lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED,
 /// LPWSAOVERLAPPED_COMPLETION_ROUTINE)`: see [`winsock::WSAIoctl`]. A NULL
-/// `lpcbBytesReturned` is `WSAEFAULT`; a NULL buffer counts as a buffer of length 0.
+/// `lpcbBytesReturned` is `WSAEFAULT` (Wine's Windows-run test_fionbio, test_keepalive_vals);
+/// a NULL buffer counts as a buffer of length 0.
 ///
 /// # Safety
 /// `input` NULL or readable for `in_len` bytes; `output` NULL or writable for `out_len`
@@ -472,14 +483,105 @@ pub unsafe extern "C" fn WSAIoctl(
             // SAFETY: non-NULL and writable for `out_len` bytes (caller's contract).
             unsafe { std::slice::from_raw_parts_mut(output.cast::<u8>(), out_len as usize) }
         };
-        let mut n = 0u32;
-        let rc = winsock::WSAIoctl(s, code, inb, outb, &mut n);
-        if rc == 0 {
-            // SAFETY: non-NULL and writable (caller's contract).
-            unsafe { returned.write_unaligned(n) };
-        }
+        // Windows writes `*lpcbBytesReturned` on some failures and not on others (see
+        // winsock::WSAIoctl): start from the caller's value and write back what the call
+        // left.
+        // SAFETY: non-NULL, readable and writable (caller's contract).
+        let mut n = unsafe { returned.read_unaligned() };
+        let rc = match code {
+            winsock::SIO_ADDRESS_LIST_CHANGE
+            | winsock::SIO_ROUTING_INTERFACE_CHANGE
+            | winsock::SIO_ADDRESS_LIST_QUERY
+            | winsock::SIO_ROUTING_INTERFACE_QUERY => {
+                let rc = change_ioctl(s, code, input, in_len, outb, &mut n);
+                // SAFETY: as above.
+                unsafe { returned.write_unaligned(n) };
+                return rc;
+            }
+            _ => winsock::WSAIoctl(s, code, inb, outb, &mut n),
+        };
+        // SAFETY: as above.
+        unsafe { returned.write_unaligned(n) };
         Ok(rc)
     })
+}
+
+/// `sizeof(SOCKET_ADDRESS)`: a pointer and an `INT`, padded to the pointer's alignment.
+const SOCKET_ADDRESS_LEN: usize = 2 * std::mem::size_of::<usize>();
+/// `offsetof(SOCKET_ADDRESS_LIST, Address)`: the `INT` count, padded likewise.
+const ADDRESS_LIST_HEADER: usize = std::mem::size_of::<usize>();
+
+/// The four address and route ioctls of `WSAIoctl`, converting Windows' layouts:
+/// `SOCKADDR` in (the destination of the routing ioctls), `SOCKADDR` out
+/// (`SIO_ROUTING_INTERFACE_QUERY`), `SOCKET_ADDRESS_LIST` out (`SIO_ADDRESS_LIST_QUERY`: the
+/// count, the `SOCKET_ADDRESS` array, then the addresses it points to, all in the caller's
+/// buffer). A buffer too small is `WSAEFAULT` with the size needed in `*returned`, as the
+/// reference page says.
+fn change_ioctl(
+    s: SOCKET,
+    code: u32,
+    input: *mut c_void,
+    in_len: u32,
+    out: &mut [u8],
+    returned: &mut u32,
+) -> Result<c_int, i32> {
+    let dest = || {
+        // SAFETY: `input` is NULL or readable for `in_len` bytes (caller's contract).
+        unsafe { read_sockaddr(input.cast_const(), in_len.min(i32::MAX as u32) as c_int) }
+    };
+    let done = |rc: c_int| {
+        if rc == winsock::SOCKET_ERROR {
+            Err(winsock::WSAGetLastError())
+        } else {
+            Ok(rc)
+        }
+    };
+    match code {
+        winsock::SIO_ADDRESS_LIST_CHANGE => {
+            *returned = 0;
+            done(winsock::address_list_change(s))
+        }
+        winsock::SIO_ROUTING_INTERFACE_CHANGE => {
+            *returned = 0;
+            let d = dest()?;
+            done(winsock::routing_interface_change(s, &d))
+        }
+        winsock::SIO_ROUTING_INTERFACE_QUERY => {
+            let d = dest()?;
+            let mut local = d;
+            done(winsock::routing_interface_query(s, &d, &mut local))?;
+            let b = sockaddr_bytes(&local);
+            *returned = b.len() as u32;
+            if out.len() < b.len() {
+                return Err(WSAEFAULT);
+            }
+            out[..b.len()].copy_from_slice(&b);
+            Ok(0)
+        }
+        _ => {
+            let mut list = Vec::new();
+            done(winsock::address_list_query(s, &mut list))?;
+            let addrs: Vec<Vec<u8>> = list.iter().map(sockaddr_bytes).collect();
+            let table = ADDRESS_LIST_HEADER + addrs.len() * SOCKET_ADDRESS_LEN;
+            let need = table + addrs.iter().map(Vec::len).sum::<usize>();
+            *returned = need as u32;
+            if out.len() < need {
+                return Err(WSAEFAULT);
+            }
+            let base = out.as_ptr().addr();
+            out[..4].copy_from_slice(&(addrs.len() as i32).to_ne_bytes());
+            let mut at = table;
+            for (i, a) in addrs.iter().enumerate() {
+                let entry = ADDRESS_LIST_HEADER + i * SOCKET_ADDRESS_LEN;
+                let w = std::mem::size_of::<usize>();
+                out[entry..entry + w].copy_from_slice(&(base + at).to_ne_bytes());
+                out[entry + w..entry + w + 4].copy_from_slice(&(a.len() as i32).to_ne_bytes());
+                out[at..at + a.len()].copy_from_slice(a);
+                at += a.len();
+            }
+            Ok(0)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,20 +6,39 @@
  * server restart in TIME_WAIT, SO_RCVTIMEO. Self-testing over loopback; every wait bounded.
  *
  * Sources: Wine's Windows-run dlls/ws2_32/tests/sock.c (test_set_getsockopt,
- * test_reuseaddr), the MS reference pages of WSAAccept (CF_REJECT: WSAECONNREFUSED),
- * WSAIoctl and SOL_SOCKET options (SO_RCVTIMEO: WSAETIMEDOUT), rules 24-25 and 36 of
- * ../shared/docs/winsock-semantics.md.
+ * test_reuseaddr, test_fionbio, test_fionread_siocatmark, test_keepalive_vals,
+ * test_unsupported_ioctls), ReactOS' WSARecv apitest, the MS reference pages of WSAAccept
+ * (CF_REJECT: WSAECONNREFUSED), connect and sendto (INADDR_ANY: WSAEADDRNOTAVAIL) and
+ * SOL_SOCKET options (SO_RCVTIMEO: WSAETIMEDOUT), rule 39 of
+ * ../shared/docs/winsock-semantics.md (a RST: recv fails WSAECONNRESET).
+ *
+ * The same file builds with mingw-w64 against the real Windows headers and passes under
+ * Wine (../shared/wine/oracle.sh, with check.h and net.h beside it): the checks under
+ * #ifndef _WIN32 are our documented choices or places where Wine differs from Windows.
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
-#if defined(__has_include)
-#  if __has_include(<mstcpip.h>)
-#    include <mstcpip.h>
-#  endif
-#endif
+#include <mstcpip.h> /* struct tcp_keepalive, SIO_KEEPALIVE_VALS */
 
 #include "check.h"
 #include "net.h"
+
+/* A success sets the last error to 0, as on Windows (docs/semantics.md, "The last error
+ * after success"): checked with a stale value set first. */
+#define EXPECT_OK(what, call, want)                                                          \
+    do {                                                                                      \
+        WSASetLastError(12345);                                                               \
+        EXPECT_EQ(what, (call), (want));                                                      \
+        EXPECT_EQ("  last error 0 after success", WSAGetLastError(), 0);                      \
+    } while (0)
+
+/* Where no Windows-run test checks the last error after success, Wine leaves it: the
+ * oracle run does not check it there. */
+#ifndef _WIN32
+#  define EXPECT_OK_RULE EXPECT_OK
+#else
+#  define EXPECT_OK_RULE EXPECT_EQ
+#endif
 
 static int condition_calls;
 static USHORT condition_caller_port;
@@ -32,9 +51,10 @@ static int CALLBACK reject_or_accept(LPWSABUF caller_id, LPWSABUF caller_data, L
 {
     SOCKADDR_IN caller, callee;
     condition_calls++;
-    EXPECT_TRUE("condition: no caller data", caller_data == NULL && callee_data == NULL);
+    EXPECT_TRUE("condition: no caller data", caller_data == NULL || caller_data->len == 0);
+    (void)callee_data; /* an output buffer for connect data (Wine passes one); not used */
     EXPECT_TRUE("condition: no QoS", sqos == NULL && gqos == NULL);
-    EXPECT_TRUE("condition: a group", g != NULL && *g == 0);
+    (void)g; /* a GROUP out-parameter (Wine passes NULL); groups are not provided */
     EXPECT_EQ("condition: caller id len", caller_id->len, sizeof caller);
     EXPECT_EQ("condition: callee id len", callee_id->len, sizeof callee);
     memcpy(&caller, caller_id->buf, sizeof caller);
@@ -44,6 +64,13 @@ static int CALLBACK reject_or_accept(LPWSABUF caller_id, LPWSABUF caller_data, L
     condition_callee_port = callee.sin_port;
     condition_data = data;
     return data == 1 ? CF_REJECT : CF_ACCEPT;
+}
+
+static int completions;
+static void CALLBACK never_called(DWORD error, DWORD transferred, LPWSAOVERLAPPED ov, DWORD flags)
+{
+    (void)error, (void)transferred, (void)ov, (void)flags;
+    completions++;
 }
 
 static SOCKET listener_on(SOCKADDR_IN *addr)
@@ -70,10 +97,13 @@ static void test_wsasocket(void)
     EXPECT_TRUE("WSASocketW", s != INVALID_SOCKET);
     EXPECT_EQ("closesocket", closesocket(s), 0);
     memset(&info, 0, sizeof info);
+    (void)info;
+#ifndef _WIN32 /* our choice (docs/porting.md): protocol info and other flags are refused */
     EXPECT_FAIL("WSASocketA(lpProtocolInfo)",
                 WSASocketA(AF_INET, SOCK_STREAM, 0, &info, 0, 0), INVALID_SOCKET, WSAEINVAL);
     EXPECT_FAIL("WSASocketA(flag 0x4)", WSASocketA(AF_INET, SOCK_STREAM, 0, NULL, 0, 0x4),
                 INVALID_SOCKET, WSAEINVAL);
+#endif
     EXPECT_FAIL("WSASocketA(AF 99)", WSASocketA(99, SOCK_STREAM, 0, NULL, 0, 0), INVALID_SOCKET,
                 WSAEAFNOSUPPORT);
 }
@@ -92,7 +122,7 @@ static void test_wsabuf_tcp(void)
     SECTION("WSAConnect, WSAAccept(NULL), WSASend/WSARecv with WSABUF arrays");
     l = listener_on(&addr);
     c = WSASocketA(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
-    EXPECT_EQ("WSAConnect", WSAConnect(c, (SOCKADDR *)&addr, sizeof addr, NULL, NULL, NULL, NULL),
+    EXPECT_OK_RULE("WSAConnect", WSAConnect(c, (SOCKADDR *)&addr, sizeof addr, NULL, NULL, NULL, NULL),
               0);
     a = WSAAccept(l, (SOCKADDR *)&peer, &len, NULL, 0);
     EXPECT_TRUE("WSAAccept(no condition)", a != INVALID_SOCKET);
@@ -104,7 +134,7 @@ static void test_wsabuf_tcp(void)
     out[1].len = (ULONG)strlen(part2);
     out[2].buf = part3;
     out[2].len = (ULONG)strlen(part3);
-    EXPECT_EQ("WSASend(3 buffers)", WSASend(c, out, 3, &n, 0, NULL, NULL), 0);
+    EXPECT_OK("WSASend(3 buffers)", WSASend(c, out, 3, &n, 0, NULL, NULL), 0);
     EXPECT_EQ("  bytes sent", n, 22);
 
     in[0].buf = r1;
@@ -114,9 +144,9 @@ static void test_wsabuf_tcp(void)
     memset(r2, 0, sizeof r2);
     flags = MSG_PEEK;
     n = 0;
-    EXPECT_EQ("WSARecv(MSG_PEEK)", WSARecv(a, in, 2, &n, &flags, NULL, NULL), 0);
+    EXPECT_OK("WSARecv(MSG_PEEK)", WSARecv(a, in, 2, &n, &flags, NULL, NULL), 0);
     EXPECT_TRUE("  peeked something", n >= 1 && n <= 22);
-    EXPECT_EQ("  flags out", flags, 0);
+    EXPECT_EQ("  flags left as passed", flags, MSG_PEEK);
     /* The rest may still be on its way: read until all 22 bytes are in. */
     {
         char all[32];
@@ -144,19 +174,36 @@ static void test_wsabuf_tcp(void)
 
     SECTION("WSARecv/WSASend argument errors");
     flags = 0;
+#ifndef _WIN32 /* our choice: no buffers is WSAEINVAL (Wine receives nothing, blocking) */
     EXPECT_FAIL("WSARecv(count 0)", WSARecv(a, in, 0, &n, &flags, NULL, NULL), SOCKET_ERROR,
                 WSAEINVAL);
+#endif
     EXPECT_FAIL("WSARecv(NULL buffers)", WSARecv(a, NULL, 1, &n, &flags, NULL, NULL),
                 SOCKET_ERROR, WSAEFAULT);
     EXPECT_FAIL("WSARecv(NULL flags)", WSARecv(a, in, 2, &n, NULL, NULL, NULL), SOCKET_ERROR,
                 WSAEFAULT);
     memset(&ov, 0, sizeof ov);
+    (void)ov;
+#ifndef _WIN32 /* not provided yet (docs/porting.md): Windows starts the overlapped call */
     EXPECT_FAIL("WSARecv(overlapped)", WSARecv(a, in, 2, &n, &flags, &ov, NULL), SOCKET_ERROR,
                 WSAEOPNOTSUPP);
+#endif
+    /* ReactOS' WSARecv apitest (run on Windows): a completion routine without an
+     * OVERLAPPED is ignored, and the call works as a plain receive. */
+    EXPECT_EQ("send 1", send(c, "z", 1, 0), 1);
+    n = 0;
+    EXPECT_EQ("WSARecv(NULL overlapped, a completion routine)",
+              WSARecv(a, in, 2, &n, &flags, NULL, never_called), 0);
+    EXPECT_EQ("  1 byte", n, 1);
+    EXPECT_EQ("  the routine is not called", completions, 0);
+#ifndef _WIN32 /* our choice, as for WSARecv (Wine sends nothing and succeeds) */
     EXPECT_FAIL("WSASend(count 0)", WSASend(c, out, 0, &n, 0, NULL, NULL), SOCKET_ERROR,
                 WSAEINVAL);
+#endif
+#ifndef _WIN32 /* not provided yet */
     EXPECT_FAIL("WSASend(overlapped)", WSASend(c, out, 1, &n, 0, &ov, NULL), SOCKET_ERROR,
                 WSAEOPNOTSUPP);
+#endif
     EXPECT_FAIL("WSASend(closed socket)", WSASend((SOCKET)0x7ff0, out, 1, &n, 0, NULL, NULL),
                 SOCKET_ERROR, WSAENOTSOCK);
 
@@ -186,7 +233,7 @@ static void test_wsabuf_udp(void)
     out[0].len = 3;
     out[1].buf = b;
     out[1].len = 4;
-    EXPECT_EQ("WSASendTo", WSASendTo(tx, out, 2, &n, 0, (SOCKADDR *)&at, sizeof at, NULL, NULL),
+    EXPECT_OK("WSASendTo", WSASendTo(tx, out, 2, &n, 0, (SOCKADDR *)&at, sizeof at, NULL, NULL),
               0);
     EXPECT_EQ("  bytes", n, 7);
     in[0].buf = r1;
@@ -194,7 +241,7 @@ static void test_wsabuf_udp(void)
     in[1].buf = r2;
     in[1].len = sizeof r2;
     n = 0;
-    EXPECT_EQ("WSARecvFrom", WSARecvFrom(rx, in, 2, &n, &flags, (SOCKADDR *)&from, &fromlen, NULL,
+    EXPECT_OK("WSARecvFrom", WSARecvFrom(rx, in, 2, &n, &flags, (SOCKADDR *)&from, &fromlen, NULL,
                                          NULL),
               0);
     EXPECT_EQ("  one datagram", n, 7);
@@ -237,15 +284,23 @@ static void test_wsaaccept_condition(void)
     EXPECT_EQ("SO_RCVTIMEO", setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout,
                                         sizeof timeout),
               0);
+#ifndef _WIN32
     EXPECT_FAIL("client recv after the reject", recv(c, buf, sizeof buf, 0), SOCKET_ERROR,
                 WSAECONNRESET);
+#else /* Wine reports a peer's RST as an end of stream (../shared/wine/README.md) */
+    EXPECT_TRUE("client recv after the reject", recv(c, buf, sizeof buf, 0) <= 0);
+#endif
     closesocket(c);
 
     SECTION("WSAAccept: CF_ACCEPT keeps it");
     c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     EXPECT_EQ("connect", connect(c, (SOCKADDR *)&addr, sizeof addr), 0);
+    WSASetLastError(12345);
     a = WSAAccept(l, NULL, NULL, reject_or_accept, 2);
     EXPECT_TRUE("WSAAccept(CF_ACCEPT)", a != INVALID_SOCKET);
+#ifndef _WIN32
+    EXPECT_EQ("  last error 0 after success", WSAGetLastError(), 0);
+#endif
     EXPECT_EQ("  condition called again", condition_calls, 2);
     EXPECT_EQ("send", send(c, "ok", 2, 0), 2);
     EXPECT_EQ("recv", recv(a, buf, sizeof buf, 0), 2);
@@ -277,7 +332,7 @@ static void test_wsaioctl(void)
     EXPECT_FAIL("WSAIoctl(NULL lpcbBytesReturned)",
                 WSAIoctl(a, FIONREAD, NULL, 0, &out, sizeof out, NULL, NULL, NULL), SOCKET_ERROR,
                 WSAEFAULT);
-    EXPECT_EQ("WSAIoctl(SIOCATMARK)", WSAIoctl(a, SIOCATMARK, NULL, 0, &out, sizeof out, &n, NULL,
+    EXPECT_OK("WSAIoctl(SIOCATMARK)", WSAIoctl(a, SIOCATMARK, NULL, 0, &out, sizeof out, &n, NULL,
                                                NULL),
               0);
     EXPECT_EQ("  no urgent data: at mark", out, 1);
@@ -303,11 +358,22 @@ static void test_wsaioctl(void)
     EXPECT_EQ("getsockopt(SO_KEEPALIVE)", getsockopt(c, SOL_SOCKET, SO_KEEPALIVE, (char *)&on, &len),
               0);
     EXPECT_EQ("  on", on & 0xff, 1);
+    /* Wine's Windows-run test_keepalive_vals and test_unsupported_ioctls: a short
+     * tcp_keepalive is WSAEFAULT, an unknown code WSAEOPNOTSUPP; both set the count to 0. */
+    n = 0xdeadbeef;
     EXPECT_FAIL("WSAIoctl(SIO_KEEPALIVE_VALS, short)",
-                WSAIoctl(c, SIO_KEEPALIVE_VALS, &ka, 8, NULL, 0, &n, NULL, NULL), SOCKET_ERROR,
+                WSAIoctl(c, SIO_KEEPALIVE_VALS, &ka, sizeof ka - 1, NULL, 0, &n, NULL, NULL),
+                SOCKET_ERROR, WSAEFAULT);
+    EXPECT_EQ("  bytes returned", n, 0);
+    n = 0xdeadbeef;
+    EXPECT_FAIL("WSAIoctl(0xdeadbeef)", WSAIoctl(c, 0xdeadbeef, NULL, 0, NULL, 0, &n, NULL, NULL),
+                SOCKET_ERROR, WSAEOPNOTSUPP);
+    EXPECT_EQ("  bytes returned", n, 0);
+    n = 0xdeadbeef;
+    EXPECT_FAIL("WSAIoctl(FIONREAD, short)",
+                WSAIoctl(a, FIONREAD, NULL, 0, &out, sizeof out - 1, &n, NULL, NULL), SOCKET_ERROR,
                 WSAEFAULT);
-    EXPECT_FAIL("WSAIoctl(unknown code)", WSAIoctl(c, 0x12345678, NULL, 0, NULL, 0, &n, NULL, NULL),
-                SOCKET_ERROR, WSAEINVAL);
+    EXPECT_EQ("  bytes returned untouched", n, 0xdeadbeef);
     u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     EXPECT_FAIL("WSAIoctl(SIO_KEEPALIVE_VALS, UDP)",
                 WSAIoctl(u, SIO_KEEPALIVE_VALS, &ka, sizeof ka, NULL, 0, &n, NULL, NULL),
@@ -379,13 +445,27 @@ static void test_options(void)
     memset(&any, 0, sizeof any);
     any.sin_family = AF_INET;
     any.sin_port = htons(9);
+    /* The reference pages of sendto and connect; issue 8 item 7. Wine does not check these,
+     * so the oracle run skips them. */
+#ifndef _WIN32
     EXPECT_FAIL("sendto(0.0.0.0)", sendto(u, "x", 1, 0, (SOCKADDR *)&any, sizeof any), SOCKET_ERROR,
                 WSAEADDRNOTAVAIL);
-    closesocket(u);
+    any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    any.sin_port = 0;
+    EXPECT_FAIL("sendto(port 0)", sendto(u, "x", 1, 0, (SOCKADDR *)&any, sizeof any), SOCKET_ERROR,
+                WSAEADDRNOTAVAIL);
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    EXPECT_FAIL("connect(port 0)", connect(s, (SOCKADDR *)&any, sizeof any), SOCKET_ERROR,
+                WSAEADDRNOTAVAIL);
+    closesocket(s);
+    any.sin_addr.s_addr = htonl(INADDR_ANY);
+    any.sin_port = htons(9);
     s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     EXPECT_FAIL("connect(0.0.0.0)", connect(s, (SOCKADDR *)&any, sizeof any), SOCKET_ERROR,
                 WSAEADDRNOTAVAIL);
     closesocket(s);
+#endif
+    closesocket(u);
 }
 
 static SOCKET bound(const SOCKADDR_IN *at, int opt)
@@ -432,19 +512,36 @@ static void test_bind_rules(void)
     EXPECT_TRUE("SO_REUSEADDR on the second only", bound(&addr, SO_REUSEADDR) == INVALID_SOCKET);
     EXPECT_EQ("  WSAEACCES", WSAGetLastError(), WSAEACCES);
     closesocket(l);
+
+    /* Each of these scenarios starts on a fresh port (port 0), so nothing else holds it. */
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     l = bound(&addr, SO_REUSEADDR);
     EXPECT_TRUE("first with SO_REUSEADDR", l != INVALID_SOCKET);
+    {
+        int len = sizeof addr;
+        EXPECT_EQ("getsockname", getsockname(l, (SOCKADDR *)&addr, &len), 0);
+    }
     l2 = bound(&addr, SO_REUSEADDR);
     EXPECT_TRUE("second with SO_REUSEADDR", l2 != INVALID_SOCKET);
     EXPECT_EQ("listen 1", listen(l, 4), 0);
+#ifndef _WIN32 /* test_reuseaddr: todo_wine (Windows lets both listen) */
     EXPECT_EQ("listen 2", listen(l2, 4), 0);
+#endif
     closesocket(l);
     closesocket(l2);
 
-    any = addr;
+    memset(&any, 0, sizeof any);
+    any.sin_family = AF_INET;
     any.sin_addr.s_addr = htonl(INADDR_ANY);
     l = bound(&any, SO_EXCLUSIVEADDRUSE);
     EXPECT_TRUE("wildcard, exclusive", l != INVALID_SOCKET);
+    {
+        int len = sizeof any;
+        EXPECT_EQ("getsockname", getsockname(l, (SOCKADDR *)&any, &len), 0);
+    }
+    addr.sin_port = any.sin_port;
     EXPECT_TRUE("specific after an exclusive wildcard", bound(&addr, 0) == INVALID_SOCKET);
     EXPECT_EQ("  WSAEACCES", WSAGetLastError(), WSAEACCES);
     closesocket(l);
