@@ -2012,6 +2012,16 @@ impl Source for Core {
                         let code = map(&e).code();
                         st.connect_failed(code);
                     }
+                    // Windows: a RST answering the attempt leaves SO_ERROR 0, as after any
+                    // RST (rule 39), and reports an abort: the attempt was refused.
+                    // Without this the socket stayed connecting, re-armed for ever.
+                    Ok(None)
+                        if sys::NEEDS_REARM
+                            && (r.read_closed || r.error)
+                            && st.os.peer_addr().is_err() =>
+                    {
+                        st.connect_failed(WSAECONNREFUSED);
+                    }
                     Ok(None) => {
                         if st.os.peer_addr().is_ok() {
                             st.connected();

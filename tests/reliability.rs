@@ -182,7 +182,16 @@ fn closing_during_blocking_calls_never_hangs() {
         let e = code(r);
         assert!(e == WSAEINTR || e == WSAENOTSOCK, "{e}");
         if i % 4 == 3 {
-            assert_eq!(code(tcp(false).connect(laddr)), WSAECONNREFUSED);
+            let r = outcome(tcp(false).connect(laddr));
+            // Under Wine the connection may complete (and then be reset, WSAECONNRESET).
+            if matches!(r, Ok(()) | Err(WSAECONNRESET))
+                && wine_differs(
+                    "a listener closed while a poll on it is pending still takes a connection for a moment",
+                )
+            {
+                continue;
+            }
+            assert_eq!(r, Err(WSAECONNREFUSED));
         } else {
             await_close(&c, &ev);
         }
