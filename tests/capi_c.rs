@@ -423,15 +423,6 @@ fn seed_example_runs() {
     );
 }
 
-/// `ws2tcpip.h` and `Ws2tcpip.h` are identical, so either works alone on a
-/// case-insensitive file system.
-#[test]
-fn ws2tcpip_spellings_are_identical() {
-    let a = std::fs::read(repo().join("include/ws2tcpip.h")).unwrap();
-    let b = std::fs::read(repo().join("include/Ws2tcpip.h")).unwrap();
-    assert_eq!(a, b);
-}
-
 /// The shared library exports every function of the headers, under the header's names,
 /// and none of the C library's socket names (so it never interposes libc). Needs `nm`.
 #[test]

@@ -1,0 +1,20 @@
+/*
+ * mstcpip.h -- the Microsoft-specific TCP/IP definitions, for wsaevents (Linux/macOS).
+ *
+ * Programs include it for struct tcp_keepalive and SIO_KEEPALIVE_VALS (WSAIoctl). This
+ * header gives what ws2tcpip.h gives; the keep-alive definitions come with WSAIoctl.
+ *
+ * With a Windows toolchain (mingw-w64: __MINGW32__, Cygwin, MSVC: _MSC_VER) this header
+ * defers to the system's <mstcpip.h>.
+ */
+#ifndef WSAEVENTS_MSTCPIP_H
+#define WSAEVENTS_MSTCPIP_H
+
+#if defined(__MINGW32__) || defined(__CYGWIN__) || defined(_MSC_VER) /* a Windows toolchain */
+#  include_next <mstcpip.h>
+#else /* not a Windows toolchain (even with -D_WIN32) */
+
+#include "ws2tcpip.h"
+
+#endif /* not a Windows toolchain */
+#endif /* WSAEVENTS_MSTCPIP_H */
