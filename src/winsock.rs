@@ -348,6 +348,49 @@ pub fn started() -> bool {
 enum Object {
     Socket(Arc<Socket>),
     Event(Event),
+    Thread(ThreadObject),
+}
+
+/// A thread as the handle table holds it (the C ABI's `CreateThread` makes them): a
+/// manual-reset event set when the thread ends, which the waits wait on as they wait on
+/// any event, and the thread's exit code (`STILL_ACTIVE`, 259, while it runs).
+#[derive(Clone)]
+pub struct ThreadObject {
+    /// Set once the thread has ended.
+    pub done: Event,
+    /// The exit code; `STILL_ACTIVE` (259) until the thread ends.
+    pub exit_code: Arc<std::sync::atomic::AtomicU32>,
+    /// The suspend count (1 for a thread created suspended, until it is resumed).
+    pub suspend_count: Arc<std::sync::atomic::AtomicU32>,
+    /// The event a suspended thread waits on before it runs.
+    pub resume: Arc<parking_lot::Mutex<Option<Event>>>,
+}
+
+/// `STILL_ACTIVE`: the exit code of a thread that has not ended.
+pub const STILL_ACTIVE: u32 = 259;
+
+impl ThreadObject {
+    /// A running thread's object: not done, exit code `STILL_ACTIVE`.
+    pub fn new() -> ThreadObject {
+        ThreadObject {
+            done: Event::new_manual(false),
+            exit_code: Arc::new(std::sync::atomic::AtomicU32::new(STILL_ACTIVE)),
+            suspend_count: Arc::new(std::sync::atomic::AtomicU32::new(0)),
+            resume: Arc::new(parking_lot::Mutex::new(None)),
+        }
+    }
+
+    /// Records the exit code and signals the handle (its waiters wake).
+    pub fn finish(&self, code: u32) {
+        self.exit_code.store(code, Ordering::SeqCst);
+        self.done.set();
+    }
+}
+
+impl Default for ThreadObject {
+    fn default() -> Self {
+        ThreadObject::new()
+    }
 }
 
 struct Slot {
@@ -418,15 +461,26 @@ fn lookup<T>(h: usize, f: impl FnOnce(&Object) -> Option<T>) -> Option<T> {
     object_in(&TABLE.read(), h).and_then(f)
 }
 
-fn remove(h: usize, want_socket: bool) -> Option<Object> {
+/// What [`remove`] may close.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Socket,
+    Event,
+    /// `CloseHandle`: an event or a thread.
+    Handle,
+}
+
+fn remove(h: usize, kind: Kind) -> Option<Object> {
     let (index, generation) = decode(h)?;
     let mut t = TABLE.write();
     let slot = t.slots.get_mut(index as usize)?;
     if slot.generation & ((1 << GEN_BITS) - 1) != generation {
         return None;
     }
-    match (&slot.object, want_socket) {
-        (Some(Object::Socket(_)), true) | (Some(Object::Event(_)), false) => {}
+    match (&slot.object, kind) {
+        (Some(Object::Socket(_)), Kind::Socket)
+        | (Some(Object::Event(_)), Kind::Event | Kind::Handle)
+        | (Some(Object::Thread(_)), Kind::Handle) => {}
         _ => return None,
     }
     let obj = slot.object.take();
@@ -439,7 +493,7 @@ fn remove(h: usize, want_socket: bool) -> Option<Object> {
 pub fn socket_of(s: SOCKET) -> Option<Arc<Socket>> {
     lookup(s, |o| match o {
         Object::Socket(sock) => Some(Arc::clone(sock)),
-        Object::Event(_) => None,
+        Object::Event(_) | Object::Thread(_) => None,
     })
 }
 
@@ -447,8 +501,30 @@ pub fn socket_of(s: SOCKET) -> Option<Arc<Socket>> {
 pub fn event_of(h: WSAEVENT) -> Option<Event> {
     lookup(h, |o| match o {
         Object::Event(e) => Some(e.clone()),
-        Object::Socket(_) => None,
+        Object::Socket(_) | Object::Thread(_) => None,
     })
+}
+
+/// The thread behind a handle.
+pub fn thread_of(h: usize) -> Option<ThreadObject> {
+    lookup(h, |o| match o {
+        Object::Thread(t) => Some(t.clone()),
+        Object::Socket(_) | Object::Event(_) => None,
+    })
+}
+
+/// A handle for a thread object, or 0 with `WSA_NOT_ENOUGH_MEMORY` if the table is full.
+pub fn register_thread(t: ThreadObject) -> usize {
+    insert(Object::Thread(t)).unwrap_or_else(|| fail(WSA_NOT_ENOUGH_MEMORY, 0))
+}
+
+/// `CloseHandle`: closes an event or a thread handle (the thread runs on): `TRUE`, or
+/// `FALSE` with `WSA_INVALID_HANDLE` for anything else.
+pub fn CloseHandle(h: usize) -> BOOL {
+    match remove(h, Kind::Handle) {
+        Some(_) => TRUE,
+        None => fail(WSA_INVALID_HANDLE, FALSE),
+    }
 }
 
 /// Resolves every handle into `out` under one look-up of the table; `false` (and `out`
@@ -459,6 +535,8 @@ fn events_of(handles: &[WSAEVENT], out: &mut Vec<Event>) -> bool {
     for &h in handles {
         let ev = match object_in(&t, h) {
             Some(Object::Event(e)) => Some(e.clone()),
+            // A thread handle is signalled once the thread has ended, as on Windows.
+            Some(Object::Thread(th)) => Some(th.done.clone()),
             _ => None,
         };
         match ev {
@@ -521,7 +599,7 @@ pub fn CreateEvent(manual_reset: bool, initial_state: bool) -> WSAEVENT {
 /// `WSACloseEvent` / `CloseHandle` on an event: `TRUE`, or `FALSE` with
 /// `WSA_INVALID_HANDLE`.
 pub fn WSACloseEvent(h: WSAEVENT) -> BOOL {
-    match remove(h, false) {
+    match remove(h, Kind::Event) {
         Some(_) => TRUE,
         None => fail(WSA_INVALID_HANDLE, FALSE),
     }
@@ -671,7 +749,7 @@ pub fn closesocket(s: SOCKET) -> i32 {
     if !started() {
         return fail(WSANOTINITIALISED, SOCKET_ERROR);
     }
-    match remove(s, true) {
+    match remove(s, Kind::Socket) {
         Some(_) => 0,
         None => fail(WSAENOTSOCK, SOCKET_ERROR),
     }

@@ -27,6 +27,7 @@
 //! | [`time`] | `Sleep`, `GetTickCount(64)`, `QueryPerformanceCounter/Frequency` |
 //! | [`addr`] | `htons`, `htonl`, `ntohs`, `ntohl`, `inet_addr`, `inet_pton`, `inet_ntop` |
 //! | [`sockets`] | `socket` … `getpeername`, `ioctlsocket`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
+//! | [`win32`] | the Win32 basics of console programs: `FormatMessageA/W`, `LocalAlloc` & co., `CRITICAL_SECTION`, `CreateThread`/`_beginthreadex`, `MessageBoxA/W`, `OutputDebugStringA/W`, `ExitProcess` |
 //!
 //! The Winsock semantics (handle table, error rules, the event-select state machine) are
 //! the Rust facade's, [`crate::winsock`]; this module converts C pointers and Windows
@@ -40,6 +41,8 @@ pub mod last_error;
 pub mod sockets;
 pub mod startup;
 pub mod time;
+#[cfg(unix)]
+pub mod win32;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
