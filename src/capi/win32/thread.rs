@@ -12,7 +12,7 @@
 //! routine, or by `ExitThread`/`_endthreadex`, which record the exit code here
 //! ([`wsaevents_thread_exiting`]) and then call `pthread_exit` from the header. That unwinds
 //! the thread's stack with a forced unwind, which must pass through the library's start
-//! frame ([`trampoline`]): so that frame makes only calls to `extern "C"` (non-unwinding)
+//! frame (`trampoline`): so that frame makes only calls to `extern "C"` (non-unwinding)
 //! functions and holds no value with a destructor, so it has no unwind landing pads.
 //!
 //! Thread ids (`GetCurrentThreadId`) are the library's: non-zero multiples of 4 (like
