@@ -139,6 +139,11 @@ pub extern "C" fn ExitProcess(code: u32) -> ! {
     }
 }
 
+/// The converted command lines, kept reachable for the life of the process (and for leak
+/// checkers): the strings, and the pointer arrays handed out.
+static WIDE_ARGV: parking_lot::Mutex<Vec<(Vec<Box<[WChar]>>, Box<[usize]>)>> =
+    parking_lot::Mutex::new(Vec::new());
+
 /// `wchar_t **wsaevents_wide_argv(int argc, char **argv)`: the command line as wide strings
 /// (UTF-8 decoded, invalid bytes as U+FFFD), NULL-terminated, for a `_UNICODE` `_tmain`. It
 /// lives as long as the process.
@@ -152,16 +157,24 @@ pub unsafe extern "C" fn wsaevents_wide_argv(
 ) -> *mut *mut WChar {
     ffi(std::ptr::null_mut(), || {
         let n = usize::try_from(argc).unwrap_or(0);
-        let mut out: Vec<*mut WChar> = Vec::with_capacity(n + 1);
+        let mut strings: Vec<Box<[WChar]>> = Vec::with_capacity(n);
         for i in 0..n {
             // SAFETY: `argv` holds `argc` strings (caller).
             let arg = unsafe { narrow_to_string(*argv.add(i)) }.unwrap_or_default();
             let mut w: Vec<WChar> = arg.chars().map(|c| c as u32 as WChar).collect();
             w.push(0);
-            out.push(Box::leak(w.into_boxed_slice()).as_mut_ptr());
+            strings.push(w.into_boxed_slice());
         }
-        out.push(std::ptr::null_mut());
-        Box::leak(out.into_boxed_slice()).as_mut_ptr()
+        // Exposed addresses (usize) so the static is Sync; the array's buffer never moves
+        // (a boxed slice), so the pointer to it stays valid while it is kept below.
+        let mut ptrs: Box<[usize]> = strings
+            .iter_mut()
+            .map(|s| s.as_mut_ptr().expose_provenance())
+            .chain(std::iter::once(0))
+            .collect();
+        let base = ptrs.as_mut_ptr().cast::<*mut WChar>();
+        WIDE_ARGV.lock().push((strings, ptrs));
+        base
     })
 }
 
