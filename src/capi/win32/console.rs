@@ -141,8 +141,11 @@ pub extern "C" fn ExitProcess(code: u32) -> ! {
 
 /// The converted command lines, kept reachable for the life of the process (and for leak
 /// checkers): the strings, and the pointer arrays handed out.
-static WIDE_ARGV: parking_lot::Mutex<Vec<(Vec<Box<[WChar]>>, Box<[usize]>)>> =
-    parking_lot::Mutex::new(Vec::new());
+static WIDE_ARGV: parking_lot::Mutex<Vec<WideArgv>> = parking_lot::Mutex::new(Vec::new());
+
+/// One converted command line: its strings, and the NULL-terminated array of their
+/// (exposed) addresses that `_tmain` receives.
+type WideArgv = (Vec<Box<[WChar]>>, Box<[usize]>);
 
 /// `wchar_t **wsaevents_wide_argv(int argc, char **argv)`: the command line as wide strings
 /// (UTF-8 decoded, invalid bytes as U+FFFD), NULL-terminated, for a `_UNICODE` `_tmain`. It
