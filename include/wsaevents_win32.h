@@ -251,45 +251,29 @@ WSAEVENTS_NORETURN static inline void ExitThread(DWORD dwExitCode)
 }
 
 /* ---- Interlocked operations: full barriers, as on Windows ---------------------------------- */
-static inline LONG InterlockedIncrement(LONG volatile *Addend)
-{
-    return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedDecrement(LONG volatile *Addend)
-{
-    return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedExchange(LONG volatile *Target, LONG Value)
-{
-    return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedExchangeAdd(LONG volatile *Addend, LONG Value)
-{
-    return __atomic_fetch_add(Addend, Value, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedAdd(LONG volatile *Addend, LONG Value)
-{
-    return __atomic_add_fetch(Addend, Value, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedCompareExchange(LONG volatile *Destination, LONG Exchange,
-                                              LONG Comperand)
-{
-    __atomic_compare_exchange_n(Destination, &Comperand, Exchange, 0, __ATOMIC_SEQ_CST,
-                                __ATOMIC_SEQ_CST);
-    return Comperand; /* the initial value, whether or not it was replaced */
-}
-static inline LONG InterlockedAnd(LONG volatile *Destination, LONG Value)
-{
-    return __atomic_fetch_and(Destination, Value, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedOr(LONG volatile *Destination, LONG Value)
-{
-    return __atomic_fetch_or(Destination, Value, __ATOMIC_SEQ_CST);
-}
-static inline LONG InterlockedXor(LONG volatile *Destination, LONG Value)
-{
-    return __atomic_fetch_xor(Destination, Value, __ATOMIC_SEQ_CST);
-}
+/* They take a LONG (32-bit) on Windows, where long is LONG too; programs here often pass the
+ * address of a `long` (64-bit). So in C they are type-generic macros over the compiler's
+ * atomics (the operation has the width of the variable), and in C++ overloads for LONG and
+ * long (so ::InterlockedIncrement(&x) works). The 64-bit and pointer forms are functions. */
+#ifndef __cplusplus
+#  define InterlockedIncrement(p) __atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST)
+#  define InterlockedDecrement(p) __atomic_sub_fetch((p), 1, __ATOMIC_SEQ_CST)
+#  define InterlockedExchange(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#  define InterlockedExchangeAdd(p, v) __atomic_fetch_add((p), (v), __ATOMIC_SEQ_CST)
+#  define InterlockedAdd(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
+#  define InterlockedAnd(p, v) __atomic_fetch_and((p), (v), __ATOMIC_SEQ_CST)
+#  define InterlockedOr(p, v) __atomic_fetch_or((p), (v), __ATOMIC_SEQ_CST)
+#  define InterlockedXor(p, v) __atomic_fetch_xor((p), (v), __ATOMIC_SEQ_CST)
+/* The initial value, whether or not it was replaced. */
+#  define InterlockedCompareExchange(p, exchange, comperand)                                  \
+      __extension__({                                                                         \
+          __typeof__(*(p) + 0) wsaevents_initial_ = (comperand);                              \
+          __atomic_compare_exchange_n((p), &wsaevents_initial_, (exchange), 0,                \
+                                      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                    \
+          wsaevents_initial_;                                                                 \
+      })
+#endif
+
 static inline LONGLONG InterlockedIncrement64(LONGLONG volatile *Addend)
 {
     return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
@@ -391,6 +375,26 @@ DECLSPEC_NORETURN void WINAPI ExitProcess(UINT uExitCode);
 
 #ifdef __cplusplus
 } /* extern "C" */
+
+/* Interlocked* in C++: overloads for Windows' LONG and for long (see above). */
+#define WSAEVENTS_INTERLOCKED_(T)                                                             \
+    inline T InterlockedIncrement(T volatile *p) { return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST); } \
+    inline T InterlockedDecrement(T volatile *p) { return __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST); } \
+    inline T InterlockedExchange(T volatile *p, T v) { return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); } \
+    inline T InterlockedExchangeAdd(T volatile *p, T v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); } \
+    inline T InterlockedAdd(T volatile *p, T v) { return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST); } \
+    inline T InterlockedAnd(T volatile *p, T v) { return __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST); } \
+    inline T InterlockedOr(T volatile *p, T v) { return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST); } \
+    inline T InterlockedXor(T volatile *p, T v) { return __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST); } \
+    inline T InterlockedCompareExchange(T volatile *p, T exchange, T comperand)               \
+    {                                                                                         \
+        __atomic_compare_exchange_n(p, &comperand, exchange, false, __ATOMIC_SEQ_CST,         \
+                                    __ATOMIC_SEQ_CST);                                        \
+        return comperand;                                                                     \
+    }
+WSAEVENTS_INTERLOCKED_(LONG)
+WSAEVENTS_INTERLOCKED_(long)
+#undef WSAEVENTS_INTERLOCKED_
 #endif
 
 #include "wsaevents_crt.h"

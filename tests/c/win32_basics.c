@@ -137,6 +137,7 @@ static void format_message(void)
 static CRITICAL_SECTION g_lock;
 static int g_counter;         /* guarded by g_lock */
 static volatile LONG g_atomic; /* Interlocked */
+static volatile long g_long;   /* Interlocked on a plain long, as Windows code declares it */
 #if defined(__MINGW32__)
 static __thread int t_local; /* mingw's gcc has no __declspec(thread) */
 #else
@@ -167,6 +168,7 @@ static unsigned __stdcall worker_main(void *arg)
     for (i = 0; i < ROUNDS; i++) {
         add_one();
         InterlockedIncrement(&g_atomic);
+        InterlockedExchangeAdd(&g_long, 2);
     }
     w->local_seen = t_local;
     return 100 + (unsigned)w->index;
@@ -249,6 +251,14 @@ static void threads(void)
     EXPECT_EQ("wait for all workers", WaitForMultipleObjects(WORKERS, h, TRUE, 20000), WAIT_OBJECT_0);
     EXPECT_EQ("every increment under the lock", g_counter, WORKERS * ROUNDS);
     EXPECT_EQ("every Interlocked increment", g_atomic, WORKERS * ROUNDS);
+    EXPECT_EQ("every Interlocked add on a long", g_long, 2 * WORKERS * ROUNDS);
+    EXPECT_EQ("InterlockedCompareExchange: no match", InterlockedCompareExchange(&g_atomic, 5, 1), WORKERS * ROUNDS);
+    EXPECT_EQ("InterlockedCompareExchange: match", InterlockedCompareExchange(&g_atomic, 5, WORKERS * ROUNDS), WORKERS * ROUNDS);
+    EXPECT_EQ("InterlockedExchange", InterlockedExchange(&g_atomic, 9), 5);
+    EXPECT_EQ("InterlockedDecrement", InterlockedDecrement(&g_atomic), 8);
+#ifdef __cplusplus
+    EXPECT_EQ("::InterlockedIncrement", ::InterlockedIncrement(&g_long), 2 * WORKERS * ROUNDS + 1);
+#endif
     EXPECT_EQ("main's thread-local untouched", t_local, 7);
     for (i = 0; i < WORKERS; i++) {
         EXPECT_EQ("exit code", GetExitCodeThread(h[i], &code), TRUE);
