@@ -380,6 +380,20 @@ fn win32_exit_paths() {
     );
 }
 
+/// Issue 9, §1: `<winsock2.h>` alone brings the C run-time, as Windows' does (printf,
+/// malloc, exit, tolower, memcpy, va_list, wcslen, _stricmp, sprintf_s).
+#[test]
+fn only_winsock2_brings_the_crt() {
+    for (lang, name) in [(Lang::C, "only_winsock2"), (Lang::Cxx, "only_winsock2_cxx")] {
+        let exe = build(lang, &c_source("only_winsock2.c"), name, STRICT, false);
+        let o = run(&exe);
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            "ok: the C run-time through <winsock2.h> alone\n"
+        );
+    }
+}
+
 /// `<tchar.h>` and `_tmain`, ANSI and `_UNICODE` (arguments converted to wide strings).
 #[test]
 fn tchar_main_ansi_and_unicode() {
