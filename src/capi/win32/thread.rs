@@ -97,8 +97,11 @@ pub struct Routine {
 /// The new thread's set-up: takes the [`Start`], records the thread's id and object, waits
 /// while the thread is suspended.
 ///
+/// Never inlined: its unwind landing pads (`ffi`) must stay out of the trampoline's frame.
+///
 /// # Safety
 /// `arg` must be the `Box<Start>` pointer that `spawn` passed, used once.
+#[inline(never)]
 unsafe extern "C" fn thread_begin(arg: *mut c_void) -> Routine {
     let none = Routine {
         ex: None,
@@ -147,8 +150,10 @@ extern "C" fn trampoline(arg: *mut c_void) -> *mut c_void {
 
 /// `void wsaevents_thread_exiting(DWORD)`: records the calling thread's exit code and
 /// signals its handle (the library's part of `ExitThread` and of a start routine's return).
-/// A thread the library did not create has no handle: nothing to do.
+/// A thread the library did not create has no handle: nothing to do. Never inlined (see
+/// `thread_begin`).
 #[unsafe(no_mangle)]
+#[inline(never)]
 pub extern "C" fn wsaevents_thread_exiting(code: u32) {
     ffi((), || {
         if let Some(run) = CURRENT.with(|c| c.borrow_mut().take()) {
