@@ -15,6 +15,8 @@
  *     is waitable with WaitForSingleObject/WaitForMultipleObjects and closed with
  *     CloseHandle, as on Windows (process.h has _beginthreadex & co.);
  *   - Interlocked* (full barriers, as on Windows), MemoryBarrier, YieldProcessor;
+ *   - GetLocalTime/GetSystemTime (SYSTEMTIME), GetSystemTimeAsFileTime;
+ *   - lstrlen/lstrcpy/lstrcpyn/lstrcat/lstrcmp/lstrcmpi and wsprintf (A and W);
  *   - MessageBoxA/W (writes "caption: text" to stderr and returns the default button),
  *     OutputDebugStringA/W (writes to stderr), ExitProcess, GetCurrentProcessId;
  *   - the CRT names Windows code uses (see wsaevents_crt.h).
@@ -314,6 +316,164 @@ static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *Destinatio
 }
 #define MemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define YieldProcessor() ((void)0)
+
+/* ---- Time of day (minwinbase.h) ------------------------------------------------------------ */
+typedef struct _SYSTEMTIME {
+    WORD wYear;
+    WORD wMonth;
+    WORD wDayOfWeek;
+    WORD wDay;
+    WORD wHour;
+    WORD wMinute;
+    WORD wSecond;
+    WORD wMilliseconds;
+} SYSTEMTIME, *PSYSTEMTIME, *LPSYSTEMTIME;
+typedef struct _FILETIME {
+    DWORD dwLowDateTime;
+    DWORD dwHighDateTime;
+} FILETIME, *PFILETIME, *LPFILETIME;
+
+/** GetLocalTime / GetSystemTime: the current local / UTC time, to the millisecond
+ *  (wDayOfWeek 0 = Sunday, as on Windows). GetSystemTimeAsFileTime: 100-nanosecond
+ *  intervals since 1601-01-01 UTC. */
+void WINAPI GetLocalTime(LPSYSTEMTIME lpSystemTime);
+void WINAPI GetSystemTime(LPSYSTEMTIME lpSystemTime);
+void WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+
+/* ---- The kernel32/user32 string functions (lstr*, wsprintf) ----------------------------- */
+/* lstrcmp/lstrcmpi compare code units here (ordinal, ASCII case folding for lstrcmpi);
+ * Windows compares by the user locale's collation, which orders letters and digits the same
+ * way but some punctuation differently. Both return -1, 0 or 1, as Windows does.
+ * wsprintf writes at most 1024 characters and its NUL, as on Windows (which, unlike this
+ * one, has no floating-point conversions). */
+static inline int lstrlenA(LPCSTR s)
+{
+    return s ? (int)strlen(s) : 0;
+}
+static inline int lstrlenW(LPCWSTR s)
+{
+    return s ? (int)wcslen(s) : 0;
+}
+static inline LPSTR lstrcpyA(LPSTR dst, LPCSTR src)
+{
+    return strcpy(dst, src);
+}
+static inline LPWSTR lstrcpyW(LPWSTR dst, LPCWSTR src)
+{
+    return wcscpy(dst, src);
+}
+static inline LPSTR lstrcpynA(LPSTR dst, LPCSTR src, int n)
+{
+    int i = 0;
+    if (n <= 0) {
+        return dst;
+    }
+    for (; i < n - 1 && src[i]; i++) {
+        dst[i] = src[i];
+    }
+    dst[i] = 0;
+    return dst;
+}
+static inline LPWSTR lstrcpynW(LPWSTR dst, LPCWSTR src, int n)
+{
+    int i = 0;
+    if (n <= 0) {
+        return dst;
+    }
+    for (; i < n - 1 && src[i]; i++) {
+        dst[i] = src[i];
+    }
+    dst[i] = 0;
+    return dst;
+}
+static inline LPSTR lstrcatA(LPSTR dst, LPCSTR src)
+{
+    return strcat(dst, src);
+}
+static inline LPWSTR lstrcatW(LPWSTR dst, LPCWSTR src)
+{
+    return wcscat(dst, src);
+}
+static inline int wsaevents_sign_(int v)
+{
+    return (v > 0) - (v < 0);
+}
+static inline int lstrcmpA(LPCSTR a, LPCSTR b)
+{
+    return wsaevents_sign_(strcmp(a ? a : "", b ? b : ""));
+}
+static inline int lstrcmpW(LPCWSTR a, LPCWSTR b)
+{
+    return wsaevents_sign_(wcscmp(a ? a : L"", b ? b : L""));
+}
+static inline int lstrcmpiA(LPCSTR a, LPCSTR b)
+{
+    const unsigned char *p = (const unsigned char *)(a ? a : "");
+    const unsigned char *q = (const unsigned char *)(b ? b : "");
+    for (;; p++, q++) {
+        int c = tolower(*p), d = tolower(*q);
+        if (c != d || c == 0) {
+            return wsaevents_sign_(c - d);
+        }
+    }
+}
+static inline int lstrcmpiW(LPCWSTR a, LPCWSTR b)
+{
+    const WCHAR *p = a ? a : L"", *q = b ? b : L"";
+    for (;; p++, q++) {
+        wint_t c = towlower((wint_t)*p), d = towlower((wint_t)*q);
+        if (c != d || c == 0) {
+            return c < d ? -1 : (c > d);
+        }
+    }
+}
+static inline int wvsprintfA(LPSTR buf, LPCSTR fmt, va_list ap)
+{
+    int n = vsnprintf(buf, 1025, fmt, ap);
+    return n > 1024 ? 1024 : n;
+}
+static inline int wsprintfA(LPSTR buf, LPCSTR fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = wvsprintfA(buf, fmt, ap);
+    va_end(ap);
+    return n;
+}
+static inline int wvsprintfW(LPWSTR buf, LPCWSTR fmt, va_list ap)
+{
+    int n = vswprintf(buf, 1025, fmt, ap);
+    return n < 0 ? (int)wcslen(buf) : n;
+}
+static inline int wsprintfW(LPWSTR buf, LPCWSTR fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = wvsprintfW(buf, fmt, ap);
+    va_end(ap);
+    return n;
+}
+#ifdef UNICODE
+#  define lstrlen lstrlenW
+#  define lstrcpy lstrcpyW
+#  define lstrcpyn lstrcpynW
+#  define lstrcat lstrcatW
+#  define lstrcmp lstrcmpW
+#  define lstrcmpi lstrcmpiW
+#  define wsprintf wsprintfW
+#  define wvsprintf wvsprintfW
+#else
+#  define lstrlen lstrlenA
+#  define lstrcpy lstrcpyA
+#  define lstrcpyn lstrcpynA
+#  define lstrcat lstrcatA
+#  define lstrcmp lstrcmpA
+#  define lstrcmpi lstrcmpiA
+#  define wsprintf wsprintfA
+#  define wvsprintf wvsprintfA
+#endif
 
 /* ---- Console stand-ins for the user interface --------------------------------------------- */
 #define MB_OK 0x00000000L

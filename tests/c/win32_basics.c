@@ -416,6 +416,41 @@ static void crt(void)
     EXPECT_TRUE("same as localtime", tm1.tm_year == tm2.tm_year && tm1.tm_yday == tm2.tm_yday &&
                                          tm1.tm_hour == tm2.tm_hour && tm1.tm_sec == tm2.tm_sec);
 
+    SECTION("kernel32/user32 strings: lstr*, wsprintf");
+    EXPECT_EQ("lstrlenA", lstrlenA("four"), 4);
+    EXPECT_EQ("lstrlenA(NULL)", lstrlenA(NULL), 0);
+    lstrcpyA(buf, "ab");
+    lstrcatA(buf, "cd");
+    EXPECT_STR("lstrcpyA + lstrcatA", buf, "abcd");
+    EXPECT_STR("lstrcpynA copies n-1 and a NUL", lstrcpynA(five, "abcdefgh", 5), "abcd");
+    EXPECT_EQ("lstrcmpA", lstrcmpA("abc", "abd"), -1);
+    EXPECT_EQ("lstrcmpiA", lstrcmpiA("ABC", "abc"), 0);
+    EXPECT_EQ("lstrcmpiA order", lstrcmpiA("b", "A"), 1);
+    EXPECT_EQ("wsprintfA", wsprintfA(buf, "%s:%d", "port", 80), 7);
+    EXPECT_STR("wsprintfA text", buf, "port:80");
+
+    SECTION("GetLocalTime / GetSystemTime");
+    {
+        SYSTEMTIME st;
+        time_t t0 = time(NULL), t1;
+        struct tm before;
+        localtime_s(&before, &t0);
+        GetLocalTime(&st);
+        t1 = time(NULL);
+        /* Unless a second boundary passed between the calls, the fields are localtime's. */
+        if (t1 == t0) {
+            EXPECT_EQ("wYear", st.wYear, before.tm_year + 1900);
+            EXPECT_EQ("wMonth", st.wMonth, before.tm_mon + 1);
+            EXPECT_EQ("wDay", st.wDay, before.tm_mday);
+            EXPECT_EQ("wDayOfWeek (0 = Sunday)", st.wDayOfWeek, before.tm_wday);
+            EXPECT_EQ("wHour", st.wHour, before.tm_hour);
+            EXPECT_EQ("wSecond", st.wSecond, before.tm_sec);
+        }
+        EXPECT_TRUE("wMilliseconds", st.wMilliseconds < 1000);
+        GetSystemTime(&st);
+        EXPECT_TRUE("GetSystemTime", st.wYear >= 2024 && st.wMonth >= 1 && st.wMonth <= 12);
+    }
+
     SECTION("windows.h macros");
     EXPECT_EQ("MAX_PATH", MAX_PATH, 260);
     EXPECT_EQ("_countof", _countof(library_codes), 57);

@@ -7,9 +7,11 @@
 //! | [`memory`] | `LocalAlloc`/`LocalFree`, `GlobalAlloc`/`GlobalFree`, `GetProcessHeap`, `HeapAlloc`/`HeapReAlloc`/`HeapFree`/`HeapSize` |
 //! | [`sync`] | `CRITICAL_SECTION`: `InitializeCriticalSection(AndSpinCount/Ex)`, `Enter`/`TryEnter`/`Leave`/`DeleteCriticalSection` |
 //! | [`thread`] | `CreateThread`, `ResumeThread`, `GetExitCodeThread`, `GetCurrentThreadId`, `_beginthreadex`, `_beginthread`, the library's half of `ExitThread` |
+//! | [`datetime`] | `GetLocalTime`, `GetSystemTime`, `GetSystemTimeAsFileTime` |
 //! | [`console`] | `MessageBoxA/W`, `OutputDebugStringA/W` (to stderr), `ExitProcess`, `GetCurrentProcessId`, `IsDebuggerPresent`, the `_tmain` argument conversion |
 //!
-//! The CRT names (`_stricmp`, `sprintf_s`, `localtime_s`, …), `Interlocked*` and the
+//! The CRT names (`_stricmp`, `sprintf_s`, `localtime_s`, …), `Interlocked*`, `lstr*`,
+//! `wsprintf` and the
 //! `ExitThread`/`_endthreadex` entry points are static inline functions in the headers,
 //! the natural Windows-compatible form for them (on Windows most are macros or
 //! intrinsics too); they never become exported symbols, so they cannot interpose the C
@@ -19,6 +21,7 @@
 //! mutex and semaphore objects (see `docs/porting.md`).
 
 pub mod console;
+pub mod datetime;
 pub mod memory;
 pub mod message;
 pub mod sync;
