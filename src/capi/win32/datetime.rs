@@ -107,6 +107,8 @@ pub unsafe extern "C" fn GetSystemTimeAsFileTime(out: *mut [u32; 2]) {
             return;
         }
         let ts = now();
+        // time_t and the nanoseconds' type are not i64/u64 on every target.
+        #[allow(clippy::unnecessary_cast)]
         let ticks =
             (ts.tv_sec as i64 + EPOCH_DIFF_SECS) as u64 * 10_000_000 + (ts.tv_nsec as u64) / 100;
         // SAFETY: writable (caller).
