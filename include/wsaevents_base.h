@@ -40,6 +40,13 @@
 #include <time.h>
 #include <errno.h>
 
+#if !defined(__cplusplus) && (!defined(__STDC_VERSION__) || __STDC_VERSION__ < 199901L)
+/* C89 modes: the C library hides these C99 functions, which the compat headers' inline
+ * functions use; the same prototypes as the C library's. */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int vswprintf(wchar_t *buf, size_t size, const wchar_t *fmt, va_list ap);
+#endif
+
 /* ---- BSD types, when the C library's mode hides them --------------------------------- */
 #if defined(__GLIBC__)
 #  if !defined(__u_char_defined)
@@ -185,6 +192,13 @@ typedef unsigned long u_long;
 #  define _Inout_updates_bytes_(n)
 #  define _Success_(expr)
 #  define _When_(expr, annos)
+#endif
+
+/* `inline` is C99/C++; GCC and Clang know __inline__ in every mode (C89 included). */
+#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
+#  define WSAEVENTS_INLINE inline
+#else
+#  define WSAEVENTS_INLINE __inline__
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -337,7 +351,7 @@ WSAEVENTS_STATIC_ASSERT(sizeof(LARGE_INTEGER) == 8, "LARGE_INTEGER is 8 bytes");
 #define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
 
 /* SecureZeroMemory: a clear the compiler may not remove (volatile stores), as on Windows. */
-static inline PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
+static WSAEVENTS_INLINE PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
 {
     volatile char *p = (volatile char *)ptr;
     while (cnt--) {

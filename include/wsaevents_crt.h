@@ -3,7 +3,7 @@
  *
  * Internal to the wsaevents compat headers: included by <windows.h> (and so by
  * <winsock2.h>) and by <tchar.h>. On Windows these come from the CRT's <string.h>,
- * <stdio.h>, <stdlib.h>, <time.h>; here they are static inline functions with Windows'
+ * <stdio.h>, <stdlib.h>, <time.h>; here they are static WSAEVENTS_INLINE functions with Windows'
  * behaviour, named wsaevents_<name> and mapped by macros (so they never collide with a C
  * library that has a function of the same name, such as C11 Annex K's localtime_s with
  * the other argument order):
@@ -46,6 +46,13 @@ typedef int errno_t;
 #  define __max(a, b) (((a) > (b)) ? (a) : (b))
 #endif
 
+/* va_copy is C99/C++11; GCC and Clang have __va_copy in every mode. */
+#ifdef va_copy
+#  define WSAEVENTS_VA_COPY va_copy
+#else
+#  define WSAEVENTS_VA_COPY __va_copy
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -58,7 +65,7 @@ struct tm *gmtime_r(const time_t *__restrict timer, struct tm *__restrict result
 #endif
 
 /* Windows' default invalid-parameter handler ends the process; so does this one. */
-WSAEVENTS_NORETURN static inline void wsaevents_invalid_parameter_(const char *function)
+WSAEVENTS_NORETURN static WSAEVENTS_INLINE void wsaevents_invalid_parameter_(const char *function)
 {
     fprintf(stderr, "invalid parameter passed to %s: the process ends (as on Windows)\n",
             function);
@@ -67,7 +74,7 @@ WSAEVENTS_NORETURN static inline void wsaevents_invalid_parameter_(const char *f
 }
 
 /* ---- Case-insensitive comparison (tolower, as the CRT in the "C" locale) ------------------ */
-static inline int wsaevents__strnicmp(const char *a, const char *b, size_t n)
+static WSAEVENTS_INLINE int wsaevents__strnicmp(const char *a, const char *b, size_t n)
 {
     for (; n > 0; a++, b++, n--) {
         int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
@@ -77,11 +84,11 @@ static inline int wsaevents__strnicmp(const char *a, const char *b, size_t n)
     }
     return 0;
 }
-static inline int wsaevents__stricmp(const char *a, const char *b)
+static WSAEVENTS_INLINE int wsaevents__stricmp(const char *a, const char *b)
 {
     return wsaevents__strnicmp(a, b, (size_t)-1);
 }
-static inline int wsaevents__wcsnicmp(const wchar_t *a, const wchar_t *b, size_t n)
+static WSAEVENTS_INLINE int wsaevents__wcsnicmp(const wchar_t *a, const wchar_t *b, size_t n)
 {
     for (; n > 0; a++, b++, n--) {
         wint_t ca = towlower((wint_t)*a), cb = towlower((wint_t)*b);
@@ -91,7 +98,7 @@ static inline int wsaevents__wcsnicmp(const wchar_t *a, const wchar_t *b, size_t
     }
     return 0;
 }
-static inline int wsaevents__wcsicmp(const wchar_t *a, const wchar_t *b)
+static WSAEVENTS_INLINE int wsaevents__wcsicmp(const wchar_t *a, const wchar_t *b)
 {
     return wsaevents__wcsnicmp(a, b, (size_t)-1);
 }
@@ -105,7 +112,7 @@ static inline int wsaevents__wcsicmp(const wchar_t *a, const wchar_t *b)
 #define _wcsnicmp wsaevents__wcsnicmp
 
 /* ---- Duplicates, case, numbers ------------------------------------------------------------ */
-static inline char *wsaevents__strdup(const char *s)
+static WSAEVENTS_INLINE char *wsaevents__strdup(const char *s)
 {
     size_t n;
     char *d;
@@ -116,7 +123,7 @@ static inline char *wsaevents__strdup(const char *s)
     d = (char *)malloc(n);
     return d ? (char *)memcpy(d, s, n) : NULL;
 }
-static inline wchar_t *wsaevents__wcsdup(const wchar_t *s)
+static WSAEVENTS_INLINE wchar_t *wsaevents__wcsdup(const wchar_t *s)
 {
     size_t n;
     wchar_t *d;
@@ -127,7 +134,7 @@ static inline wchar_t *wsaevents__wcsdup(const wchar_t *s)
     d = (wchar_t *)malloc(n);
     return d ? (wchar_t *)memcpy(d, s, n) : NULL;
 }
-static inline char *wsaevents__strlwr(char *s)
+static WSAEVENTS_INLINE char *wsaevents__strlwr(char *s)
 {
     char *p;
     for (p = s; *p; p++) {
@@ -135,7 +142,7 @@ static inline char *wsaevents__strlwr(char *s)
     }
     return s;
 }
-static inline char *wsaevents__strupr(char *s)
+static WSAEVENTS_INLINE char *wsaevents__strupr(char *s)
 {
     char *p;
     for (p = s; *p; p++) {
@@ -145,7 +152,7 @@ static inline char *wsaevents__strupr(char *s)
 }
 /* _ultoa/_ltoa/_itoa: radix 2..36, lower-case digits; a '-' only for negative values in
  * radix 10 (other radixes show the two's complement), as the CRT does. */
-static inline char *wsaevents__ultoa_(unsigned long long v, char *buf, int radix, int neg)
+static WSAEVENTS_INLINE char *wsaevents__ultoa_(ULONGLONG v, char *buf, int radix, int neg)
 {
     char tmp[72];
     int i = 0, j = 0;
@@ -167,19 +174,19 @@ static inline char *wsaevents__ultoa_(unsigned long long v, char *buf, int radix
     buf[j] = 0;
     return buf;
 }
-static inline char *wsaevents__itoa(int value, char *buf, int radix)
+static WSAEVENTS_INLINE char *wsaevents__itoa(int value, char *buf, int radix)
 {
     if (radix == 10 && value < 0) {
-        return wsaevents__ultoa_(0ull - (unsigned long long)(long long)value, buf, 10, 1);
+        return wsaevents__ultoa_((ULONGLONG)0 - (ULONGLONG)(LONGLONG)value, buf, 10, 1);
     }
     return wsaevents__ultoa_((unsigned int)value, buf, radix, 0);
 }
 /* long is 32-bit on Windows: _ltoa/_ultoa take the value as the 32-bit LONG/ULONG. */
-static inline char *wsaevents__ltoa(LONG value, char *buf, int radix)
+static WSAEVENTS_INLINE char *wsaevents__ltoa(LONG value, char *buf, int radix)
 {
     return wsaevents__itoa((int)value, buf, radix);
 }
-static inline char *wsaevents__ultoa(ULONG value, char *buf, int radix)
+static WSAEVENTS_INLINE char *wsaevents__ultoa(ULONG value, char *buf, int radix)
 {
     return wsaevents__ultoa_(value, buf, radix, 0);
 }
@@ -199,12 +206,12 @@ static inline char *wsaevents__ultoa(ULONG value, char *buf, int radix)
 /* _vsnprintf / _snprintf: Windows' legacy contract. The text fits (shorter than count):
  * written with its NUL, length returned. Exactly count characters: written WITHOUT a NUL,
  * count returned. Longer: the first count characters written, no NUL, -1 returned. */
-static inline int wsaevents__vsnprintf(char *buf, size_t count, const char *fmt, va_list ap)
+static WSAEVENTS_INLINE int wsaevents__vsnprintf(char *buf, size_t count, const char *fmt, va_list ap)
 {
     va_list ap2;
     int len;
     char *tmp;
-    va_copy(ap2, ap);
+    WSAEVENTS_VA_COPY(ap2, ap);
     len = vsnprintf(buf, count, fmt, ap);
     if (len < 0 || (size_t)len < count) {
         va_end(ap2);
@@ -220,7 +227,7 @@ static inline int wsaevents__vsnprintf(char *buf, size_t count, const char *fmt,
     va_end(ap2);
     return (size_t)len == count ? len : -1;
 }
-static inline int wsaevents__snprintf(char *buf, size_t count, const char *fmt, ...)
+static WSAEVENTS_INLINE int wsaevents__snprintf(char *buf, size_t count, const char *fmt, ...)
 {
     va_list ap;
     int r;
@@ -232,7 +239,7 @@ static inline int wsaevents__snprintf(char *buf, size_t count, const char *fmt, 
 
 /* vsprintf_s / sprintf_s: the length written; a NULL buffer or format, a zero size, or a
  * text that does not fit (with its NUL) call the invalid-parameter handler. */
-static inline int wsaevents_vsprintf_s(char *buf, size_t size, const char *fmt, va_list ap)
+static WSAEVENTS_INLINE int wsaevents_vsprintf_s(char *buf, size_t size, const char *fmt, va_list ap)
 {
     int len;
     if (buf == NULL || size == 0 || fmt == NULL) {
@@ -245,7 +252,7 @@ static inline int wsaevents_vsprintf_s(char *buf, size_t size, const char *fmt, 
     }
     return len;
 }
-static inline int wsaevents_sprintf_s(char *buf, size_t size, const char *fmt, ...)
+static WSAEVENTS_INLINE int wsaevents_sprintf_s(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     int r;
@@ -258,7 +265,7 @@ static inline int wsaevents_sprintf_s(char *buf, size_t size, const char *fmt, .
 /* _vsnprintf_s / _snprintf_s: at most count characters (all that fit with _TRUNCATE), always
  * NUL-terminated; -1 when truncated. A text longer than the buffer when count does not
  * allow truncation calls the invalid-parameter handler. */
-static inline int wsaevents__vsnprintf_s(char *buf, size_t size, size_t count, const char *fmt,
+static WSAEVENTS_INLINE int wsaevents__vsnprintf_s(char *buf, size_t size, size_t count, const char *fmt,
                                          va_list ap)
 {
     size_t limit;
@@ -270,7 +277,7 @@ static inline int wsaevents__vsnprintf_s(char *buf, size_t size, size_t count, c
     {
         va_list ap2;
         char *tmp;
-        va_copy(ap2, ap);
+        WSAEVENTS_VA_COPY(ap2, ap);
         len = vsnprintf(NULL, 0, fmt, ap2);
         va_end(ap2);
         if (len < 0) {
@@ -297,7 +304,7 @@ static inline int wsaevents__vsnprintf_s(char *buf, size_t size, size_t count, c
         return -1;
     }
 }
-static inline int wsaevents__snprintf_s(char *buf, size_t size, size_t count, const char *fmt,
+static WSAEVENTS_INLINE int wsaevents__snprintf_s(char *buf, size_t size, size_t count, const char *fmt,
                                         ...)
 {
     va_list ap;
@@ -308,7 +315,7 @@ static inline int wsaevents__snprintf_s(char *buf, size_t size, size_t count, co
     return r;
 }
 
-static inline int wsaevents_swprintf_s(wchar_t *buf, size_t size, const wchar_t *fmt, ...)
+static WSAEVENTS_INLINE int wsaevents_swprintf_s(wchar_t *buf, size_t size, const wchar_t *fmt, ...)
 {
     va_list ap;
     int r;
@@ -337,7 +344,7 @@ static inline int wsaevents_swprintf_s(wchar_t *buf, size_t size, const wchar_t 
 
 /* strcpy_s: 0. NULL dest or size 0: EINVAL via the handler; NULL src: dest emptied,
  * handler; src too long: dest emptied, handler (ERANGE). */
-static inline errno_t wsaevents_strcpy_s(char *dest, size_t size, const char *src)
+static WSAEVENTS_INLINE errno_t wsaevents_strcpy_s(char *dest, size_t size, const char *src)
 {
     size_t n;
     if (dest == NULL || size == 0) {
@@ -357,7 +364,7 @@ static inline errno_t wsaevents_strcpy_s(char *dest, size_t size, const char *sr
 }
 /* strncpy_s: copies min(count, strlen(src)) characters and a NUL: 0; with count _TRUNCATE,
  * what fits, and STRUNCATE if that is not all; otherwise not fitting calls the handler. */
-static inline errno_t wsaevents_strncpy_s(char *dest, size_t size, const char *src, size_t count)
+static WSAEVENTS_INLINE errno_t wsaevents_strncpy_s(char *dest, size_t size, const char *src, size_t count)
 {
     size_t n = 0;
     if (dest == NULL || size == 0) {
@@ -389,7 +396,7 @@ static inline errno_t wsaevents_strncpy_s(char *dest, size_t size, const char *s
 }
 /* strcat_s / strncat_s: as strcpy_s / strncpy_s, appending to a NUL-terminated dest (dest
  * not terminated within size: emptied, handler). */
-static inline errno_t wsaevents_strncat_s(char *dest, size_t size, const char *src, size_t count)
+static WSAEVENTS_INLINE errno_t wsaevents_strncat_s(char *dest, size_t size, const char *src, size_t count)
 {
     size_t used = 0, n = 0;
     if (dest == NULL || size == 0) {
@@ -421,7 +428,7 @@ static inline errno_t wsaevents_strncat_s(char *dest, size_t size, const char *s
     dest[used + n] = 0;
     return 0;
 }
-static inline errno_t wsaevents_strcat_s(char *dest, size_t size, const char *src)
+static WSAEVENTS_INLINE errno_t wsaevents_strcat_s(char *dest, size_t size, const char *src)
 {
     if (src == NULL) {
         if (dest != NULL && size != 0) {
@@ -431,7 +438,7 @@ static inline errno_t wsaevents_strcat_s(char *dest, size_t size, const char *sr
     }
     return wsaevents_strncat_s(dest, size, src, strlen(src));
 }
-static inline errno_t wsaevents_wcscpy_s(wchar_t *dest, size_t size, const wchar_t *src)
+static WSAEVENTS_INLINE errno_t wsaevents_wcscpy_s(wchar_t *dest, size_t size, const wchar_t *src)
 {
     size_t n;
     if (dest == NULL || size == 0) {
@@ -444,7 +451,7 @@ static inline errno_t wsaevents_wcscpy_s(wchar_t *dest, size_t size, const wchar
     memcpy(dest, src, (n + 1) * sizeof(wchar_t));
     return 0;
 }
-static inline errno_t wsaevents_wcscat_s(wchar_t *dest, size_t size, const wchar_t *src)
+static WSAEVENTS_INLINE errno_t wsaevents_wcscat_s(wchar_t *dest, size_t size, const wchar_t *src)
 {
     size_t used = 0, n;
     if (dest == NULL || size == 0) {
@@ -461,7 +468,7 @@ static inline errno_t wsaevents_wcscat_s(wchar_t *dest, size_t size, const wchar
     return 0;
 }
 /* memcpy_s: 0; NULL dest, or NULL src / too small a dest (dest zeroed): the handler. */
-static inline errno_t wsaevents_memcpy_s(void *dest, size_t size, const void *src, size_t count)
+static WSAEVENTS_INLINE errno_t wsaevents_memcpy_s(void *dest, size_t size, const void *src, size_t count)
 {
     if (count == 0) {
         return 0;
@@ -477,7 +484,7 @@ static inline errno_t wsaevents_memcpy_s(void *dest, size_t size, const void *sr
     return 0;
 }
 /* strtok_s: strtok with the caller's context (POSIX's strtok_r). */
-static inline char *wsaevents_strtok_s(char *str, const char *delim, char **context)
+static WSAEVENTS_INLINE char *wsaevents_strtok_s(char *str, const char *delim, char **context)
 {
     char *end;
     if (str == NULL) {
@@ -510,7 +517,7 @@ static inline char *wsaevents_strtok_s(char *str, const char *delim, char **cont
 /* ---- Files and time with Windows' argument order ----------------------------------------- */
 
 /* fopen_s: 0 and the stream, or errno with *pFile NULL. */
-static inline errno_t wsaevents_fopen_s(FILE **pFile, const char *name, const char *mode)
+static WSAEVENTS_INLINE errno_t wsaevents_fopen_s(FILE **pFile, const char *name, const char *mode)
 {
     if (pFile == NULL || name == NULL || mode == NULL) {
         wsaevents_invalid_parameter_("fopen_s");
@@ -520,14 +527,14 @@ static inline errno_t wsaevents_fopen_s(FILE **pFile, const char *name, const ch
 }
 /* localtime_s / gmtime_s (struct tm *, const time_t *): 0, or EINVAL (the handler, for
  * NULL pointers, as on Windows). Windows' order, not C11 Annex K's. */
-static inline errno_t wsaevents_localtime_s(struct tm *tmDest, const time_t *sourceTime)
+static WSAEVENTS_INLINE errno_t wsaevents_localtime_s(struct tm *tmDest, const time_t *sourceTime)
 {
     if (tmDest == NULL || sourceTime == NULL) {
         wsaevents_invalid_parameter_("localtime_s");
     }
     return localtime_r(sourceTime, tmDest) ? 0 : EINVAL;
 }
-static inline errno_t wsaevents_gmtime_s(struct tm *tmDest, const time_t *sourceTime)
+static WSAEVENTS_INLINE errno_t wsaevents_gmtime_s(struct tm *tmDest, const time_t *sourceTime)
 {
     if (tmDest == NULL || sourceTime == NULL) {
         wsaevents_invalid_parameter_("gmtime_s");

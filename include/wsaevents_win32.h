@@ -246,7 +246,7 @@ void WINAPI wsaevents_thread_exiting(DWORD dwExitCode);
  * GetExitCodeThread returns the code). The thread ends with pthread_exit, which unwinds
  * the thread's stack (in C++, destructors run -- on Windows they do not).
  */
-WSAEVENTS_NORETURN static inline void ExitThread(DWORD dwExitCode)
+WSAEVENTS_NORETURN static WSAEVENTS_INLINE void ExitThread(DWORD dwExitCode)
 {
     wsaevents_thread_exiting(dwExitCode);
     pthread_exit(NULL);
@@ -276,38 +276,38 @@ WSAEVENTS_NORETURN static inline void ExitThread(DWORD dwExitCode)
       })
 #endif
 
-static inline LONGLONG InterlockedIncrement64(LONGLONG volatile *Addend)
+static WSAEVENTS_INLINE LONGLONG InterlockedIncrement64(LONGLONG volatile *Addend)
 {
     return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
 }
-static inline LONGLONG InterlockedDecrement64(LONGLONG volatile *Addend)
+static WSAEVENTS_INLINE LONGLONG InterlockedDecrement64(LONGLONG volatile *Addend)
 {
     return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST);
 }
-static inline LONGLONG InterlockedExchange64(LONGLONG volatile *Target, LONGLONG Value)
+static WSAEVENTS_INLINE LONGLONG InterlockedExchange64(LONGLONG volatile *Target, LONGLONG Value)
 {
     return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
 }
-static inline LONGLONG InterlockedExchangeAdd64(LONGLONG volatile *Addend, LONGLONG Value)
+static WSAEVENTS_INLINE LONGLONG InterlockedExchangeAdd64(LONGLONG volatile *Addend, LONGLONG Value)
 {
     return __atomic_fetch_add(Addend, Value, __ATOMIC_SEQ_CST);
 }
-static inline LONGLONG InterlockedAdd64(LONGLONG volatile *Addend, LONGLONG Value)
+static WSAEVENTS_INLINE LONGLONG InterlockedAdd64(LONGLONG volatile *Addend, LONGLONG Value)
 {
     return __atomic_add_fetch(Addend, Value, __ATOMIC_SEQ_CST);
 }
-static inline LONGLONG InterlockedCompareExchange64(LONGLONG volatile *Destination,
+static WSAEVENTS_INLINE LONGLONG InterlockedCompareExchange64(LONGLONG volatile *Destination,
                                                     LONGLONG Exchange, LONGLONG Comperand)
 {
     __atomic_compare_exchange_n(Destination, &Comperand, Exchange, 0, __ATOMIC_SEQ_CST,
                                 __ATOMIC_SEQ_CST);
     return Comperand;
 }
-static inline PVOID InterlockedExchangePointer(PVOID volatile *Target, PVOID Value)
+static WSAEVENTS_INLINE PVOID InterlockedExchangePointer(PVOID volatile *Target, PVOID Value)
 {
     return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
 }
-static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *Destination,
+static WSAEVENTS_INLINE PVOID InterlockedCompareExchangePointer(PVOID volatile *Destination,
                                                       PVOID Exchange, PVOID Comperand)
 {
     __atomic_compare_exchange_n(Destination, &Comperand, Exchange, 0, __ATOMIC_SEQ_CST,
@@ -346,23 +346,23 @@ void WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
  * way but some punctuation differently. Both return -1, 0 or 1, as Windows does.
  * wsprintf writes at most 1024 characters and its NUL, as on Windows (which, unlike this
  * one, has no floating-point conversions). */
-static inline int lstrlenA(LPCSTR s)
+static WSAEVENTS_INLINE int lstrlenA(LPCSTR s)
 {
     return s ? (int)strlen(s) : 0;
 }
-static inline int lstrlenW(LPCWSTR s)
+static WSAEVENTS_INLINE int lstrlenW(LPCWSTR s)
 {
     return s ? (int)wcslen(s) : 0;
 }
-static inline LPSTR lstrcpyA(LPSTR dst, LPCSTR src)
+static WSAEVENTS_INLINE LPSTR lstrcpyA(LPSTR dst, LPCSTR src)
 {
     return strcpy(dst, src);
 }
-static inline LPWSTR lstrcpyW(LPWSTR dst, LPCWSTR src)
+static WSAEVENTS_INLINE LPWSTR lstrcpyW(LPWSTR dst, LPCWSTR src)
 {
     return wcscpy(dst, src);
 }
-static inline LPSTR lstrcpynA(LPSTR dst, LPCSTR src, int n)
+static WSAEVENTS_INLINE LPSTR lstrcpynA(LPSTR dst, LPCSTR src, int n)
 {
     int i = 0;
     if (n <= 0) {
@@ -374,7 +374,7 @@ static inline LPSTR lstrcpynA(LPSTR dst, LPCSTR src, int n)
     dst[i] = 0;
     return dst;
 }
-static inline LPWSTR lstrcpynW(LPWSTR dst, LPCWSTR src, int n)
+static WSAEVENTS_INLINE LPWSTR lstrcpynW(LPWSTR dst, LPCWSTR src, int n)
 {
     int i = 0;
     if (n <= 0) {
@@ -386,27 +386,27 @@ static inline LPWSTR lstrcpynW(LPWSTR dst, LPCWSTR src, int n)
     dst[i] = 0;
     return dst;
 }
-static inline LPSTR lstrcatA(LPSTR dst, LPCSTR src)
+static WSAEVENTS_INLINE LPSTR lstrcatA(LPSTR dst, LPCSTR src)
 {
     return strcat(dst, src);
 }
-static inline LPWSTR lstrcatW(LPWSTR dst, LPCWSTR src)
+static WSAEVENTS_INLINE LPWSTR lstrcatW(LPWSTR dst, LPCWSTR src)
 {
     return wcscat(dst, src);
 }
-static inline int wsaevents_sign_(int v)
+static WSAEVENTS_INLINE int wsaevents_sign_(int v)
 {
     return (v > 0) - (v < 0);
 }
-static inline int lstrcmpA(LPCSTR a, LPCSTR b)
+static WSAEVENTS_INLINE int lstrcmpA(LPCSTR a, LPCSTR b)
 {
     return wsaevents_sign_(strcmp(a ? a : "", b ? b : ""));
 }
-static inline int lstrcmpW(LPCWSTR a, LPCWSTR b)
+static WSAEVENTS_INLINE int lstrcmpW(LPCWSTR a, LPCWSTR b)
 {
     return wsaevents_sign_(wcscmp(a ? a : L"", b ? b : L""));
 }
-static inline int lstrcmpiA(LPCSTR a, LPCSTR b)
+static WSAEVENTS_INLINE int lstrcmpiA(LPCSTR a, LPCSTR b)
 {
     const unsigned char *p = (const unsigned char *)(a ? a : "");
     const unsigned char *q = (const unsigned char *)(b ? b : "");
@@ -417,7 +417,7 @@ static inline int lstrcmpiA(LPCSTR a, LPCSTR b)
         }
     }
 }
-static inline int lstrcmpiW(LPCWSTR a, LPCWSTR b)
+static WSAEVENTS_INLINE int lstrcmpiW(LPCWSTR a, LPCWSTR b)
 {
     const WCHAR *p = a ? a : L"", *q = b ? b : L"";
     for (;; p++, q++) {
@@ -427,12 +427,12 @@ static inline int lstrcmpiW(LPCWSTR a, LPCWSTR b)
         }
     }
 }
-static inline int wvsprintfA(LPSTR buf, LPCSTR fmt, va_list ap)
+static WSAEVENTS_INLINE int wvsprintfA(LPSTR buf, LPCSTR fmt, va_list ap)
 {
     int n = vsnprintf(buf, 1025, fmt, ap);
     return n > 1024 ? 1024 : n;
 }
-static inline int wsprintfA(LPSTR buf, LPCSTR fmt, ...)
+static WSAEVENTS_INLINE int wsprintfA(LPSTR buf, LPCSTR fmt, ...)
 {
     va_list ap;
     int n;
@@ -441,12 +441,12 @@ static inline int wsprintfA(LPSTR buf, LPCSTR fmt, ...)
     va_end(ap);
     return n;
 }
-static inline int wvsprintfW(LPWSTR buf, LPCWSTR fmt, va_list ap)
+static WSAEVENTS_INLINE int wvsprintfW(LPWSTR buf, LPCWSTR fmt, va_list ap)
 {
     int n = vswprintf(buf, 1025, fmt, ap);
     return n < 0 ? (int)wcslen(buf) : n;
 }
-static inline int wsprintfW(LPWSTR buf, LPCWSTR fmt, ...)
+static WSAEVENTS_INLINE int wsprintfW(LPWSTR buf, LPCWSTR fmt, ...)
 {
     va_list ap;
     int n;

@@ -499,6 +499,26 @@ fn headers_order_matrix() {
     }
 }
 
+/// Every header, several spellings, in C89 and C++98 with -Wpedantic -Werror: the headers
+/// add no warning in the oldest modes either (and the program links and runs).
+#[test]
+fn headers_in_c89_and_cxx98() {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for (lang, name, mode) in [
+        (Lang::C, "headers_c89", "-std=c89"),
+        (Lang::Cxx, "headers_cxx98", "-std=c++98"),
+    ] {
+        let exe = build(
+            lang,
+            &c_source("headers_c89.c"),
+            name,
+            &[pedantic, &[mode]].concat(),
+            false,
+        );
+        assert_eq!(String::from_utf8_lossy(&run(&exe).stdout), "1 1\n");
+    }
+}
+
 /// The seed (Microsoft's WSAEnumNetworkEvents example) compiles unchanged as C++: with no
 /// flags, and with -Wall -Wextra -Werror apart from the `#pragma comment` warning, which
 /// gcc gives for it on Windows (mingw) too.
