@@ -17,6 +17,7 @@
  *   - Interlocked* (full barriers, as on Windows), MemoryBarrier, YieldProcessor;
  *   - GetLocalTime/GetSystemTime (SYSTEMTIME), GetSystemTimeAsFileTime;
  *   - lstrlen/lstrcpy/lstrcpyn/lstrcat/lstrcmp/lstrcmpi and wsprintf (A and W);
+ *   - SetConsoleCtrlHandler / GenerateConsoleCtrlEvent (Ctrl+C is SIGINT);
  *   - MessageBoxA/W (writes "caption: text" to stderr and returns the default button),
  *     OutputDebugStringA/W (writes to stderr), ExitProcess, GetCurrentProcessId;
  *   - the CRT names Windows code uses (see wsaevents_crt.h).
@@ -520,6 +521,24 @@ int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType)
 /** OutputDebugStringA / OutputDebugStringW: writes the string to stderr as it is. */
 void WINAPI OutputDebugStringA(LPCSTR lpOutputString);
 void WINAPI OutputDebugStringW(LPCWSTR lpOutputString);
+/* Console control events (wincon.h). */
+#define CTRL_C_EVENT 0
+#define CTRL_BREAK_EVENT 1
+#define CTRL_CLOSE_EVENT 2
+#define CTRL_LOGOFF_EVENT 5
+#define CTRL_SHUTDOWN_EVENT 6
+typedef BOOL(WINAPI *PHANDLER_ROUTINE)(DWORD CtrlType);
+/**
+ * SetConsoleCtrlHandler: adds (Add TRUE) or removes a handler; NULL with TRUE ignores Ctrl+C.
+ * The console events come from signals: SIGINT is CTRL_C_EVENT, SIGQUIT (Ctrl+\)
+ * CTRL_BREAK_EVENT, SIGHUP and SIGTERM CTRL_CLOSE_EVENT. As on Windows the handlers run on a
+ * thread of their own, the last added first, until one returns TRUE; if none does, the
+ * process ends (by the signal's default action; Windows exits with STATUS_CONTROL_C_EXIT).
+ * GenerateConsoleCtrlEvent(CTRL_C_EVENT or CTRL_BREAK_EVENT, 0) raises the event in this
+ * process only.
+ */
+BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add);
+BOOL WINAPI GenerateConsoleCtrlEvent(DWORD dwCtrlEvent, DWORD dwProcessGroupId);
 /** IsDebuggerPresent: FALSE. */
 BOOL WINAPI IsDebuggerPresent(void);
 /** ExitProcess: ends the process with uExitCode; the C library's streams are flushed first,

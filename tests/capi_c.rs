@@ -351,7 +351,8 @@ fn win32_basics_c_and_cxx() {
 }
 
 /// ExitProcess ends the process with its code after flushing stdio; a *_s function given
-/// too small a buffer ends it through the invalid-parameter handler, as Windows' default.
+/// too small a buffer ends it through the invalid-parameter handler, as Windows' default;
+/// so does a Ctrl+C that no console handler takes.
 #[test]
 fn win32_exit_paths() {
     let exe = build(
@@ -378,6 +379,19 @@ fn win32_exit_paths() {
         "{}",
         show(&o)
     );
+    // Ctrl+C that no handler takes: the default handler ends the process (here by SIGINT's
+    // default action; Windows exits with STATUS_CONTROL_C_EXIT).
+    let o = Command::new(&exe)
+        .arg("ctrlc")
+        .output()
+        .expect("run win32_basics ctrlc");
+    assert!(!o.status.success(), "{}", show(&o));
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(o.status.signal(), Some(2), "ended by SIGINT: {}", show(&o));
+    }
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("not reached"));
 }
 
 /// Issue 9, §1: `<winsock2.h>` alone brings the C run-time, as Windows' does (printf,
@@ -722,6 +736,10 @@ fn exports_never_interpose_libc() {
         "OutputDebugStringA",
         "OutputDebugStringW",
         "ExitProcess",
+        "SetConsoleCtrlHandler",
+        "GenerateConsoleCtrlEvent",
+        "GetLocalTime",
+        "GetSystemTime",
     ] {
         // (`exported` has leading underscores trimmed: compare likewise.)
         let bare = name.trim_start_matches('_');

@@ -13,6 +13,7 @@
  *   win32_basics exitprocess   prints "before exit" without a newline, ExitProcess(3)
  *   win32_basics badparam      strcpy_s into a too-small buffer: the invalid-parameter
  *                              handler ends the process (non-zero status)
+ *   win32_basics ctrlc         Ctrl+C with no handler returning TRUE: the process ends
  *
  * Built for Windows with -DNO_SYSTEM_TEXTS, the rest runs under Wine (whose FormatMessage
  * texts are not Windows'): ../shared/wine/oracle.sh with ORACLE_CFLAGS.
@@ -471,6 +472,41 @@ static void crt(void)
 #endif
 }
 
+static HANDLE g_ctrl_seen;
+static volatile LONG g_ctrl_type = -1;
+
+static BOOL WINAPI on_ctrl(DWORD type)
+{
+    InterlockedExchange(&g_ctrl_type, (LONG)type);
+    SetEvent(g_ctrl_seen);
+    return TRUE; /* handled: the process goes on */
+}
+
+static BOOL WINAPI not_handled(DWORD type)
+{
+    (void)type;
+    return FALSE;
+}
+
+static void console_ctrl(void)
+{
+    SECTION("console: SetConsoleCtrlHandler, the handlers' thread");
+    g_ctrl_seen = CreateEventA(NULL, FALSE, FALSE, NULL);
+    EXPECT_EQ("add a handler that declines", SetConsoleCtrlHandler(not_handled, TRUE), TRUE);
+    EXPECT_EQ("add one that handles", SetConsoleCtrlHandler(on_ctrl, TRUE), TRUE);
+    EXPECT_EQ("GenerateConsoleCtrlEvent", GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0), TRUE);
+    EXPECT_EQ("the last added handler ran", WaitForSingleObject(g_ctrl_seen, 10000), WAIT_OBJECT_0);
+    EXPECT_EQ("with CTRL_C_EVENT", g_ctrl_type, CTRL_C_EVENT);
+    EXPECT_EQ("CTRL_BREAK_EVENT", GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, 0), TRUE);
+    EXPECT_EQ("handled again", WaitForSingleObject(g_ctrl_seen, 10000), WAIT_OBJECT_0);
+    EXPECT_EQ("with CTRL_BREAK_EVENT", g_ctrl_type, CTRL_BREAK_EVENT);
+    EXPECT_EQ("remove", SetConsoleCtrlHandler(on_ctrl, FALSE), TRUE);
+    EXPECT_EQ("remove again: not registered", SetConsoleCtrlHandler(on_ctrl, FALSE), FALSE);
+    EXPECT_EQ("ERROR_INVALID_PARAMETER", GetLastError(), ERROR_INVALID_PARAMETER);
+    EXPECT_EQ("remove the other", SetConsoleCtrlHandler(not_handled, FALSE), TRUE);
+    CloseHandle(g_ctrl_seen);
+}
+
 static void console(void)
 {
     SECTION("console: MessageBox and OutputDebugString go to stderr");
@@ -487,6 +523,14 @@ int main(int argc, char **argv)
         printf("before exit");
         ExitProcess(3);
     }
+    if (argc > 1 && strcmp(argv[1], "ctrlc") == 0) {
+        /* No handler returns TRUE: the default handler ends the process. */
+        SetConsoleCtrlHandler(not_handled, TRUE);
+        GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0);
+        Sleep(20000);
+        printf("not reached\n");
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "badparam") == 0) {
         char small[4];
         strcpy_s(small, sizeof small, "too long");
@@ -502,6 +546,7 @@ int main(int argc, char **argv)
     threads();
     memory();
     crt();
+    console_ctrl();
     console();
     EXPECT_EQ("WSACleanup", WSACleanup(), 0);
     DONE();
