@@ -202,6 +202,12 @@ typedef unsigned long u_long;
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
+#  define WSAEVENTS_NORETURN __attribute__((noreturn))
+#else
+#  define WSAEVENTS_NORETURN
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
 #  define WSAEVENTS_EXTENSION __extension__
 #else
 #  define WSAEVENTS_EXTENSION

@@ -46,11 +46,6 @@ typedef HANDLE HWND;
 typedef HANDLE HINSTANCE;
 typedef HINSTANCE HMODULE;
 
-#if defined(__GNUC__) || defined(__clang__)
-#  define WSAEVENTS_NORETURN __attribute__((noreturn))
-#else
-#  define WSAEVENTS_NORETURN
-#endif
 #ifndef DECLSPEC_NORETURN
 #  define DECLSPEC_NORETURN WSAEVENTS_NORETURN
 #endif

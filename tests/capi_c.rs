@@ -513,6 +513,49 @@ fn headers_order_matrix() {
     }
 }
 
+/// Each header of `scripts/header-spellings.txt` compiles on its own (self-contained), as C
+/// and C++, with and without `-D_WIN32`, warning-free. (Its other spellings are byte-identical
+/// copies: `tests/header_spellings.rs`.)
+#[test]
+fn every_header_alone() {
+    let table = std::fs::read_to_string(repo().join("scripts/header-spellings.txt"))
+        .expect("read scripts/header-spellings.txt");
+    let headers: Vec<&str> = table
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(headers.len() >= 10, "{headers:?}");
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for h in headers {
+        let src = out_dir().join(format!("alone_{}.c", h.replace('.', "_")));
+        std::fs::write(
+            &src,
+            format!("#include <{h}>\nint main(void) {{ return 0; }}\n"),
+        )
+        .expect("write the test source");
+        for lang in [Lang::C, Lang::Cxx] {
+            for win32 in [false, true] {
+                let mut flags = pedantic.to_vec();
+                if win32 {
+                    flags.push("-D_WIN32");
+                }
+                let name = format!(
+                    "alone_{}_{}{}.o",
+                    h.replace('.', "_"),
+                    match lang {
+                        Lang::C => "c",
+                        Lang::Cxx => "cxx",
+                    },
+                    if win32 { "_win32" } else { "" }
+                );
+                build(lang, &src, &name, &flags, true);
+            }
+        }
+    }
+}
+
 /// Every header, several spellings, in C89 and C++98 with -Wpedantic -Werror: the headers
 /// add no warning in the oldest modes either (and the program links and runs).
 #[test]
