@@ -408,6 +408,27 @@ fn only_winsock2_brings_the_crt() {
     }
 }
 
+/// `<conio.h>`: `_kbhit`, `_getch`, `_getche` with standard input from a file holding "xy".
+#[test]
+fn conio_keys_from_a_file() {
+    let exe = build(
+        Lang::C,
+        &c_source("conio_keys.c"),
+        "conio_keys",
+        STRICT,
+        false,
+    );
+    let input = out_dir().join("conio_keys.stdin");
+    std::fs::write(&input, "xy").expect("write the input");
+    let o = Command::new(&exe)
+        .stdin(std::fs::File::open(&input).expect("open the input"))
+        .output()
+        .expect("run conio_keys");
+    assert!(o.status.success(), "{}", show(&o));
+    // 'y' echoed by _getche, then the report: a key waited, x and y read, none after, EOF.
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "y|1 xy 0 -1\n");
+}
+
 /// `<tchar.h>` and `_tmain`, ANSI and `_UNICODE` (arguments converted to wide strings).
 #[test]
 fn tchar_main_ansi_and_unicode() {
@@ -783,6 +804,8 @@ fn exports_never_interpose_libc() {
         "GenerateConsoleCtrlEvent",
         "GetLocalTime",
         "GetSystemTime",
+        "_kbhit",
+        "_getch",
     ] {
         // (`exported` has leading underscores trimmed: compare likewise.)
         let bare = name.trim_start_matches('_');

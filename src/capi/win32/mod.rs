@@ -7,6 +7,7 @@
 //! | [`memory`] | `LocalAlloc`/`LocalFree`, `GlobalAlloc`/`GlobalFree`, `GetProcessHeap`, `HeapAlloc`/`HeapReAlloc`/`HeapFree`/`HeapSize` |
 //! | [`sync`] | `CRITICAL_SECTION`: `InitializeCriticalSection(AndSpinCount/Ex)`, `Enter`/`TryEnter`/`Leave`/`DeleteCriticalSection` |
 //! | [`thread`] | `CreateThread`, `ResumeThread`, `GetExitCodeThread`, `GetCurrentThreadId`, `_beginthreadex`, `_beginthread`, the library's half of `ExitThread` |
+//! | [`conio`] | `_kbhit`, `_getch`, `_getche`, `_putch` (`conio.h`) |
 //! | [`ctrl`] | `SetConsoleCtrlHandler`, `GenerateConsoleCtrlEvent` (Ctrl+C on `SIGINT`) |
 //! | [`datetime`] | `GetLocalTime`, `GetSystemTime`, `GetSystemTimeAsFileTime` |
 //! | [`console`] | `MessageBoxA/W`, `OutputDebugStringA/W` (to stderr), `ExitProcess`, `GetCurrentProcessId`, `IsDebuggerPresent`, the `_tmain` argument conversion |
@@ -21,6 +22,7 @@
 //! Not provided, by design: windows and messages, the registry, the file API, processes,
 //! mutex and semaphore objects (see `docs/porting.md`).
 
+pub mod conio;
 pub mod console;
 pub mod ctrl;
 pub mod datetime;
