@@ -44,6 +44,8 @@ int _tmain(int argc, _TCHAR *argv[])
     CHECK("argv[2] in characters", _tcslen(argv[2]) == 5);
     CHECK("argv[2] decoded", argv[2][2] == 0xEF);
 #else
+    /* The ANSI command line is the system's multibyte encoding: UTF-8 here (6 bytes); on
+     * Windows the ANSI code page (5 bytes in code page 1252). */
     CHECK("argv[2] in bytes", _tcslen(argv[2]) == 6);
 #endif
     _tcscpy(buf, _T("port "));
