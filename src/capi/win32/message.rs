@@ -26,7 +26,8 @@
 //!   `LANG_NEUTRAL`/any sub-language, `LANG_ENGLISH`/neutral, default or US; anything else is
 //!   `ERROR_RESOURCE_LANG_NOT_FOUND` (1815), as on an English Windows without language packs.
 //! * An unknown message id: `ERROR_MR_MID_NOT_FOUND` (317). A NULL `lpBuffer`:
-//!   `ERROR_INVALID_PARAMETER` (87).
+//!   `ERROR_INVALID_PARAMETER` (87). An `HRESULT_FROM_WIN32` value (`0x8007xxxx`) has its
+//!   Win32 code's text, as on Windows.
 //!
 //! Returns the number of characters stored, without the NUL; 0 on failure.
 
@@ -326,6 +327,12 @@ fn format(flags: u32, source: *const c_void, id: u32, lang: u32) -> Result<Strin
     // A module handle alongside FROM_SYSTEM is searched first; a program has no message
     // table here, so only the system's remains.
     let _ = source;
+    // HRESULT_FROM_WIN32(code) (0x8007xxxx) has the Win32 code's message, as on Windows.
+    let id = if id & 0xFFFF_0000 == 0x8007_0000 {
+        id & 0xFFFF
+    } else {
+        id
+    };
     let text = system_message(id).ok_or(ERROR_MR_MID_NOT_FOUND)?;
     if !language_available(lang) {
         return Err(ERROR_RESOURCE_LANG_NOT_FOUND);
@@ -457,6 +464,11 @@ mod tests {
         assert_eq!(
             format(0x10FF, std::ptr::null(), 6, 0x400).unwrap(),
             "The handle is invalid. "
+        );
+        // HRESULT_FROM_WIN32(WSAECONNRESET)
+        assert_eq!(
+            format(0x1000, std::ptr::null(), 0x8007_2746, 0).unwrap(),
+            "An existing connection was forcibly closed by the remote host.\r\n"
         );
     }
 
