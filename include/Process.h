@@ -39,12 +39,12 @@ uintptr_t __cdecl _beginthread(wsaevents_beginthread_proc start_address, unsigne
                                void *arglist);
 
 /** _endthreadex: ends the calling thread with retval (see ExitThread). */
-WSAEVENTS_NORETURN static WSAEVENTS_INLINE void _endthreadex(unsigned retval)
+WSAEVENTS_NORETURN WSAEVENTS_STATIC_INLINE void _endthreadex(unsigned retval)
 {
     ExitThread(retval);
 }
 /** _endthread: ends the calling thread (exit code 0). */
-WSAEVENTS_NORETURN static WSAEVENTS_INLINE void _endthread(void)
+WSAEVENTS_NORETURN WSAEVENTS_STATIC_INLINE void _endthread(void)
 {
     ExitThread(0);
 }

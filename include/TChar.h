@@ -43,7 +43,7 @@ wchar_t **wsaevents_wide_argv(int argc, char **argv);
     int main(int argc, char **argv) { return wsaevents_tmain_(argc, wsaevents_wide_argv(argc, argv)); } \
     int wsaevents_tmain_
 
-static WSAEVENTS_INLINE int wsaevents__stprintf(wchar_t *buf, const wchar_t *fmt, ...)
+WSAEVENTS_STATIC_INLINE int wsaevents__stprintf(wchar_t *buf, const wchar_t *fmt, ...)
 {
     va_list ap;
     int r;

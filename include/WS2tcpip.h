@@ -70,5 +70,8 @@ inline PCSTR inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf, size_t St
 #define InetPtonA inet_pton
 #define InetNtopA inet_ntop
 
+#define WSAEVENTS_RESOLVE_WANT_WS2TCPIP /* the ws2tcpip.h part of: */
+#include "wsaevents_resolve.h"      /* addrinfo, getaddrinfo, getnameinfo, InetPtonW, ... */
+
 #endif /* not a Windows toolchain */
 #endif /* WSAEVENTS_WS2TCPIP_H */

@@ -43,8 +43,14 @@
  * (<stdio.h>, <stdlib.h>, <string.h>, <unistd.h>, <pthread.h>, <time.h>, ...) are fine, in
  * either order.
  *
- * Not provided: select/fd_set/timeval (glibc's would clash), WSASocket and the overlapped
- * API, getaddrinfo and friends, WSAAsyncSelect. Socket options and ioctl codes outside the
+ * select, fd_set (FD_SET, FD_CLR, FD_ISSET, FD_ZERO, FD_SETSIZE), timeval and WSAPoll are
+ * Winsock's, in either include order: see wsaevents_select.h. The extended WSA calls
+ * (WSASocket, WSARecv, WSASend, WSAIoctl, ...) are provided without the overlapped API:
+ * wsaevents_wsaext.h.
+ *
+ * Name resolution (getaddrinfo, gethostbyname, ...): wsaevents_resolve.h.
+ *
+ * Not provided: the overlapped API, WSAAsyncSelect. Socket options and ioctl codes outside the
  * supported list are deliberately not defined, so their use fails at compile time rather
  * than at run time.
  *
@@ -425,10 +431,14 @@ int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject,
 /** closesocket: 0 or SOCKET_ERROR. */
 int WSAAPI closesocket(SOCKET s);
 /**
- * ioctlsocket: FIONBIO, FIONREAD, SIOCATMARK. argp is a u_long *, which is unsigned long
- * (64-bit) here: the library reads and writes a whole unsigned long.
+ * ioctlsocket: FIONBIO, FIONREAD, SIOCATMARK. argp is a u_long *, Windows' 32-bit u_long
+ * (as ULONG and DWORD): the library reads and writes exactly 4 bytes through it. Programs
+ * also pass an unsigned long, 64-bit here: in C a _Generic dispatch (C11; GNU builtins
+ * before) and in C++ an overload send that to wsaevents_ioctlsocket_ul, which reads and
+ * writes the whole unsigned long. &ioctlsocket is the u_long function, as on Windows.
  */
 int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long *argp);
+int WSAAPI wsaevents_ioctlsocket_ul(SOCKET s, LONG cmd, unsigned long *argp);
 
 /* ---- Functions whose names POSIX also has: exported as wsaevents_<name> ----------------------- */
 
@@ -479,6 +489,15 @@ inline ULONG htonl(ULONG hostlong) { return wsaevents_htonl(hostlong); }
 inline u_short ntohs(u_short netshort) { return wsaevents_ntohs(netshort); }
 inline ULONG ntohl(ULONG netlong) { return wsaevents_ntohl(netlong); }
 inline ULONG inet_addr(const char *cp) { return wsaevents_inet_addr(cp); }
+/* ioctlsocket with an unsigned long (64-bit here): a template restricted to that type, so
+ * that NULL and 0 still pick the u_long function (as the only one on Windows). */
+template <class T> struct wsaevents_ioctl_ulong_;
+template <> struct wsaevents_ioctl_ulong_<unsigned long> { typedef int type; };
+template <class T>
+inline typename wsaevents_ioctl_ulong_<T>::type ioctlsocket(SOCKET s, LONG cmd, T *argp)
+{
+    return wsaevents_ioctlsocket_ul(s, cmd, argp);
+}
 
 #else /* C: object-like macros (see the header comment) */
 #  define socket wsaevents_socket
@@ -500,7 +519,25 @@ inline ULONG inet_addr(const char *cp) { return wsaevents_inet_addr(cp); }
 #  define ntohs wsaevents_ntohs
 #  define ntohl wsaevents_ntohl
 #  define inet_addr wsaevents_inet_addr
+/* ioctlsocket: an unsigned long argument (64-bit here) goes to the function that reads and
+ * writes a whole unsigned long; everything else (u_long, ULONG, DWORD, NULL) to Windows'. */
+#  if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#    define ioctlsocket(s, cmd, argp)                                                      \
+        _Generic((argp), unsigned long *: wsaevents_ioctlsocket_ul, default: ioctlsocket)( \
+            (s), (cmd), (argp))
+#  elif defined(__GNUC__)
+#    define ioctlsocket(s, cmd, argp)                                                      \
+        __builtin_choose_expr(                                                             \
+            __builtin_types_compatible_p(__typeof__(argp), unsigned long *),               \
+            wsaevents_ioctlsocket_ul, ioctlsocket)((s), (cmd), (argp))
+#  endif
 #endif /* __cplusplus */
+
+/* select, fd_set, FD_SET & co., timeval, WSAPoll, WSAPOLLFD, POLL*. */
+#include "wsaevents_select.h"
+/* The extended WSA calls (WSASocket, WSARecv, WSASend, WSAAccept, WSAIoctl, ...) and options. */
+#include "wsaevents_wsaext.h"
+#include "wsaevents_resolve.h" /* hostent, servent, gethostbyname, gethostname, ... */
 
 #endif /* not a Windows toolchain */
 #endif /* WSAEVENTS_WINSOCK2_H */

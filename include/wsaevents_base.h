@@ -12,9 +12,11 @@
  *   - where the C library defines the BSD types, its definitions are used as they are;
  *   - where it does not (strict modes such as -std=c11), we define the same types the C
  *     library would (u_long = unsigned long), so later libc headers agree with them.
- * u_long is therefore 64-bit here, unlike Windows. Nothing whose layout matters uses it:
- * structures use ULONG/DWORD (32-bit), and the only API taking a u_long is
- * ioctlsocket(..., u_long *argp), which the library reads and writes as unsigned long.
+ * u_long, though, must be Windows' 32-bit type: ioctlsocket's argument is a u_long *, and
+ * programs declare it as u_long, ULONG or DWORD interchangeably. The C library's typedef
+ * cannot be replaced, so after it (below) the token u_long is renamed to wsaevents_u_long,
+ * a 32-bit ULONG: `u_long x;` in the program is 4 bytes, as on Windows, whichever header
+ * came first. (Only <sys/types.h> and the RPC headers of the C library use the name.)
  */
 #ifndef WSAEVENTS_BASE_H
 #define WSAEVENTS_BASE_H
@@ -23,7 +25,18 @@
 #  error "wsaevents_base.h is for Linux/macOS only (a Windows toolchain uses its own headers)"
 #endif
 
-#include <sys/types.h> /* first: the C library's BSD types win (see above) */
+/* First: the C library's BSD types win (see above). In its default modes <sys/types.h>
+ * brings <sys/select.h>, which would replace an FD_SETSIZE the program defined for
+ * Winsock's fd_set (wsaevents_select.h): that definition is kept aside meanwhile. */
+#if defined(__GNUC__) || defined(__clang__)
+#  pragma push_macro("FD_SETSIZE")
+#  undef FD_SETSIZE
+#endif
+#include <sys/types.h>
+#if defined(__GNUC__) || defined(__clang__)
+#  undef FD_SETSIZE
+#  pragma pop_macro("FD_SETSIZE")
+#endif
 #include <stddef.h>
 #include <stdint.h>
 /* The C run-time headers that Windows' <windows.h>/<winsock2.h> bring in for a console
@@ -196,9 +209,9 @@ typedef unsigned long u_long;
 
 /* `inline` is C99/C++; GCC and Clang know __inline__ in every mode (C89 included). */
 #if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
-#  define WSAEVENTS_INLINE inline
+#  define WSAEVENTS_STATIC_INLINE static inline
 #else
-#  define WSAEVENTS_INLINE __inline__
+#  define WSAEVENTS_STATIC_INLINE static __inline__
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -329,6 +342,10 @@ typedef struct _SECURITY_ATTRIBUTES {
     BOOL bInheritHandle;
 } SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
 
+/* u_long: Windows' 32-bit unsigned long (see the top of this file). */
+typedef ULONG wsaevents_u_long;
+#define u_long wsaevents_u_long
+
 WSAEVENTS_STATIC_ASSERT(sizeof(LONG) == 4 && sizeof(ULONG) == 4 && sizeof(DWORD) == 4,
                         "LONG/ULONG/DWORD must be 32-bit as on Windows");
 WSAEVENTS_STATIC_ASSERT(sizeof(LARGE_INTEGER) == 8, "LARGE_INTEGER is 8 bytes");
@@ -357,7 +374,7 @@ WSAEVENTS_STATIC_ASSERT(sizeof(LARGE_INTEGER) == 8, "LARGE_INTEGER is 8 bytes");
 #define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
 
 /* SecureZeroMemory: a clear the compiler may not remove (volatile stores), as on Windows. */
-static WSAEVENTS_INLINE PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
+WSAEVENTS_STATIC_INLINE PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
 {
     volatile char *p = (volatile char *)ptr;
     while (cnt--) {

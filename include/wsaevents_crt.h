@@ -3,7 +3,7 @@
  *
  * Internal to the wsaevents compat headers: included by <windows.h> (and so by
  * <winsock2.h>) and by <tchar.h>. On Windows these come from the CRT's <string.h>,
- * <stdio.h>, <stdlib.h>, <time.h>; here they are static WSAEVENTS_INLINE functions with Windows'
+ * <stdio.h>, <stdlib.h>, <time.h>; here they are WSAEVENTS_STATIC_INLINE functions with Windows'
  * behaviour, named wsaevents_<name> and mapped by macros (so they never collide with a C
  * library that has a function of the same name, such as C11 Annex K's localtime_s with
  * the other argument order):
@@ -65,7 +65,7 @@ struct tm *gmtime_r(const time_t *__restrict timer, struct tm *__restrict result
 #endif
 
 /* Windows' default invalid-parameter handler ends the process; so does this one. */
-WSAEVENTS_NORETURN static WSAEVENTS_INLINE void wsaevents_invalid_parameter_(const char *function)
+WSAEVENTS_NORETURN WSAEVENTS_STATIC_INLINE void wsaevents_invalid_parameter_(const char *function)
 {
     fprintf(stderr, "invalid parameter passed to %s: the process ends (as on Windows)\n",
             function);
@@ -74,7 +74,7 @@ WSAEVENTS_NORETURN static WSAEVENTS_INLINE void wsaevents_invalid_parameter_(con
 }
 
 /* ---- Case-insensitive comparison (tolower, as the CRT in the "C" locale) ------------------ */
-static WSAEVENTS_INLINE int wsaevents__strnicmp(const char *a, const char *b, size_t n)
+WSAEVENTS_STATIC_INLINE int wsaevents__strnicmp(const char *a, const char *b, size_t n)
 {
     for (; n > 0; a++, b++, n--) {
         int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
@@ -84,11 +84,11 @@ static WSAEVENTS_INLINE int wsaevents__strnicmp(const char *a, const char *b, si
     }
     return 0;
 }
-static WSAEVENTS_INLINE int wsaevents__stricmp(const char *a, const char *b)
+WSAEVENTS_STATIC_INLINE int wsaevents__stricmp(const char *a, const char *b)
 {
     return wsaevents__strnicmp(a, b, (size_t)-1);
 }
-static WSAEVENTS_INLINE int wsaevents__wcsnicmp(const wchar_t *a, const wchar_t *b, size_t n)
+WSAEVENTS_STATIC_INLINE int wsaevents__wcsnicmp(const wchar_t *a, const wchar_t *b, size_t n)
 {
     for (; n > 0; a++, b++, n--) {
         wint_t ca = towlower((wint_t)*a), cb = towlower((wint_t)*b);
@@ -98,7 +98,7 @@ static WSAEVENTS_INLINE int wsaevents__wcsnicmp(const wchar_t *a, const wchar_t 
     }
     return 0;
 }
-static WSAEVENTS_INLINE int wsaevents__wcsicmp(const wchar_t *a, const wchar_t *b)
+WSAEVENTS_STATIC_INLINE int wsaevents__wcsicmp(const wchar_t *a, const wchar_t *b)
 {
     return wsaevents__wcsnicmp(a, b, (size_t)-1);
 }
@@ -112,7 +112,7 @@ static WSAEVENTS_INLINE int wsaevents__wcsicmp(const wchar_t *a, const wchar_t *
 #define _wcsnicmp wsaevents__wcsnicmp
 
 /* ---- Duplicates, case, numbers ------------------------------------------------------------ */
-static WSAEVENTS_INLINE char *wsaevents__strdup(const char *s)
+WSAEVENTS_STATIC_INLINE char *wsaevents__strdup(const char *s)
 {
     size_t n;
     char *d;
@@ -123,7 +123,7 @@ static WSAEVENTS_INLINE char *wsaevents__strdup(const char *s)
     d = (char *)malloc(n);
     return d ? (char *)memcpy(d, s, n) : NULL;
 }
-static WSAEVENTS_INLINE wchar_t *wsaevents__wcsdup(const wchar_t *s)
+WSAEVENTS_STATIC_INLINE wchar_t *wsaevents__wcsdup(const wchar_t *s)
 {
     size_t n;
     wchar_t *d;
@@ -134,7 +134,7 @@ static WSAEVENTS_INLINE wchar_t *wsaevents__wcsdup(const wchar_t *s)
     d = (wchar_t *)malloc(n);
     return d ? (wchar_t *)memcpy(d, s, n) : NULL;
 }
-static WSAEVENTS_INLINE char *wsaevents__strlwr(char *s)
+WSAEVENTS_STATIC_INLINE char *wsaevents__strlwr(char *s)
 {
     char *p;
     for (p = s; *p; p++) {
@@ -142,7 +142,7 @@ static WSAEVENTS_INLINE char *wsaevents__strlwr(char *s)
     }
     return s;
 }
-static WSAEVENTS_INLINE char *wsaevents__strupr(char *s)
+WSAEVENTS_STATIC_INLINE char *wsaevents__strupr(char *s)
 {
     char *p;
     for (p = s; *p; p++) {
@@ -152,7 +152,7 @@ static WSAEVENTS_INLINE char *wsaevents__strupr(char *s)
 }
 /* _ultoa/_ltoa/_itoa: radix 2..36, lower-case digits; a '-' only for negative values in
  * radix 10 (other radixes show the two's complement), as the CRT does. */
-static WSAEVENTS_INLINE char *wsaevents__ultoa_(ULONGLONG v, char *buf, int radix, int neg)
+WSAEVENTS_STATIC_INLINE char *wsaevents__ultoa_(ULONGLONG v, char *buf, int radix, int neg)
 {
     char tmp[72];
     int i = 0, j = 0;
@@ -174,7 +174,7 @@ static WSAEVENTS_INLINE char *wsaevents__ultoa_(ULONGLONG v, char *buf, int radi
     buf[j] = 0;
     return buf;
 }
-static WSAEVENTS_INLINE char *wsaevents__itoa(int value, char *buf, int radix)
+WSAEVENTS_STATIC_INLINE char *wsaevents__itoa(int value, char *buf, int radix)
 {
     if (radix == 10 && value < 0) {
         return wsaevents__ultoa_((ULONGLONG)0 - (ULONGLONG)(LONGLONG)value, buf, 10, 1);
@@ -182,11 +182,11 @@ static WSAEVENTS_INLINE char *wsaevents__itoa(int value, char *buf, int radix)
     return wsaevents__ultoa_((unsigned int)value, buf, radix, 0);
 }
 /* long is 32-bit on Windows: _ltoa/_ultoa take the value as the 32-bit LONG/ULONG. */
-static WSAEVENTS_INLINE char *wsaevents__ltoa(LONG value, char *buf, int radix)
+WSAEVENTS_STATIC_INLINE char *wsaevents__ltoa(LONG value, char *buf, int radix)
 {
     return wsaevents__itoa((int)value, buf, radix);
 }
-static WSAEVENTS_INLINE char *wsaevents__ultoa(ULONG value, char *buf, int radix)
+WSAEVENTS_STATIC_INLINE char *wsaevents__ultoa(ULONG value, char *buf, int radix)
 {
     return wsaevents__ultoa_(value, buf, radix, 0);
 }
@@ -206,7 +206,7 @@ static WSAEVENTS_INLINE char *wsaevents__ultoa(ULONG value, char *buf, int radix
 /* _vsnprintf / _snprintf: Windows' legacy contract. The text fits (shorter than count):
  * written with its NUL, length returned. Exactly count characters: written WITHOUT a NUL,
  * count returned. Longer: the first count characters written, no NUL, -1 returned. */
-static WSAEVENTS_INLINE int wsaevents__vsnprintf(char *buf, size_t count, const char *fmt, va_list ap)
+WSAEVENTS_STATIC_INLINE int wsaevents__vsnprintf(char *buf, size_t count, const char *fmt, va_list ap)
 {
     va_list ap2;
     int len;
@@ -227,7 +227,7 @@ static WSAEVENTS_INLINE int wsaevents__vsnprintf(char *buf, size_t count, const 
     va_end(ap2);
     return (size_t)len == count ? len : -1;
 }
-static WSAEVENTS_INLINE int wsaevents__snprintf(char *buf, size_t count, const char *fmt, ...)
+WSAEVENTS_STATIC_INLINE int wsaevents__snprintf(char *buf, size_t count, const char *fmt, ...)
 {
     va_list ap;
     int r;
@@ -239,7 +239,7 @@ static WSAEVENTS_INLINE int wsaevents__snprintf(char *buf, size_t count, const c
 
 /* vsprintf_s / sprintf_s: the length written; a NULL buffer or format, a zero size, or a
  * text that does not fit (with its NUL) call the invalid-parameter handler. */
-static WSAEVENTS_INLINE int wsaevents_vsprintf_s(char *buf, size_t size, const char *fmt, va_list ap)
+WSAEVENTS_STATIC_INLINE int wsaevents_vsprintf_s(char *buf, size_t size, const char *fmt, va_list ap)
 {
     int len;
     if (buf == NULL || size == 0 || fmt == NULL) {
@@ -252,7 +252,7 @@ static WSAEVENTS_INLINE int wsaevents_vsprintf_s(char *buf, size_t size, const c
     }
     return len;
 }
-static WSAEVENTS_INLINE int wsaevents_sprintf_s(char *buf, size_t size, const char *fmt, ...)
+WSAEVENTS_STATIC_INLINE int wsaevents_sprintf_s(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     int r;
@@ -265,7 +265,7 @@ static WSAEVENTS_INLINE int wsaevents_sprintf_s(char *buf, size_t size, const ch
 /* _vsnprintf_s / _snprintf_s: at most count characters (all that fit with _TRUNCATE), always
  * NUL-terminated; -1 when truncated. A text longer than the buffer when count does not
  * allow truncation calls the invalid-parameter handler. */
-static WSAEVENTS_INLINE int wsaevents__vsnprintf_s(char *buf, size_t size, size_t count, const char *fmt,
+WSAEVENTS_STATIC_INLINE int wsaevents__vsnprintf_s(char *buf, size_t size, size_t count, const char *fmt,
                                          va_list ap)
 {
     size_t limit;
@@ -304,7 +304,7 @@ static WSAEVENTS_INLINE int wsaevents__vsnprintf_s(char *buf, size_t size, size_
         return -1;
     }
 }
-static WSAEVENTS_INLINE int wsaevents__snprintf_s(char *buf, size_t size, size_t count, const char *fmt,
+WSAEVENTS_STATIC_INLINE int wsaevents__snprintf_s(char *buf, size_t size, size_t count, const char *fmt,
                                         ...)
 {
     va_list ap;
@@ -315,7 +315,7 @@ static WSAEVENTS_INLINE int wsaevents__snprintf_s(char *buf, size_t size, size_t
     return r;
 }
 
-static WSAEVENTS_INLINE int wsaevents_swprintf_s(wchar_t *buf, size_t size, const wchar_t *fmt, ...)
+WSAEVENTS_STATIC_INLINE int wsaevents_swprintf_s(wchar_t *buf, size_t size, const wchar_t *fmt, ...)
 {
     va_list ap;
     int r;
@@ -344,7 +344,7 @@ static WSAEVENTS_INLINE int wsaevents_swprintf_s(wchar_t *buf, size_t size, cons
 
 /* strcpy_s: 0. NULL dest or size 0: EINVAL via the handler; NULL src: dest emptied,
  * handler; src too long: dest emptied, handler (ERANGE). */
-static WSAEVENTS_INLINE errno_t wsaevents_strcpy_s(char *dest, size_t size, const char *src)
+WSAEVENTS_STATIC_INLINE errno_t wsaevents_strcpy_s(char *dest, size_t size, const char *src)
 {
     size_t n;
     if (dest == NULL || size == 0) {
@@ -364,7 +364,7 @@ static WSAEVENTS_INLINE errno_t wsaevents_strcpy_s(char *dest, size_t size, cons
 }
 /* strncpy_s: copies min(count, strlen(src)) characters and a NUL: 0; with count _TRUNCATE,
  * what fits, and STRUNCATE if that is not all; otherwise not fitting calls the handler. */
-static WSAEVENTS_INLINE errno_t wsaevents_strncpy_s(char *dest, size_t size, const char *src, size_t count)
+WSAEVENTS_STATIC_INLINE errno_t wsaevents_strncpy_s(char *dest, size_t size, const char *src, size_t count)
 {
     size_t n = 0;
     if (dest == NULL || size == 0) {
@@ -396,7 +396,7 @@ static WSAEVENTS_INLINE errno_t wsaevents_strncpy_s(char *dest, size_t size, con
 }
 /* strcat_s / strncat_s: as strcpy_s / strncpy_s, appending to a NUL-terminated dest (dest
  * not terminated within size: emptied, handler). */
-static WSAEVENTS_INLINE errno_t wsaevents_strncat_s(char *dest, size_t size, const char *src, size_t count)
+WSAEVENTS_STATIC_INLINE errno_t wsaevents_strncat_s(char *dest, size_t size, const char *src, size_t count)
 {
     size_t used = 0, n = 0;
     if (dest == NULL || size == 0) {
@@ -428,7 +428,7 @@ static WSAEVENTS_INLINE errno_t wsaevents_strncat_s(char *dest, size_t size, con
     dest[used + n] = 0;
     return 0;
 }
-static WSAEVENTS_INLINE errno_t wsaevents_strcat_s(char *dest, size_t size, const char *src)
+WSAEVENTS_STATIC_INLINE errno_t wsaevents_strcat_s(char *dest, size_t size, const char *src)
 {
     if (src == NULL) {
         if (dest != NULL && size != 0) {
@@ -438,7 +438,7 @@ static WSAEVENTS_INLINE errno_t wsaevents_strcat_s(char *dest, size_t size, cons
     }
     return wsaevents_strncat_s(dest, size, src, strlen(src));
 }
-static WSAEVENTS_INLINE errno_t wsaevents_wcscpy_s(wchar_t *dest, size_t size, const wchar_t *src)
+WSAEVENTS_STATIC_INLINE errno_t wsaevents_wcscpy_s(wchar_t *dest, size_t size, const wchar_t *src)
 {
     size_t n;
     if (dest == NULL || size == 0) {
@@ -451,7 +451,7 @@ static WSAEVENTS_INLINE errno_t wsaevents_wcscpy_s(wchar_t *dest, size_t size, c
     memcpy(dest, src, (n + 1) * sizeof(wchar_t));
     return 0;
 }
-static WSAEVENTS_INLINE errno_t wsaevents_wcscat_s(wchar_t *dest, size_t size, const wchar_t *src)
+WSAEVENTS_STATIC_INLINE errno_t wsaevents_wcscat_s(wchar_t *dest, size_t size, const wchar_t *src)
 {
     size_t used = 0, n;
     if (dest == NULL || size == 0) {
@@ -468,7 +468,7 @@ static WSAEVENTS_INLINE errno_t wsaevents_wcscat_s(wchar_t *dest, size_t size, c
     return 0;
 }
 /* memcpy_s: 0; NULL dest, or NULL src / too small a dest (dest zeroed): the handler. */
-static WSAEVENTS_INLINE errno_t wsaevents_memcpy_s(void *dest, size_t size, const void *src, size_t count)
+WSAEVENTS_STATIC_INLINE errno_t wsaevents_memcpy_s(void *dest, size_t size, const void *src, size_t count)
 {
     if (count == 0) {
         return 0;
@@ -484,7 +484,7 @@ static WSAEVENTS_INLINE errno_t wsaevents_memcpy_s(void *dest, size_t size, cons
     return 0;
 }
 /* strtok_s: strtok with the caller's context (POSIX's strtok_r). */
-static WSAEVENTS_INLINE char *wsaevents_strtok_s(char *str, const char *delim, char **context)
+WSAEVENTS_STATIC_INLINE char *wsaevents_strtok_s(char *str, const char *delim, char **context)
 {
     char *end;
     if (str == NULL) {
@@ -517,7 +517,7 @@ static WSAEVENTS_INLINE char *wsaevents_strtok_s(char *str, const char *delim, c
 /* ---- Files and time with Windows' argument order ----------------------------------------- */
 
 /* fopen_s: 0 and the stream, or errno with *pFile NULL. */
-static WSAEVENTS_INLINE errno_t wsaevents_fopen_s(FILE **pFile, const char *name, const char *mode)
+WSAEVENTS_STATIC_INLINE errno_t wsaevents_fopen_s(FILE **pFile, const char *name, const char *mode)
 {
     if (pFile == NULL || name == NULL || mode == NULL) {
         wsaevents_invalid_parameter_("fopen_s");
@@ -527,14 +527,14 @@ static WSAEVENTS_INLINE errno_t wsaevents_fopen_s(FILE **pFile, const char *name
 }
 /* localtime_s / gmtime_s (struct tm *, const time_t *): 0, or EINVAL (the handler, for
  * NULL pointers, as on Windows). Windows' order, not C11 Annex K's. */
-static WSAEVENTS_INLINE errno_t wsaevents_localtime_s(struct tm *tmDest, const time_t *sourceTime)
+WSAEVENTS_STATIC_INLINE errno_t wsaevents_localtime_s(struct tm *tmDest, const time_t *sourceTime)
 {
     if (tmDest == NULL || sourceTime == NULL) {
         wsaevents_invalid_parameter_("localtime_s");
     }
     return localtime_r(sourceTime, tmDest) ? 0 : EINVAL;
 }
-static WSAEVENTS_INLINE errno_t wsaevents_gmtime_s(struct tm *tmDest, const time_t *sourceTime)
+WSAEVENTS_STATIC_INLINE errno_t wsaevents_gmtime_s(struct tm *tmDest, const time_t *sourceTime)
 {
     if (tmDest == NULL || sourceTime == NULL) {
         wsaevents_invalid_parameter_("gmtime_s");

@@ -242,7 +242,7 @@ void WINAPI wsaevents_thread_exiting(DWORD dwExitCode);
  * GetExitCodeThread returns the code). The thread ends with pthread_exit, which unwinds
  * the thread's stack (in C++, destructors run -- on Windows they do not).
  */
-WSAEVENTS_NORETURN static WSAEVENTS_INLINE void ExitThread(DWORD dwExitCode)
+WSAEVENTS_NORETURN WSAEVENTS_STATIC_INLINE void ExitThread(DWORD dwExitCode)
 {
     wsaevents_thread_exiting(dwExitCode);
     pthread_exit(NULL);
@@ -272,38 +272,38 @@ WSAEVENTS_NORETURN static WSAEVENTS_INLINE void ExitThread(DWORD dwExitCode)
       })
 #endif
 
-static WSAEVENTS_INLINE LONGLONG InterlockedIncrement64(LONGLONG volatile *Addend)
+WSAEVENTS_STATIC_INLINE LONGLONG InterlockedIncrement64(LONGLONG volatile *Addend)
 {
     return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
 }
-static WSAEVENTS_INLINE LONGLONG InterlockedDecrement64(LONGLONG volatile *Addend)
+WSAEVENTS_STATIC_INLINE LONGLONG InterlockedDecrement64(LONGLONG volatile *Addend)
 {
     return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST);
 }
-static WSAEVENTS_INLINE LONGLONG InterlockedExchange64(LONGLONG volatile *Target, LONGLONG Value)
+WSAEVENTS_STATIC_INLINE LONGLONG InterlockedExchange64(LONGLONG volatile *Target, LONGLONG Value)
 {
     return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
 }
-static WSAEVENTS_INLINE LONGLONG InterlockedExchangeAdd64(LONGLONG volatile *Addend, LONGLONG Value)
+WSAEVENTS_STATIC_INLINE LONGLONG InterlockedExchangeAdd64(LONGLONG volatile *Addend, LONGLONG Value)
 {
     return __atomic_fetch_add(Addend, Value, __ATOMIC_SEQ_CST);
 }
-static WSAEVENTS_INLINE LONGLONG InterlockedAdd64(LONGLONG volatile *Addend, LONGLONG Value)
+WSAEVENTS_STATIC_INLINE LONGLONG InterlockedAdd64(LONGLONG volatile *Addend, LONGLONG Value)
 {
     return __atomic_add_fetch(Addend, Value, __ATOMIC_SEQ_CST);
 }
-static WSAEVENTS_INLINE LONGLONG InterlockedCompareExchange64(LONGLONG volatile *Destination,
+WSAEVENTS_STATIC_INLINE LONGLONG InterlockedCompareExchange64(LONGLONG volatile *Destination,
                                                     LONGLONG Exchange, LONGLONG Comperand)
 {
     __atomic_compare_exchange_n(Destination, &Comperand, Exchange, 0, __ATOMIC_SEQ_CST,
                                 __ATOMIC_SEQ_CST);
     return Comperand;
 }
-static WSAEVENTS_INLINE PVOID InterlockedExchangePointer(PVOID volatile *Target, PVOID Value)
+WSAEVENTS_STATIC_INLINE PVOID InterlockedExchangePointer(PVOID volatile *Target, PVOID Value)
 {
     return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
 }
-static WSAEVENTS_INLINE PVOID InterlockedCompareExchangePointer(PVOID volatile *Destination,
+WSAEVENTS_STATIC_INLINE PVOID InterlockedCompareExchangePointer(PVOID volatile *Destination,
                                                       PVOID Exchange, PVOID Comperand)
 {
     __atomic_compare_exchange_n(Destination, &Comperand, Exchange, 0, __ATOMIC_SEQ_CST,
@@ -342,23 +342,23 @@ void WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
  * way but some punctuation differently. Both return -1, 0 or 1, as Windows does.
  * wsprintf writes at most 1024 characters and its NUL, as on Windows (which, unlike this
  * one, has no floating-point conversions). */
-static WSAEVENTS_INLINE int lstrlenA(LPCSTR s)
+WSAEVENTS_STATIC_INLINE int lstrlenA(LPCSTR s)
 {
     return s ? (int)strlen(s) : 0;
 }
-static WSAEVENTS_INLINE int lstrlenW(LPCWSTR s)
+WSAEVENTS_STATIC_INLINE int lstrlenW(LPCWSTR s)
 {
     return s ? (int)wcslen(s) : 0;
 }
-static WSAEVENTS_INLINE LPSTR lstrcpyA(LPSTR dst, LPCSTR src)
+WSAEVENTS_STATIC_INLINE LPSTR lstrcpyA(LPSTR dst, LPCSTR src)
 {
     return strcpy(dst, src);
 }
-static WSAEVENTS_INLINE LPWSTR lstrcpyW(LPWSTR dst, LPCWSTR src)
+WSAEVENTS_STATIC_INLINE LPWSTR lstrcpyW(LPWSTR dst, LPCWSTR src)
 {
     return wcscpy(dst, src);
 }
-static WSAEVENTS_INLINE LPSTR lstrcpynA(LPSTR dst, LPCSTR src, int n)
+WSAEVENTS_STATIC_INLINE LPSTR lstrcpynA(LPSTR dst, LPCSTR src, int n)
 {
     int i = 0;
     if (n <= 0) {
@@ -370,7 +370,7 @@ static WSAEVENTS_INLINE LPSTR lstrcpynA(LPSTR dst, LPCSTR src, int n)
     dst[i] = 0;
     return dst;
 }
-static WSAEVENTS_INLINE LPWSTR lstrcpynW(LPWSTR dst, LPCWSTR src, int n)
+WSAEVENTS_STATIC_INLINE LPWSTR lstrcpynW(LPWSTR dst, LPCWSTR src, int n)
 {
     int i = 0;
     if (n <= 0) {
@@ -382,27 +382,27 @@ static WSAEVENTS_INLINE LPWSTR lstrcpynW(LPWSTR dst, LPCWSTR src, int n)
     dst[i] = 0;
     return dst;
 }
-static WSAEVENTS_INLINE LPSTR lstrcatA(LPSTR dst, LPCSTR src)
+WSAEVENTS_STATIC_INLINE LPSTR lstrcatA(LPSTR dst, LPCSTR src)
 {
     return strcat(dst, src);
 }
-static WSAEVENTS_INLINE LPWSTR lstrcatW(LPWSTR dst, LPCWSTR src)
+WSAEVENTS_STATIC_INLINE LPWSTR lstrcatW(LPWSTR dst, LPCWSTR src)
 {
     return wcscat(dst, src);
 }
-static WSAEVENTS_INLINE int wsaevents_sign_(int v)
+WSAEVENTS_STATIC_INLINE int wsaevents_sign_(int v)
 {
     return (v > 0) - (v < 0);
 }
-static WSAEVENTS_INLINE int lstrcmpA(LPCSTR a, LPCSTR b)
+WSAEVENTS_STATIC_INLINE int lstrcmpA(LPCSTR a, LPCSTR b)
 {
     return wsaevents_sign_(strcmp(a ? a : "", b ? b : ""));
 }
-static WSAEVENTS_INLINE int lstrcmpW(LPCWSTR a, LPCWSTR b)
+WSAEVENTS_STATIC_INLINE int lstrcmpW(LPCWSTR a, LPCWSTR b)
 {
     return wsaevents_sign_(wcscmp(a ? a : L"", b ? b : L""));
 }
-static WSAEVENTS_INLINE int lstrcmpiA(LPCSTR a, LPCSTR b)
+WSAEVENTS_STATIC_INLINE int lstrcmpiA(LPCSTR a, LPCSTR b)
 {
     const unsigned char *p = (const unsigned char *)(a ? a : "");
     const unsigned char *q = (const unsigned char *)(b ? b : "");
@@ -413,7 +413,7 @@ static WSAEVENTS_INLINE int lstrcmpiA(LPCSTR a, LPCSTR b)
         }
     }
 }
-static WSAEVENTS_INLINE int lstrcmpiW(LPCWSTR a, LPCWSTR b)
+WSAEVENTS_STATIC_INLINE int lstrcmpiW(LPCWSTR a, LPCWSTR b)
 {
     const WCHAR *p = a ? a : L"", *q = b ? b : L"";
     for (;; p++, q++) {
@@ -423,12 +423,12 @@ static WSAEVENTS_INLINE int lstrcmpiW(LPCWSTR a, LPCWSTR b)
         }
     }
 }
-static WSAEVENTS_INLINE int wvsprintfA(LPSTR buf, LPCSTR fmt, va_list ap)
+WSAEVENTS_STATIC_INLINE int wvsprintfA(LPSTR buf, LPCSTR fmt, va_list ap)
 {
     int n = vsnprintf(buf, 1025, fmt, ap);
     return n > 1024 ? 1024 : n;
 }
-static WSAEVENTS_INLINE int wsprintfA(LPSTR buf, LPCSTR fmt, ...)
+WSAEVENTS_STATIC_INLINE int wsprintfA(LPSTR buf, LPCSTR fmt, ...)
 {
     va_list ap;
     int n;
@@ -437,12 +437,12 @@ static WSAEVENTS_INLINE int wsprintfA(LPSTR buf, LPCSTR fmt, ...)
     va_end(ap);
     return n;
 }
-static WSAEVENTS_INLINE int wvsprintfW(LPWSTR buf, LPCWSTR fmt, va_list ap)
+WSAEVENTS_STATIC_INLINE int wvsprintfW(LPWSTR buf, LPCWSTR fmt, va_list ap)
 {
     int n = vswprintf(buf, 1025, fmt, ap);
     return n < 0 ? (int)wcslen(buf) : n;
 }
-static WSAEVENTS_INLINE int wsprintfW(LPWSTR buf, LPCWSTR fmt, ...)
+WSAEVENTS_STATIC_INLINE int wsprintfW(LPWSTR buf, LPCWSTR fmt, ...)
 {
     va_list ap;
     int n;

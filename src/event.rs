@@ -438,7 +438,10 @@ fn thread_condvar() -> Arc<Condvar> {
     thread_local! {
         static CV: Arc<Condvar> = Arc::new(Condvar::new());
     }
-    CV.with(Arc::clone)
+    // During thread teardown (a wait from a pthread key or C++ thread_local destructor) the
+    // per-thread condvar may be gone: a fresh one serves this one wait (issue 8, item 9).
+    CV.try_with(Arc::clone)
+        .unwrap_or_else(|_| Arc::new(Condvar::new()))
 }
 
 #[cfg(loom)]
@@ -489,7 +492,7 @@ pub(crate) fn install_driver(d: &'static dyn Driver) {
 
 fn wake_driver() {
     #[cfg(not(loom))]
-    if !IS_POLLER.with(|p| p.get()) {
+    if !IS_POLLER.try_with(|p| p.get()).unwrap_or(false) {
         if let Some(d) = driver() {
             d.wake();
         }
@@ -511,11 +514,13 @@ fn run_poll(d: &dyn Driver, timeout: Option<Duration>) {
         }
     }
     let _guard = Unwinding;
+    // IS_POLLER is const-initialised without a destructor, so it is accessible during
+    // thread teardown too; `try_with` keeps that true if its type ever changes.
     #[cfg(not(loom))]
-    IS_POLLER.with(|p| p.set(true));
+    let _ = IS_POLLER.try_with(|p| p.set(true));
     d.poll(timeout);
     #[cfg(not(loom))]
-    IS_POLLER.with(|p| p.set(false));
+    let _ = IS_POLLER.try_with(|p| p.set(false));
 }
 
 /// The poller role: held by the one thread inside `Driver::poll`. An atomic, so that the

@@ -84,8 +84,12 @@ pub mod types;
 #[cfg(not(loom))]
 pub mod winsock;
 
+#[cfg(all(unix, not(loom)))]
+mod change;
 #[cfg(not(loom))]
 mod reactor;
+#[cfg(not(loom))]
+mod select;
 mod sync;
 #[cfg(not(loom))]
 mod sys;

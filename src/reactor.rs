@@ -57,13 +57,75 @@ pub(crate) fn poll_seq() -> u64 {
 
 pub(crate) struct Reactor {
     poller: Poller,
-    sources: Mutex<Slab>,
+    sources: Mutex<Slab<dyn Source>>,
 }
 
-#[derive(Default)]
-struct Slab {
-    entries: Vec<Option<Arc<dyn Source>>>,
+/// The watched sockets by token. A token is a slot index and the slot's generation, so a
+/// readiness the polling thread already took from the OS for a socket that was closed
+/// before it was dispatched never reaches a newer socket that reuses the slot (and perhaps
+/// the OS descriptor): its token names the old generation, which no longer matches.
+struct Slab<S: ?Sized> {
+    entries: Vec<Entry<S>>,
     free: Vec<usize>,
+}
+
+struct Entry<S: ?Sized> {
+    generation: usize,
+    src: Option<Arc<S>>,
+}
+
+/// Bits of a token that hold the slot index; the rest hold the generation (on 64-bit
+/// targets 2^32 registrations of one slot before a generation repeats).
+const INDEX_BITS: u32 = usize::BITS / 2;
+const INDEX_MASK: usize = (1 << INDEX_BITS) - 1;
+
+impl<S: ?Sized> Slab<S> {
+    const fn new() -> Self {
+        Slab {
+            entries: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    /// Stores `src`; returns its token. The all-ones index is never used, so no token is
+    /// mio's waker token (`usize::MAX`).
+    fn insert(&mut self, src: Arc<S>) -> usize {
+        let index = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.entries.push(Entry {
+                    generation: 0,
+                    src: None,
+                });
+                self.entries.len() - 1
+            }
+        };
+        debug_assert!(index < INDEX_MASK);
+        let e = &mut self.entries[index];
+        e.src = Some(src);
+        (e.generation << INDEX_BITS) | index
+    }
+
+    /// The source a token names, if that registration is still the slot's.
+    fn get(&self, token: usize) -> Option<Arc<S>> {
+        let e = self.entries.get(token & INDEX_MASK)?;
+        if e.generation != token >> INDEX_BITS {
+            return None;
+        }
+        e.src.clone()
+    }
+
+    /// Frees a token's slot (a stale token frees nothing).
+    fn remove(&mut self, token: usize) {
+        let index = token & INDEX_MASK;
+        if let Some(e) = self.entries.get_mut(index) {
+            if e.generation == token >> INDEX_BITS && e.src.is_some() {
+                e.src = None;
+                e.generation = (e.generation + 1) & (usize::MAX >> INDEX_BITS);
+                self.free.push(index);
+            }
+        }
+    }
 }
 
 static REACTOR: OnceLock<Reactor> = OnceLock::new();
@@ -75,7 +137,7 @@ pub(crate) fn reactor() -> io::Result<&'static Reactor> {
     }
     let fresh = Reactor {
         poller: Poller::new()?,
-        sources: Mutex::new(Slab::default()),
+        sources: Mutex::new(Slab::new()),
     };
     // A racing thread may have won; its reactor is the one.
     let _ = REACTOR.set(fresh);
@@ -93,24 +155,29 @@ impl Reactor {
         src: Arc<dyn Source>,
         writable: bool,
     ) -> io::Result<usize> {
-        let token = {
-            let mut slab = self.sources.lock();
-            match slab.free.pop() {
-                Some(t) => {
-                    slab.entries[t] = Some(src);
-                    t
-                }
-                None => {
-                    slab.entries.push(Some(src));
-                    slab.entries.len() - 1
-                }
-            }
-        };
-        if let Err(e) = os.register(&self.poller, token, writable) {
+        self.register_with(src, |p, token| os.register(p, token, writable))
+    }
+
+    /// Starts watching another OS source for `src`: `reg` registers it with the poller
+    /// under the token it is given. Returns the token.
+    pub(crate) fn register_with(
+        &self,
+        src: Arc<dyn Source>,
+        reg: impl FnOnce(&Poller, usize) -> io::Result<()>,
+    ) -> io::Result<usize> {
+        let token = self.sources.lock().insert(src);
+        if let Err(e) = reg(&self.poller, token) {
             self.release(token);
             return Err(e);
         }
         Ok(token)
+    }
+
+    /// Stops watching a source registered with [`register_with`](Self::register_with).
+    #[cfg(unix)]
+    pub(crate) fn deregister_with(&self, token: usize, dereg: impl FnOnce(&Poller)) {
+        dereg(&self.poller);
+        self.release(token);
     }
 
     /// Watches writability of a registered socket, or stops watching it.
@@ -130,9 +197,7 @@ impl Reactor {
     }
 
     fn release(&self, token: usize) {
-        let mut slab = self.sources.lock();
-        slab.entries[token] = None;
-        slab.free.push(token);
+        self.sources.lock().remove(token);
     }
 }
 
@@ -144,7 +209,8 @@ impl Driver for Reactor {
             previous_complete: !LAST_POLL_PARTIAL.load(Ordering::SeqCst),
         };
         let partial = self.poller.poll(timeout, |token, r| {
-            let src = self.sources.lock().entries.get(token).cloned().flatten();
+            // A token of an earlier registration of the slot finds nothing.
+            let src = self.sources.lock().get(token);
             if let Some(src) = src {
                 src.on_ready(r, seq);
             }
@@ -160,4 +226,32 @@ impl Driver for Reactor {
 /// Records what the OS has ready without blocking (unless another thread is polling).
 pub(crate) fn harvest() {
     event::harvest();
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    /// Issue 8.3: a readiness queued for a registration that was closed before dispatch
+    /// must not reach the newer registration that reuses the slot.
+    #[test]
+    fn stale_token_does_not_reach_a_newer_registration() {
+        let mut slab: Slab<u32> = Slab::new();
+        let old = slab.insert(Arc::new(1));
+        assert_eq!(slab.get(old).as_deref(), Some(&1));
+        slab.remove(old);
+        let new = slab.insert(Arc::new(2));
+        assert_eq!(new & INDEX_MASK, old & INDEX_MASK, "the slot is reused");
+        assert_ne!(new, old);
+        assert_eq!(
+            slab.get(old),
+            None,
+            "the old registration's readiness is dropped"
+        );
+        assert_eq!(slab.get(new).as_deref(), Some(&2));
+        // Freeing with the stale token frees nothing.
+        slab.remove(old);
+        assert_eq!(slab.get(new).as_deref(), Some(&2));
+        assert_ne!(new, usize::MAX);
+    }
 }

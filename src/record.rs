@@ -165,8 +165,9 @@ impl Record {
 
     /// A new occurrence of `bits` with error code `error` (rules 8–9): recorded in `R` and
     /// `D` whether or not selected; sets the event if any recorded bit is selected. Under
-    /// models (b) and (c) a bit already in `D` is not recorded. Only the six classic bits
-    /// can be recorded; others are ignored.
+    /// models (b) and (c) a bit already in `D` is not recorded. Only
+    /// [`NetworkEvents::RECORDABLE`] bits can be recorded (not the QOS bits); others are
+    /// ignored.
     pub fn arrive(&mut self, bits: NetworkEvents, error: i32) {
         let mut bits = bits & NetworkEvents::RECORDABLE;
         if self.model != ArrivalModel::AlwaysRecords {
@@ -528,7 +529,7 @@ mod tests {
         let e = Event::new_manual(false);
         let mut r = Record::default();
         r.select(Some(&e), Fd::all()).unwrap();
-        r.arrive(Fd::QOS | Fd::ADDRESS_LIST_CHANGE, 0);
+        r.arrive(Fd::QOS | Fd::GROUP_QOS, 0);
         assert!(!e.is_set());
         assert_eq!(r.recorded(), Fd::empty());
     }

@@ -38,9 +38,11 @@
 use std::fmt;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
 
+#[cfg(unix)]
+use crate::change::{self, Fired, Mode, Watch};
 use crate::error::*;
 use crate::event::Event;
 use crate::reactor::{self, Source, reactor};
@@ -76,10 +78,23 @@ pub struct MsgFlags {
     pub oob: bool,
 }
 
-/// A socket whose network events are recorded as Windows records them. Closing it (drop,
-/// or [`close`](Socket::close)) cancels its selection and leaves its event untouched
-/// (rule 43).
+/// A socket whose network events are recorded as Windows records them. Closing it
+/// ([`close`](Socket::close), or dropping its last clone) cancels its selection and leaves
+/// its event untouched (rule 43).
+///
+/// A `Socket` is a handle, as a `SOCKET` value is: [`Clone`] gives another handle to the
+/// *same* socket (no new OS descriptor), which other threads can use at the same time.
+/// [`close`](Socket::close) on any clone closes the socket for all of them, as
+/// `closesocket` does: calls blocked in it on other threads fail with `WSAEINTR`, later
+/// calls through any clone fail with `WSAENOTSOCK`. Dropping a clone closes nothing until
+/// the last one goes.
+#[derive(Clone)]
 pub struct Socket {
+    h: Arc<Handle>,
+}
+
+/// Shared by a socket's clones: closes the socket when the last clone goes.
+struct Handle {
     core: Arc<Core>,
 }
 
@@ -145,9 +160,51 @@ struct State {
     recv_stamp: u64,
     /// Writability is watched (only while waited for: see `sys::Poller::interest`).
     write_interest: bool,
+    /// Threads blocked in a call on this socket (in `Socket::op`'s wait).
+    blocked: usize,
+    /// The address/route change source and its armed notifications, once an ioctl asked.
+    #[cfg(unix)]
+    changes: Option<Box<Watch>>,
     /// Events blocking-mode calls wait on, created on first use.
     read_wait: Option<Event>,
     write_wait: Option<Event>,
+    /// Options kept here rather than in the OS socket (see `SockOpts`).
+    opts: SockOpts,
+}
+
+/// Options the socket layer applies itself: the blocking timeouts (the OS socket is
+/// non-blocking), Windows' address-sharing flags (mapped onto the OS's at `bind`), and
+/// `SO_LINGER`'s seconds while lingering is off (`SO_DONTLINGER` toggles `l_onoff` only).
+#[derive(Debug, Clone, Copy, Default)]
+struct SockOpts {
+    /// `SO_RCVTIMEO`: how long a blocking receive waits (`None`: forever).
+    recv_timeout: Option<Duration>,
+    /// `SO_SNDTIMEO`: how long a blocking send waits (`None`: forever).
+    send_timeout: Option<Duration>,
+    /// Windows' `SO_REUSEADDR`, as the program set it.
+    reuse: bool,
+    /// `SO_EXCLUSIVEADDRUSE`.
+    exclusive: bool,
+    /// `SO_LINGER`'s `l_linger`.
+    linger_secs: u16,
+}
+
+/// A socket's level as `select` and `WSAPoll` report it ([`Socket::poll_level`]): facts, in
+/// Windows' terms; `winsock` maps them to `fd_set`s and `POLL*` flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PollLevel {
+    /// Normal data queued (urgent data too with OOB-inline), or a datagram.
+    pub data: bool,
+    /// A listener has a connection to accept.
+    pub pending_accept: bool,
+    /// Urgent data waits to be read with `MSG_OOB` (not OOB-inline).
+    pub urgent: bool,
+    /// A connected (or UDP) socket has room to send.
+    pub writable: bool,
+    /// The peer's FIN arrived, or the connection was reset or aborted.
+    pub hangup: bool,
+    /// The last connect failed (rule 33).
+    pub connect_failed: bool,
 }
 
 /// What one attempt of a call decided.
@@ -189,6 +246,13 @@ impl Socket {
         let v6 = family == AddressFamily::Inet6;
         let stream = ty == SocketType::Stream;
         let os = OsSocket::new(v6, stream).map_err(|e| map(&e))?;
+        if stream {
+            // Windows binds a port whose old connections sit in TIME_WAIT; Linux and macOS
+            // do with SO_REUSEADDR, which still refuses a second listener (see `bind`).
+            os.sock()
+                .and_then(|s| s.set_reuse_address(true))
+                .map_err(|e| map(&e))?;
+        }
         // The reactor exists from the first socket on, so waits can drive it.
         reactor().map_err(|e| map(&e))?;
         Ok(Socket::from_state(stream, v6, State::new(os)))
@@ -216,17 +280,19 @@ impl Socket {
 
     fn from_state(stream: bool, v6: bool, state: State) -> Socket {
         Socket {
-            core: Arc::new(Core {
-                stream,
-                v6,
-                state: Mutex::new(state),
+            h: Arc::new(Handle {
+                core: Arc::new(Core {
+                    stream,
+                    v6,
+                    state: Mutex::new(state),
+                }),
             }),
         }
     }
 
     /// The address family.
     pub fn family(&self) -> AddressFamily {
-        if self.core.v6 {
+        if self.h.core.v6 {
             AddressFamily::Inet6
         } else {
             AddressFamily::Inet
@@ -235,7 +301,7 @@ impl Socket {
 
     /// `getsockopt(SO_TYPE)`.
     pub fn socket_type(&self) -> SocketType {
-        if self.core.stream {
+        if self.h.core.stream {
             SocketType::Stream
         } else {
             SocketType::Datagram
@@ -244,18 +310,40 @@ impl Socket {
 
     /// Starts watching the OS socket (idempotent).
     fn watch(&self, st: &mut State) -> Result<()> {
-        watch(&self.core, st)
+        watch(&self.h.core, st)
     }
 
     /// The one place every call goes through: runs `attempt` under the socket's lock; in
     /// blocking mode, waits for readiness and tries again; in non-blocking mode, a call
     /// that would block fails with `WSAEWOULDBLOCK`.
-    fn op<T>(&self, mut attempt: impl FnMut(&mut State) -> Step<T>) -> Result<T> {
+    ///
+    /// A call that blocked and finds the socket closed when it wakes was cancelled by
+    /// `closesocket` (or `WSACleanup`) on another thread: it fails with `WSAEINTR`, the
+    /// error of a cancelled blocking call (Windows Sockets 2 specification, 2.7: "Closing a
+    /// socket in one thread that has an outstanding blocking call on the same socket in
+    /// another thread will cause the blocking call to fail with WSAEINTR").
+    fn op<T>(&self, attempt: impl FnMut(&mut State) -> Step<T>) -> Result<T> {
+        self.op_timed(false, attempt)
+    }
+
+    /// [`op`](Self::op) for receives and sends: with `timed`, a blocking call that is still
+    /// waiting after the socket's `SO_RCVTIMEO` (reading) or `SO_SNDTIMEO` (writing) fails
+    /// with `WSAETIMEDOUT`, as on Windows. The deadline is set at the first wait.
+    fn op_timed<T>(
+        &self,
+        timed: bool,
+        mut attempt: impl FnMut(&mut State) -> Step<T>,
+    ) -> Result<T> {
+        let mut deadline: Option<Instant> = None;
+        let mut waited = false;
         loop {
-            let wait = {
-                let mut st = self.core.state.lock();
+            let (wait, timeout) = {
+                let mut st = self.h.core.state.lock();
+                if waited {
+                    st.blocked -= 1;
+                }
                 if st.os.is_closed() {
-                    return err(WSAENOTSOCK);
+                    return err(if waited { WSAEINTR } else { WSAENOTSOCK });
                 }
                 match attempt(&mut st) {
                     Step::Done(r) => {
@@ -271,23 +359,77 @@ impl Socket {
                         // so anything after this attempt sets the event again.
                         let ev = st.wait_event(dir);
                         ev.reset();
-                        ev
+                        let limit = match dir {
+                            _ if !timed => None,
+                            Dir::Read => st.opts.recv_timeout,
+                            Dir::Write => st.opts.send_timeout,
+                        };
+                        let timeout = match limit {
+                            None => None,
+                            Some(t) => {
+                                let now = Instant::now();
+                                let end = *deadline.get_or_insert(now + t);
+                                if now >= end {
+                                    return err(WSAETIMEDOUT);
+                                }
+                                Some(end - now)
+                            }
+                        };
+                        st.blocked += 1;
+                        (ev, timeout)
                     }
                 }
             };
-            wait.wait(None);
+            waited = true;
+            wait.wait(timeout);
         }
     }
 
     /// `bind`. A UDP socket is watched from here on and records FD_WRITE once (rule 45).
+    ///
+    /// Windows' address-sharing rules apply between this process's sockets (see `binds`):
+    /// a second bind of the same address fails `WSAEADDRINUSE`, or `WSAEACCES` if only the
+    /// new socket set `SO_REUSEADDR`; both with `SO_REUSEADDR` share it; a wildcard and a
+    /// specific address on one port coexist unless `SO_EXCLUSIVEADDRUSE` forbids it. The
+    /// OS then applies its own rules (docs/semantics.md, "Binding").
     pub fn bind(&self, addr: SocketAddr) -> Result<()> {
+        let mut registry = binds::lock();
         let mut st = self.lock()?;
         if st.bound {
             return err(WSAEINVAL);
         }
+        let (reuse, exclusive) = (st.opts.reuse, st.opts.exclusive);
+        if addr.port() != 0 {
+            drop(st);
+            if let Some(code) =
+                binds::conflict(&mut registry, self.h.core.stream, addr, reuse, exclusive)
+            {
+                return err(code);
+            }
+            st = self.lock()?;
+            if st.bound {
+                return err(WSAEINVAL);
+            }
+        }
+        st.os
+            .sock()
+            .and_then(|s| binds::apply_os_options(&s, self.h.core.stream, reuse))
+            .map_err(|e| map(&e))?;
         st.os.bind(addr).map_err(|e| map(&e))?;
+        if let Ok(actual) = st.os.local_addr() {
+            binds::claim(
+                &mut registry,
+                binds::Claim {
+                    addr: actual,
+                    stream: self.h.core.stream,
+                    reuse,
+                    exclusive,
+                    owner: Arc::downgrade(&self.h.core),
+                },
+            );
+        }
         st.bound = true;
-        if !self.core.stream {
+        if !self.h.core.stream {
             self.watch(&mut st)?;
             st.record.arrive(Fd::WRITE, 0);
         }
@@ -298,7 +440,7 @@ impl Socket {
     /// from `listen` itself (rule 24).
     pub fn listen(&self, backlog: i32) -> Result<()> {
         let mut st = self.lock()?;
-        if !self.core.stream {
+        if !self.h.core.stream {
             return err(WSAEOPNOTSUPP);
         }
         match st.conn {
@@ -318,8 +460,9 @@ impl Socket {
     /// 29, 33). Calling again while connecting gives WSAEALREADY, when connected
     /// WSAEISCONN (rule 35). UDP: records FD_CONNECT and FD_WRITE at once (rule 34).
     pub fn connect(&self, addr: SocketAddr) -> Result<()> {
-        if !self.core.stream {
+        if !self.h.core.stream {
             let mut st = self.lock()?;
+            check_remote(addr)?;
             st.os
                 .sock()
                 .and_then(|s| s.connect(&addr.into()))
@@ -345,6 +488,9 @@ impl Socket {
                 Conn::Connecting => return Step::Done(err(WSAEALREADY)),
                 Conn::Unconnected => {}
             }
+            if let Err(e) = check_remote(addr) {
+                return Step::Done(Err(e));
+            }
             started = true;
             match st.os.connect(addr) {
                 Ok(done) => {
@@ -353,7 +499,7 @@ impl Socket {
                     if st.token.is_none() {
                         st.write_interest = !done;
                     }
-                    if let Err(e) = watch(&self.core, st) {
+                    if let Err(e) = watch(&self.h.core, st) {
                         return Step::Done(Err(e));
                     }
                     st.want_writable(!done);
@@ -401,7 +547,14 @@ impl Socket {
                     st.record.reenable(Fd::ACCEPT, false);
                     Step::Block(Dir::Read)
                 }
-                Err(e) => Step::Done(Err(map(&e))),
+                Err(e) => {
+                    // accept re-enables FD_ACCEPT whatever its outcome (rule 25): a
+                    // failure (WSAEMFILE, WSAENOBUFS, …) with a connection still queued
+                    // records it again, or it would never be announced.
+                    let more = st.os.readable_now();
+                    st.record.reenable(Fd::ACCEPT, more);
+                    Step::Done(Err(map(&e)))
+                }
             }
         })
     }
@@ -420,9 +573,9 @@ impl Socket {
         st.record
             .select(listener.record.event(), listener.record.mask())
             .expect("the listener's selection is valid");
-        let sock = Socket::from_state(true, self.core.v6, st);
+        let sock = Socket::from_state(true, self.h.core.v6, st);
         {
-            let mut st = sock.core.state.lock();
+            let mut st = sock.h.core.state.lock();
             sock.watch(&mut st)?;
             st.record.arrive(Fd::WRITE, 0);
             let avail = st.os.bytes_available().unwrap_or(0);
@@ -466,14 +619,14 @@ impl Socket {
     /// `recv(s, buf, len, flags)`. A re-enabling call for FD_READ (FD_OOB with `MSG_OOB`),
     /// also when peeking: if data remains afterwards, FD_READ is recorded again (rule 17).
     pub fn recv_with_flags(&self, buf: &mut [u8], flags: MsgFlags) -> Result<usize> {
-        if !self.core.stream {
+        if !self.h.core.stream {
             return self.recv_dgram(buf, flags).map(|(n, _)| n);
         }
         let rf = RecvFlags {
             peek: flags.peek,
             oob: flags.oob,
         };
-        self.op(|st| {
+        self.op_timed(true, |st| {
             if st.conn != Conn::Connected {
                 return Step::Done(err(WSAENOTCONN));
             }
@@ -512,7 +665,7 @@ impl Socket {
         buf: &mut [u8],
         flags: MsgFlags,
     ) -> Result<(usize, SocketAddr)> {
-        if self.core.stream {
+        if self.h.core.stream {
             let n = self.recv_with_flags(buf, flags)?;
             return Ok((n, self.peer_addr()?));
         }
@@ -526,7 +679,7 @@ impl Socket {
             peek: flags.peek,
             oob: false,
         };
-        self.op(|st| {
+        self.op_timed(true, |st| {
             if !st.bound {
                 return Step::Done(err(WSAEINVAL));
             }
@@ -585,19 +738,22 @@ impl Socket {
     /// `sendto`. On an unbound UDP socket the OS binds implicitly; the socket is then
     /// watched and records FD_WRITE as after `bind`. On a stream socket `addr` is ignored.
     pub fn send_to(&self, buf: &[u8], addr: SocketAddr) -> Result<usize> {
-        if self.core.stream {
+        if self.h.core.stream {
             return self.send(buf);
         }
         self.send_impl(buf, false, Some(addr))
     }
 
     fn send_impl(&self, buf: &[u8], oob: bool, to: Option<SocketAddr>) -> Result<usize> {
+        if let Some(addr) = to {
+            check_remote(addr)?;
+        }
         let mut sent = 0usize;
-        self.op(|st| {
+        self.op_timed(true, |st| {
             if st.wr_shutdown {
                 return Step::Done(err(WSAESHUTDOWN));
             }
-            if self.core.stream || to.is_none() {
+            if self.h.core.stream || to.is_none() {
                 if st.conn != Conn::Connected {
                     return Step::Done(err(WSAENOTCONN));
                 }
@@ -613,7 +769,7 @@ impl Socket {
                 match r {
                     Ok(n) => {
                         sent += n;
-                        if !self.core.stream || sent >= buf.len() {
+                        if !self.h.core.stream || sent >= buf.len() {
                             break;
                         }
                     }
@@ -625,7 +781,7 @@ impl Socket {
                     Err(e) => {
                         let e = st.io_failed(&e);
                         let code = match e.code() {
-                            WSAECONNREFUSED if !self.core.stream => WSAECONNRESET,
+                            WSAECONNREFUSED if !self.h.core.stream => WSAECONNRESET,
                             c => c,
                         };
                         return Step::Done(err(code));
@@ -635,7 +791,7 @@ impl Socket {
             if to.is_some() && !st.bound {
                 // The implicit bind of a first sendto.
                 st.bound = true;
-                if let Err(e) = watch(&self.core, st) {
+                if let Err(e) = watch(&self.h.core, st) {
                     return Step::Done(Err(e));
                 }
                 st.record.arrive(Fd::WRITE, 0);
@@ -667,7 +823,7 @@ impl Socket {
     /// On an unconnected or listening TCP socket: WSAENOTCONN.
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {
         let mut st = self.lock()?;
-        if self.core.stream && st.conn != Conn::Connected {
+        if self.h.core.stream && st.conn != Conn::Connected {
             return err(WSAENOTCONN);
         }
         if matches!(how, Shutdown::Read | Shutdown::Both) {
@@ -682,11 +838,20 @@ impl Socket {
         Ok(())
     }
 
-    /// `closesocket`: closes now, cancelling the selection; the event is left as it is
-    /// (rule 43). With `SO_LINGER {1, 0}` this sends a RST.
-    pub fn close(self) -> Result<()> {
-        drop(self);
-        Ok(())
+    /// `closesocket`: closes the socket now, for every clone: the selection is cancelled
+    /// and the event left as it is (rule 43); the OS socket is closed at once, so the peer
+    /// sees the FIN (a RST with `SO_LINGER {1, 0}`) and a listener refuses new connections;
+    /// calls blocked in this socket on other threads fail with `WSAEINTR`; later calls
+    /// through any clone (and a second `close`) fail with `WSAENOTSOCK`.
+    pub fn close(&self) -> Result<()> {
+        self.h.core.close()
+    }
+
+    /// How many threads are blocked in a call on this socket right now (for tests that
+    /// must close a socket while a call is blocked in it).
+    #[doc(hidden)]
+    pub fn blocked_calls(&self) -> usize {
+        self.h.core.state.lock().blocked
     }
 
     /// `WSAEventSelect(s, event, mask)` (rules 1–7): replaces the selection without clearing
@@ -751,7 +916,7 @@ impl Socket {
     /// `ioctlsocket(FIONREAD)`: bytes that one `recv` can return.
     pub fn bytes_available(&self) -> Result<usize> {
         let st = self.lock()?;
-        if self.core.stream && st.conn == Conn::Listening {
+        if self.h.core.stream && st.conn == Conn::Listening {
             return err(WSAEINVAL);
         }
         st.os.bytes_available().map_err(|e| map(&e))
@@ -762,13 +927,138 @@ impl Socket {
     /// urgent one.
     pub fn at_mark(&self) -> Result<bool> {
         let st = self.lock()?;
-        if !self.core.stream {
+        if !self.h.core.stream {
             return err(WSAEINVAL);
         }
         if st.oob_inline {
             return st.os.at_mark().map(|m| !m).map_err(|e| map(&e));
         }
         Ok(!st.os.urgent_pending())
+    }
+
+    /// `WSAIoctl(SIO_ADDRESS_LIST_CHANGE)`: asks for one notification of the next change of
+    /// the local address list of the socket's family (its re-enabling call: changes before
+    /// it do not count, and nothing more comes after the notification until it is asked
+    /// again). Non-blocking (or event-selected): fails `WSAEWOULDBLOCK` at once and
+    /// `FD_ADDRESS_LIST_CHANGE` (error 0) is recorded at the change. Blocking: returns at
+    /// the change. Linux (netlink) and macOS/BSD (routing socket); elsewhere
+    /// `WSAEOPNOTSUPP`.
+    pub fn address_list_change(&self) -> Result<()> {
+        self.change_ioctl(None)
+    }
+
+    /// `WSAIoctl(SIO_ROUTING_INTERFACE_CHANGE)` for `dest`: one notification of the next
+    /// change of the route to it, as [`address_list_change`](Self::address_list_change)
+    /// for the address list: `FD_ROUTING_INTERFACE_CHANGE` with `WSAENETDOWN` when the
+    /// interface it went through goes down, `WSAENETUNREACH` when `dest` is no longer
+    /// reachable, 0 when the local address used to reach it changes. `dest` must be of the
+    /// socket's family (`WSAEINVAL`).
+    pub fn routing_interface_change(&self, dest: SocketAddr) -> Result<()> {
+        if dest.is_ipv6() != self.h.core.v6 {
+            return err(WSAEINVAL);
+        }
+        self.change_ioctl(Some(dest))
+    }
+
+    /// `WSAIoctl(SIO_ADDRESS_LIST_QUERY)`: the local addresses of the socket's family (port
+    /// 0), without loopback addresses.
+    pub fn address_list_query(&self) -> Result<Vec<SocketAddr>> {
+        drop(self.lock()?);
+        #[cfg(unix)]
+        return change::address_list(self.h.core.v6).map_err(|e| map(&e));
+        #[cfg(not(unix))]
+        return err(WSAEOPNOTSUPP);
+    }
+
+    /// `WSAIoctl(SIO_ROUTING_INTERFACE_QUERY)`: the local address (port 0) the system would
+    /// send from to reach `dest`; `WSAENETUNREACH` (or `WSAEHOSTUNREACH`) without a route.
+    pub fn routing_interface_query(&self, dest: SocketAddr) -> Result<SocketAddr> {
+        drop(self.lock()?);
+        if dest.is_ipv6() != self.h.core.v6 {
+            return err(WSAEINVAL);
+        }
+        #[cfg(unix)]
+        return crate::sys::route_to(dest)
+            .map(|ip| SocketAddr::new(ip, 0))
+            .map_err(|e| map(&e));
+        #[cfg(not(unix))]
+        return err(WSAEOPNOTSUPP);
+    }
+
+    /// The two change ioctls: arm (delivering what was armed before and is already due),
+    /// then in blocking mode wait until the one armed here has fired.
+    #[cfg(unix)]
+    fn change_ioctl(&self, route: Option<SocketAddr>) -> Result<()> {
+        let mut armed = false;
+        self.op(|st| {
+            if !armed {
+                armed = true;
+                let mode = if st.nonblocking {
+                    Mode::Record
+                } else {
+                    Mode::Blocking
+                };
+                if let Err(e) = st.ensure_watch(&self.h.core) {
+                    return Step::Done(Err(e));
+                }
+                let w = st.changes.as_mut().expect("just ensured");
+                let (fired, bit) = match route {
+                    None => (w.arm_address(mode), Fd::ADDRESS_LIST_CHANGE),
+                    Some(dest) => (w.arm_route(mode, dest), Fd::ROUTING_INTERFACE_CHANGE),
+                };
+                st.deliver(fired);
+                // The ioctl is the bit's re-enabling call.
+                st.record.reenable(bit, false);
+                return Step::Block(Dir::Read);
+            }
+            let (address, routing) = st.changes.as_ref().map_or((false, false), |w| w.armed());
+            if (route.is_none() && address) || (route.is_some() && routing) {
+                Step::Block(Dir::Read)
+            } else {
+                Step::Done(Ok(()))
+            }
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn change_ioctl(&self, _route: Option<SocketAddr>) -> Result<()> {
+        drop(self.lock()?);
+        err(WSAEOPNOTSUPP)
+    }
+
+    /// What `select` and `WSAPoll` see on this socket now: the OS socket's level, read
+    /// under the socket's lock, with the emulated state on top (a connect's outcome, a
+    /// reset, OOB-inline). Records nothing and re-enables nothing (rule 47).
+    pub(crate) fn poll_level(&self) -> Result<PollLevel> {
+        let st = self.lock()?;
+        let mut l = PollLevel::default();
+        if !self.h.core.stream {
+            // Unbound: nothing can arrive; sending (with an implicit bind) is possible.
+            l.data = st.bound && st.os.readable_now();
+            l.writable = st.os.writable_now();
+            return Ok(l);
+        }
+        match st.conn {
+            Conn::Listening => l.pending_accept = st.os.readable_now(),
+            // A failed connect stays reported until a connect succeeds (rule 33).
+            Conn::Unconnected => l.connect_failed = st.connect_error.is_some(),
+            // The reactor may not have taken the outcome yet: the OS socket tells it.
+            Conn::Connecting => match st.os.peer_addr() {
+                Err(_) if st.os.closed_now() => l.connect_failed = true,
+                Ok(_) if st.os.writable_now() => st.connected_level(&mut l),
+                _ => {}
+            },
+            Conn::Connected => st.connected_level(&mut l),
+        }
+        Ok(l)
+    }
+
+    /// The OS socket, for a caller that waits for its readiness changes itself (`select`).
+    #[cfg(unix)]
+    pub(crate) fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        let st = self.h.core.state.lock();
+        st.os.sock().ok().map(|s| s.as_raw_fd())
     }
 
     /// `getsockopt(SO_ERROR)` with Windows' persistence: a failed connect's error stays
@@ -808,7 +1098,156 @@ impl Socket {
 
     /// `setsockopt(SO_LINGER)`: `Some(ZERO)` makes `close` send a RST.
     pub fn set_linger(&self, linger: Option<Duration>) -> Result<()> {
-        self.with_sock(|s| s.set_linger(linger))
+        let mut st = self.lock()?;
+        st.os
+            .sock()
+            .and_then(|s| s.set_linger(linger))
+            .map_err(|e| map(&e))?;
+        if let Some(d) = linger {
+            st.opts.linger_secs = u16::try_from(d.as_secs()).unwrap_or(u16::MAX);
+        }
+        Ok(())
+    }
+
+    /// `getsockopt(SO_LINGER)` as Windows' `LINGER`: `(l_onoff, l_linger)`, with the last
+    /// `l_linger` set kept while lingering is off.
+    pub fn linger_option(&self) -> Result<(bool, u16)> {
+        let st = self.lock()?;
+        let on = st.os.sock().and_then(|s| s.linger()).map_err(|e| map(&e))?;
+        Ok(match on {
+            Some(d) => (true, u16::try_from(d.as_secs()).unwrap_or(u16::MAX)),
+            None => (false, st.opts.linger_secs),
+        })
+    }
+
+    /// `setsockopt(SO_DONTLINGER)`: `true` turns lingering off; `false` turns it on with
+    /// the last `SO_LINGER` timeout (`l_onoff` is the only field it changes).
+    pub fn set_dont_linger(&self, dont: bool) -> Result<()> {
+        let secs = self.lock()?.opts.linger_secs;
+        self.set_linger((!dont).then(|| Duration::from_secs(secs.into())))
+    }
+
+    /// `getsockopt(SO_DONTLINGER)`: whether lingering is off.
+    pub fn dont_linger(&self) -> Result<bool> {
+        Ok(self.linger()?.is_none())
+    }
+
+    /// `setsockopt(SO_RCVTIMEO)`: a blocking receive that waits longer fails with
+    /// `WSAETIMEDOUT` (`None` or zero: no limit). Windows then calls the socket's state
+    /// indeterminate; here nothing was consumed.
+    pub fn set_read_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        self.lock()?.opts.recv_timeout = timeout.filter(|d| !d.is_zero());
+        Ok(())
+    }
+
+    /// `getsockopt(SO_RCVTIMEO)`.
+    pub fn read_timeout(&self) -> Result<Option<Duration>> {
+        Ok(self.lock()?.opts.recv_timeout)
+    }
+
+    /// `setsockopt(SO_SNDTIMEO)`: a blocking send still waiting for room after this long
+    /// fails with `WSAETIMEDOUT` (`None` or zero: no limit); bytes already handed to the
+    /// OS stay sent.
+    pub fn set_write_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        self.lock()?.opts.send_timeout = timeout.filter(|d| !d.is_zero());
+        Ok(())
+    }
+
+    /// `getsockopt(SO_SNDTIMEO)`.
+    pub fn write_timeout(&self) -> Result<Option<Duration>> {
+        Ok(self.lock()?.opts.send_timeout)
+    }
+
+    /// `setsockopt(SO_EXCLUSIVEADDRUSE)`: no other socket may bind an address that
+    /// overlaps this one's (see [`bind`](Self::bind)). `WSAEINVAL` while `SO_REUSEADDR` is
+    /// set, as on Windows. Interpreted at `bind`.
+    pub fn set_exclusive_address_use(&self, on: bool) -> Result<()> {
+        let mut st = self.lock()?;
+        if on && st.opts.reuse {
+            return err(WSAEINVAL);
+        }
+        st.opts.exclusive = on;
+        Ok(())
+    }
+
+    /// `getsockopt(SO_EXCLUSIVEADDRUSE)`.
+    pub fn exclusive_address_use(&self) -> Result<bool> {
+        Ok(self.lock()?.opts.exclusive)
+    }
+
+    /// `getsockopt(SO_ACCEPTCONN)`: whether the socket is listening.
+    pub fn is_listening(&self) -> Result<bool> {
+        Ok(self.lock()?.conn == Conn::Listening)
+    }
+
+    /// `setsockopt(SO_BROADCAST)`.
+    pub fn set_broadcast(&self, on: bool) -> Result<()> {
+        self.with_sock(|s| s.set_broadcast(on))
+    }
+
+    /// `getsockopt(SO_BROADCAST)`.
+    pub fn broadcast(&self) -> Result<bool> {
+        self.with_sock(|s| s.broadcast())
+    }
+
+    /// `setsockopt(IPPROTO_IP, IP_TTL)`.
+    pub fn set_ttl(&self, ttl: u32) -> Result<()> {
+        self.with_sock(|s| s.set_ttl_v4(ttl))
+    }
+
+    /// `getsockopt(IPPROTO_IP, IP_TTL)`.
+    pub fn ttl(&self) -> Result<u32> {
+        self.with_sock(|s| s.ttl_v4())
+    }
+
+    /// `setsockopt(IPPROTO_IPV6, IPV6_V6ONLY)` (on by default, as on Windows). `WSAEINVAL`
+    /// on an IPv4 socket.
+    pub fn set_only_v6(&self, only: bool) -> Result<()> {
+        if !self.h.core.v6 {
+            return err(WSAEINVAL);
+        }
+        self.with_sock(|s| s.set_only_v6(only))
+    }
+
+    /// `getsockopt(IPPROTO_IPV6, IPV6_V6ONLY)`. `WSAEINVAL` on an IPv4 socket.
+    pub fn only_v6(&self) -> Result<bool> {
+        if !self.h.core.v6 {
+            return err(WSAEINVAL);
+        }
+        self.with_sock(|s| s.only_v6())
+    }
+
+    /// `WSAIoctl(SIO_KEEPALIVE_VALS)`: keep-alive on or off, and (when on) the idle time
+    /// before the first probe and the time between probes, which Windows takes in
+    /// milliseconds and the OS in whole seconds (rounded up, at least 1). The probe count
+    /// is set to 10, Windows' fixed count.
+    pub fn set_keepalive_values(&self, on: bool, time: Duration, interval: Duration) -> Result<()> {
+        self.stream_only()?;
+        self.with_sock(|s| {
+            s.set_keepalive(on)?;
+            if !on {
+                return Ok(());
+            }
+            let secs =
+                |d: Duration| Duration::from_secs(d.as_millis().div_ceil(1000).max(1) as u64);
+            let ka = socket2::TcpKeepalive::new().with_time(secs(time));
+            #[cfg(any(
+                target_os = "linux",
+                target_os = "android",
+                target_vendor = "apple",
+                target_os = "freebsd",
+                windows
+            ))]
+            let ka = ka.with_interval(secs(interval));
+            #[cfg(any(
+                target_os = "linux",
+                target_os = "android",
+                target_vendor = "apple",
+                target_os = "freebsd"
+            ))]
+            let ka = ka.with_retries(10);
+            s.set_tcp_keepalive(&ka)
+        })
     }
 
     /// `getsockopt(SO_LINGER)`.
@@ -846,14 +1285,22 @@ impl Socket {
         Ok(self.lock()?.oob_inline)
     }
 
-    /// `setsockopt(SO_REUSEADDR)`.
+    /// `setsockopt(SO_REUSEADDR)` with Windows' meaning: this socket may bind an address
+    /// another socket that also asked for it holds (see [`bind`](Self::bind)).
+    /// `WSAEINVAL` while `SO_EXCLUSIVEADDRUSE` is set, as on Windows. Interpreted at `bind`.
     pub fn set_reuse_address(&self, reuse: bool) -> Result<()> {
-        self.with_sock(|s| s.set_reuse_address(reuse))
+        let mut st = self.lock()?;
+        if reuse && st.opts.exclusive {
+            return err(WSAEINVAL);
+        }
+        st.opts.reuse = reuse;
+        Ok(())
     }
 
-    /// `getsockopt(SO_REUSEADDR)`.
+    /// `getsockopt(SO_REUSEADDR)`: what the program set (the OS option differs: see
+    /// [`bind`](Self::bind)).
     pub fn reuse_address(&self) -> Result<bool> {
-        self.with_sock(|s| s.reuse_address())
+        Ok(self.lock()?.opts.reuse)
     }
 
     /// `setsockopt(SO_RCVBUF)`.
@@ -887,7 +1334,7 @@ impl Socket {
     }
 
     fn stream_only(&self) -> Result<()> {
-        if self.core.stream {
+        if self.h.core.stream {
             Ok(())
         } else {
             err(WSAENOPROTOOPT)
@@ -900,7 +1347,7 @@ impl Socket {
     }
 
     fn lock(&self) -> Result<crate::sync::MutexGuard<'_, State>> {
-        let st = self.core.state.lock();
+        let st = self.h.core.state.lock();
         if st.os.is_closed() {
             return err(WSAENOTSOCK);
         }
@@ -908,24 +1355,43 @@ impl Socket {
     }
 }
 
-impl Drop for Socket {
+impl Drop for Handle {
     fn drop(&mut self) {
-        let mut st = self.core.state.lock();
+        // The last clone: close, unless a `close` already did.
+        let _ = self.core.close();
+    }
+}
+
+impl Core {
+    /// Closes the socket (see [`Socket::close`]): WSAENOTSOCK if it already is.
+    fn close(&self) -> Result<()> {
+        let mut st = self.state.lock();
+        if st.os.is_closed() {
+            return err(WSAENOTSOCK);
+        }
         if let Some(token) = st.token.take() {
             if let Ok(r) = reactor() {
                 r.deregister(&mut st.os, token);
             }
         }
+        #[cfg(unix)]
+        if let Some(w) = st.changes.take() {
+            if let Ok(r) = reactor() {
+                r.deregister_with(w.token, |p| w.source.deregister(p));
+            }
+        }
         // Closes the OS socket; the record and its reference to the event go with it.
         st.os = OsSocket::Closed;
         st.record = Record::default();
+        // Blocked calls wake, find the socket closed and fail WSAEINTR (see `op`).
         st.poke_waiters();
+        Ok(())
     }
 }
 
 impl fmt::Debug for Socket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let st = self.core.state.lock();
+        let st = self.h.core.state.lock();
         f.debug_struct("Socket")
             .field("type", &self.socket_type())
             .field("family", &self.family())
@@ -934,6 +1400,106 @@ impl fmt::Debug for Socket {
             .field("mask", &st.record.mask())
             .field("recorded", &st.record.recorded())
             .finish()
+    }
+}
+
+/// Windows refuses to connect or send to the unspecified address or to port 0
+/// (`WSAEADDRNOTAVAIL`); Linux would connect to the local host (issue 8 item 7).
+fn check_remote(addr: SocketAddr) -> Result<()> {
+    if addr.ip().is_unspecified() || addr.port() == 0 {
+        return err(WSAEADDRNOTAVAIL);
+    }
+    Ok(())
+}
+
+/// Windows' bind rules (Wine's Windows-run `test_reuseaddr`, dlls/ws2_32/tests/sock.c),
+/// kept between this process's sockets: a table of the addresses bound with `bind`, with
+/// the flags each socket had then. Entries of closed sockets are dropped as they are met.
+/// Lock order: this table, then one socket's state at a time.
+mod binds {
+    use super::*;
+
+    pub(super) struct Claim {
+        pub addr: SocketAddr,
+        pub stream: bool,
+        pub reuse: bool,
+        pub exclusive: bool,
+        pub owner: Weak<Core>,
+    }
+
+    static TABLE: parking_lot::Mutex<Vec<Claim>> = parking_lot::Mutex::new(Vec::new());
+
+    pub(super) fn lock() -> parking_lot::MutexGuard<'static, Vec<Claim>> {
+        TABLE.lock()
+    }
+
+    fn live(c: &Claim) -> bool {
+        c.owner
+            .upgrade()
+            .is_some_and(|core| !core.state.lock().os.is_closed())
+    }
+
+    /// Windows' answer for binding `addr` with these flags while `old` is bound: `None`
+    /// (allowed) or the error. Same family and port only; a dual-stack IPv6 socket's
+    /// overlap with IPv4 is left to the OS.
+    fn rule(old: &Claim, addr: SocketAddr, reuse: bool, exclusive: bool) -> Option<i32> {
+        if old.addr.port() != addr.port() || old.addr.is_ipv4() != addr.is_ipv4() {
+            return None;
+        }
+        let (o, n) = (old.addr.ip(), addr.ip());
+        if o == n {
+            match (old.reuse, reuse) {
+                (true, true) => None,
+                (false, true) => Some(WSAEACCES),
+                _ => Some(WSAEADDRINUSE),
+            }
+        } else if o.is_unspecified() {
+            old.exclusive.then_some(WSAEACCES)
+        } else if n.is_unspecified() {
+            exclusive.then_some(WSAEADDRINUSE)
+        } else {
+            None
+        }
+    }
+
+    /// The error binding `addr` gets from a live socket of this process of the same type
+    /// (TCP and UDP ports are separate), if any.
+    pub(super) fn conflict(
+        table: &mut Vec<Claim>,
+        stream: bool,
+        addr: SocketAddr,
+        reuse: bool,
+        exclusive: bool,
+    ) -> Option<i32> {
+        table.retain(live);
+        table
+            .iter()
+            .filter(|c| c.stream == stream)
+            .find_map(|c| rule(c, addr, reuse, exclusive))
+    }
+
+    pub(super) fn claim(table: &mut Vec<Claim>, c: Claim) {
+        table.push(c);
+    }
+
+    /// The OS options that carry Windows' rules, set just before the OS bind. TCP: the OS
+    /// `SO_REUSEADDR` is always on (set at creation: TIME_WAIT rebinding), and Windows'
+    /// `SO_REUSEADDR` adds `SO_REUSEPORT`, so that two sockets that both asked can both
+    /// listen. UDP: Windows' `SO_REUSEADDR` is the OS's.
+    pub(super) fn apply_os_options(
+        s: &socket2::SockRef<'_>,
+        stream: bool,
+        reuse: bool,
+    ) -> io::Result<()> {
+        if stream {
+            #[cfg(unix)]
+            s.set_reuse_port(reuse)?;
+            #[cfg(not(unix))]
+            s.set_reuse_address(reuse)?;
+            Ok(())
+        } else {
+            s.set_reuse_address(reuse)
+        }
     }
 }
 
@@ -977,9 +1543,29 @@ impl State {
             avail_unknown: false,
             recv_stamp: 0,
             write_interest: false,
+            blocked: 0,
+            #[cfg(unix)]
+            changes: None,
             read_wait: None,
             write_wait: None,
+            opts: SockOpts::default(),
         }
+    }
+
+    /// [`Socket::poll_level`] of a connected stream socket.
+    fn connected_level(&self, l: &mut PollLevel) {
+        l.urgent = !self.oob_inline && self.os.urgent_pending();
+        l.hangup = self.reset || self.abort_error.is_some() || self.os.closed_now();
+        // FIONREAD first. Once urgent data was seen, Linux's FIONREAD stops at the urgent
+        // mark (even a read one): then a 1-byte peek tells. A peek finding no data takes a
+        // pending socket error, which the reactor must read first (FIN or RST, rule 39):
+        // so none while a close is not yet recorded.
+        let closing_unseen = l.hangup && !self.close_recorded && self.broken().is_none();
+        l.data = self.os.bytes_available().unwrap_or(0) > 0
+            || ((self.urgent_seen || self.oob_inline || l.urgent)
+                && !closing_unseen
+                && self.os.normal_readable());
+        l.writable = self.os.writable_now();
     }
 
     /// Watches writability or stops, when that changes. The OS reports a socket that is
@@ -1014,6 +1600,38 @@ impl State {
     fn poke_waiters(&self) {
         for e in [&self.read_wait, &self.write_wait].into_iter().flatten() {
             e.set();
+        }
+    }
+
+    /// Opens and registers the change source on first use.
+    #[cfg(unix)]
+    fn ensure_watch(&mut self, core: &Arc<Core>) -> Result<()> {
+        if self.changes.is_some() {
+            return Ok(());
+        }
+        let mut w = Watch::open(core.v6).map_err(|e| map(&e))?;
+        let r = reactor().map_err(|e| map(&e))?;
+        let src: Arc<dyn Source> = Arc::new(ChangeSource {
+            core: Arc::downgrade(core),
+        });
+        w.token = r
+            .register_with(src, |p, t| w.source.register(p, t))
+            .map_err(|e| map(&e))?;
+        self.changes = Some(Box::new(w));
+        Ok(())
+    }
+
+    /// Delivers fired change notifications: recorded, or (blocking mode) to the waiter.
+    #[cfg(unix)]
+    fn deliver(&mut self, fired: Fired) {
+        if fired.address == Some(Mode::Record) {
+            self.record.arrive(Fd::ADDRESS_LIST_CHANGE, 0);
+        }
+        if let Some((Mode::Record, code)) = fired.route {
+            self.record.arrive(Fd::ROUTING_INTERFACE_CHANGE, code);
+        }
+        if fired.address.is_some() || fired.route.is_some() {
+            self.poke_waiters();
         }
     }
 
@@ -1101,7 +1719,7 @@ impl State {
             if urgent {
                 self.record.arrive(Fd::OOB, 0);
             }
-            let more = if flags.peek {
+            let more = if flags.peek && len > 0 {
                 n > 0
             } else {
                 self.os.normal_readable()
@@ -1109,7 +1727,10 @@ impl State {
             self.record.reenable(Fd::READ, more);
             return;
         }
-        let avail = if flags.peek {
+        let avail = if len == 0 {
+            // A zero-length read proves nothing about the queue: look (rule 17).
+            Some(self.os.bytes_available().unwrap_or(0))
+        } else if flags.peek {
             None
         } else if n == 0 || (n < len && !self.urgent_seen) {
             // A short read emptied the queue: no level check needed.
@@ -1341,5 +1962,28 @@ impl Source for Core {
             _ => {}
         }
         st.poke_waiters();
+    }
+}
+
+/// The change source of one socket, as the reactor sees it.
+#[cfg(unix)]
+struct ChangeSource {
+    core: std::sync::Weak<Core>,
+}
+
+#[cfg(unix)]
+impl Source for ChangeSource {
+    fn on_ready(&self, _r: Readiness, _poll: reactor::PollSeq) {
+        let Some(core) = self.core.upgrade() else {
+            return;
+        };
+        let mut st = core.state.lock();
+        if st.os.is_closed() {
+            return;
+        }
+        if let Some(w) = st.changes.as_mut() {
+            let fired = w.on_ready();
+            st.deliver(fired);
+        }
     }
 }

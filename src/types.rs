@@ -28,9 +28,11 @@ bitflags::bitflags! {
         const QOS = 0x040;
         /// `FD_GROUP_QOS` (0x80): accepted, never recorded.
         const GROUP_QOS = 0x080;
-        /// `FD_ROUTING_INTERFACE_CHANGE` (0x100): accepted, never recorded.
+        /// `FD_ROUTING_INTERFACE_CHANGE` (0x100): the route to the destination given to
+        /// `SIO_ROUTING_INTERFACE_CHANGE` changed (see [`Socket::routing_interface_change`](crate::Socket::routing_interface_change)).
         const ROUTING_INTERFACE_CHANGE = 0x100;
-        /// `FD_ADDRESS_LIST_CHANGE` (0x200): accepted, never recorded.
+        /// `FD_ADDRESS_LIST_CHANGE` (0x200): the local address list of the socket's family
+        /// changed after `SIO_ADDRESS_LIST_CHANGE` (see [`Socket::address_list_change`](crate::Socket::address_list_change)).
         const ADDRESS_LIST_CHANGE = 0x200;
     }
 }
@@ -61,14 +63,18 @@ pub const FD_MAX_EVENTS: usize = 10;
 pub const FD_ALL_EVENTS: u32 = (1 << FD_MAX_EVENTS) - 1;
 
 impl NetworkEvents {
-    /// The events a socket can record: the six classic bits. The QOS and change bits may be
-    /// selected (Windows accepts any mask, rule 6) but are never recorded.
+    /// The events a socket can record: the six classic bits and the two change bits
+    /// (recorded after their ioctls, `FD_ADDRESS_LIST_CHANGE` and
+    /// `FD_ROUTING_INTERFACE_CHANGE`). The QOS bits may be selected (Windows accepts any
+    /// mask, rule 6) but are never recorded.
     pub const RECORDABLE: NetworkEvents = NetworkEvents::READ
         .union(NetworkEvents::WRITE)
         .union(NetworkEvents::OOB)
         .union(NetworkEvents::ACCEPT)
         .union(NetworkEvents::CONNECT)
-        .union(NetworkEvents::CLOSE);
+        .union(NetworkEvents::CLOSE)
+        .union(NetworkEvents::ROUTING_INTERFACE_CHANGE)
+        .union(NetworkEvents::ADDRESS_LIST_CHANGE);
 
     /// The single event for bit index `bit` (`FD_READ_BIT` → `READ`), if `bit < FD_MAX_EVENTS`.
     pub fn from_bit(bit: usize) -> Option<NetworkEvents> {

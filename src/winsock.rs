@@ -43,6 +43,8 @@
 #![allow(non_snake_case, non_camel_case_types)]
 
 use std::cell::Cell;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 use std::net::{Shutdown, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -52,7 +54,8 @@ use parking_lot::RwLock;
 
 pub use crate::error::*;
 use crate::event::{self, Event, WaitOutcome};
-use crate::socket::{AddressFamily, MsgFlags, Socket, SocketType};
+use crate::select::{self, Watch};
+use crate::socket::{AddressFamily, MsgFlags, PollLevel, Socket, SocketType};
 pub use crate::types::{
     FD_ACCEPT_BIT, FD_ADDRESS_LIST_CHANGE_BIT, FD_CLOSE_BIT, FD_CONNECT_BIT, FD_GROUP_QOS_BIT,
     FD_MAX_EVENTS, FD_OOB_BIT, FD_QOS_BIT, FD_READ_BIT, FD_ROUTING_INTERFACE_CHANGE_BIT,
@@ -169,6 +172,45 @@ pub const SO_ERROR: i32 = 0x1007;
 pub const SO_TYPE: i32 = 0x1008;
 /// `TCP_NODELAY`.
 pub const TCP_NODELAY: i32 = 0x0001;
+/// `SO_DEBUG`.
+pub const SO_DEBUG: i32 = 0x0001;
+/// `SO_ACCEPTCONN`: whether the socket listens (read-only).
+pub const SO_ACCEPTCONN: i32 = 0x0002;
+/// `SO_DONTROUTE`.
+pub const SO_DONTROUTE: i32 = 0x0010;
+/// `SO_BROADCAST`.
+pub const SO_BROADCAST: i32 = 0x0020;
+/// `SO_DONTLINGER`: `(int)(~SO_LINGER)`.
+pub const SO_DONTLINGER: i32 = !SO_LINGER;
+/// `SO_EXCLUSIVEADDRUSE`: `(int)(~SO_REUSEADDR)`.
+pub const SO_EXCLUSIVEADDRUSE: i32 = !SO_REUSEADDR;
+/// `SO_SNDTIMEO`: a `DWORD` of milliseconds, 0 for none.
+pub const SO_SNDTIMEO: i32 = 0x1005;
+/// `SO_RCVTIMEO`: a `DWORD` of milliseconds, 0 for none.
+pub const SO_RCVTIMEO: i32 = 0x1006;
+/// `IPPROTO_IP`.
+pub const IPPROTO_IP: i32 = 0;
+/// `IPPROTO_IPV6`.
+pub const IPPROTO_IPV6: i32 = 41;
+/// `IP_TTL` (`IPPROTO_IP`).
+pub const IP_TTL: i32 = 4;
+/// `IPV6_V6ONLY` (`IPPROTO_IPV6`); on by default for `AF_INET6` sockets, as on Windows.
+pub const IPV6_V6ONLY: i32 = 27;
+/// `SIO_KEEPALIVE_VALS` (`_WSAIOW(IOC_VENDOR, 4)`, mstcpip.h): a [`tcp_keepalive`] in.
+pub const SIO_KEEPALIVE_VALS: u32 = 0x9800_0004;
+
+/// `struct tcp_keepalive` (mstcpip.h), the input of `WSAIoctl(SIO_KEEPALIVE_VALS)`: times in
+/// milliseconds.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct tcp_keepalive {
+    /// Non-zero turns keep-alive on.
+    pub onoff: u32,
+    /// Idle time before the first probe, in milliseconds.
+    pub keepalivetime: u32,
+    /// Time between probes, in milliseconds.
+    pub keepaliveinterval: u32,
+}
 
 /// `MAKEWORD(lo, hi)`.
 pub const fn MAKEWORD(lo: u8, hi: u8) -> u16 {
@@ -238,6 +280,8 @@ thread_local! {
 }
 
 static STARTUPS: AtomicUsize = AtomicUsize::new(0);
+/// Orders `WSAStartup` against the last `WSACleanup`'s sweep.
+static STARTUP_LOCK: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
 
 /// `WSAGetLastError` / `GetLastError`: this thread's last error.
 pub fn WSAGetLastError() -> i32 {
@@ -252,6 +296,19 @@ pub fn WSASetLastError(code: i32) {
 
 fn fail<T>(code: i32, value: T) -> T {
     WSASetLastError(code);
+    value
+}
+
+/// The success path of every socket function: as on Windows, a socket call that succeeds
+/// sets the last error to 0 (`NO_ERROR`), so code reading `WSAGetLastError()` after a
+/// success (Wine's Windows-run ws2_32 tests do, after `setsockopt`, `getsockopt`,
+/// `getsockname`, `send`, `sendto`, `recvfrom`, `WSARecv`, `WSAIoctl`, `WSASocket`) sees 0,
+/// not a stale error. Every socket function returns through this (directly, or through
+/// [`call`] / [`ret`]), so a function added later gets the rule by construction. Event and
+/// wait functions are kernel32's on Windows and leave the last error alone on success (all
+/// but event creation, see [`register_event`]); they do not use this. The table is in docs/semantics.md ("The last error after success").
+pub(crate) fn succeed<T>(value: T) -> T {
+    WSASetLastError(0);
     value
 }
 
@@ -301,6 +358,7 @@ pub(crate) fn startup(version_requested: u16, have_data: bool) -> (i32, StartupI
         None => WSAVERNOTSUPPORTED,
         Some(_) if !have_data => WSAEFAULT,
         Some(_) => {
+            let _guard = STARTUP_LOCK.lock();
             STARTUPS.fetch_add(1, Ordering::SeqCst);
             WSASetLastError(0);
             return (0, info);
@@ -328,9 +386,24 @@ pub fn WSAStartup(version_requested: u16, data: &mut WSADATA) -> i32 {
 }
 
 /// `WSACleanup`: ends one `WSAStartup`; with none outstanding, `WSANOTINITIALISED`.
+///
+/// The last one (the count back at 0) closes every socket still open, as `closesocket`
+/// would: calls blocked in them fail with `WSAEINTR`, and their `SOCKET` values give
+/// `WSAENOTSOCK` from then on, also after a new `WSAStartup`. Event handles are not
+/// sockets and stay valid. (Sockets of the Rust [`Socket`] API that were never put in the
+/// handle table are not Winsock handles and are left alone.)
 pub fn WSACleanup() -> i32 {
+    // Held across the count's change and the sweep, so a concurrent `WSAStartup` (and the
+    // sockets created after it) comes entirely after the sweep or entirely before it.
+    let _guard = STARTUP_LOCK.lock();
     let r = STARTUPS.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
     match r {
+        Ok(1) => {
+            for sock in remove_all_sockets() {
+                let _ = sock.close();
+            }
+            0
+        }
         Ok(_) => 0,
         Err(_) => fail(WSANOTINITIALISED, SOCKET_ERROR),
     }
@@ -393,68 +466,93 @@ impl Default for ThreadObject {
     }
 }
 
-struct Slot {
-    generation: u32,
-    object: Option<Object>,
-}
-
-#[derive(Default)]
+/// The handle table: open objects by value. Values are Windows-like: multiples of 4,
+/// non-zero, below 2^31 (so code that keeps a `SOCKET` in an `int` keeps working). They are
+/// handed out in order from a cursor that walks the whole space (2^29 values) and wraps,
+/// skipping values still open: a closed value is handed out again only after every other
+/// value of the space has been, that is after about 537 million creations. Until then a
+/// stale value is refused (`WSAENOTSOCK`, `WSA_INVALID_HANDLE`) and never reaches a newer
+/// object.
 struct Table {
-    slots: Vec<Slot>,
-    /// Free slots, reused oldest first, so a closed value stays unused as long as possible.
-    free: std::collections::VecDeque<u32>,
+    objects: HashMap<u32, Object, IndexHash>,
+    /// The next index to try (value = index * 4), in `1..=MAX_INDEX`.
+    next: u32,
 }
 
-const INDEX_BITS: u32 = 20;
-const GEN_BITS: u32 = 9;
+/// The largest index: values stay below 2^31.
+const MAX_INDEX: u32 = (1 << 29) - 1;
+/// Open objects at most (as the slot table allowed before): `WSAEMFILE` /
+/// `WSA_NOT_ENOUGH_MEMORY` past it.
+const MAX_OPEN: usize = (1 << 20) - 1;
 
 static TABLE: RwLock<Table> = RwLock::new(Table {
-    slots: Vec::new(),
-    free: std::collections::VecDeque::new(),
+    objects: HashMap::with_hasher(IndexHash),
+    next: 1,
 });
 
-fn encode(index: u32, generation: u32) -> usize {
-    let g = generation & ((1 << GEN_BITS) - 1);
-    (((g << INDEX_BITS) | (index + 1)) as usize) << 2
+/// Hashes the table's indices: they are consecutive integers, so a multiplication
+/// (Fibonacci hashing) spreads them, and no SipHash is paid per call.
+#[derive(Clone, Copy, Default)]
+struct IndexHash;
+
+impl BuildHasher for IndexHash {
+    type Hasher = IndexHasher;
+    fn build_hasher(&self) -> IndexHasher {
+        IndexHasher(0)
+    }
 }
 
-fn decode(h: usize) -> Option<(u32, u32)> {
-    if h & 3 != 0 || h >> (2 + INDEX_BITS + GEN_BITS) != 0 {
+struct IndexHasher(u64);
+
+impl Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = u64::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+fn encode(index: u32) -> usize {
+    (index as usize) << 2
+}
+
+fn decode(h: usize) -> Option<u32> {
+    if h & 3 != 0 || h == 0 || h >> 2 > MAX_INDEX as usize {
         return None;
     }
-    let v = (h >> 2) as u32;
-    let index = (v & ((1 << INDEX_BITS) - 1)).checked_sub(1)?;
-    Some((index, v >> INDEX_BITS))
+    Some((h >> 2) as u32)
+}
+
+impl Table {
+    /// Stores `object` under the next value not open (`None` if the table is full).
+    fn insert(&mut self, object: Object) -> Option<usize> {
+        if self.objects.len() >= MAX_OPEN {
+            return None;
+        }
+        loop {
+            let index = self.next;
+            self.next = if index >= MAX_INDEX { 1 } else { index + 1 };
+            if let std::collections::hash_map::Entry::Vacant(v) = self.objects.entry(index) {
+                v.insert(object);
+                return Some(encode(index));
+            }
+        }
+    }
 }
 
 fn insert(object: Object) -> Option<usize> {
-    let mut t = TABLE.write();
-    let index = match t.free.pop_front() {
-        Some(i) => i,
-        None => {
-            if t.slots.len() >= (1 << INDEX_BITS) - 1 {
-                return None;
-            }
-            t.slots.push(Slot {
-                generation: 0,
-                object: None,
-            });
-            (t.slots.len() - 1) as u32
-        }
-    };
-    let slot = &mut t.slots[index as usize];
-    slot.object = Some(object);
-    Some(encode(index, slot.generation))
+    TABLE.write().insert(object)
 }
 
-/// The object a handle names, if it is open (right slot, right generation).
+/// The object a handle names, if it is open.
 fn object_in(t: &Table, h: usize) -> Option<&Object> {
-    let (index, generation) = decode(h)?;
-    let slot = t.slots.get(index as usize)?;
-    if slot.generation & ((1 << GEN_BITS) - 1) != generation {
-        return None;
-    }
-    slot.object.as_ref()
+    t.objects.get(&decode(h)?)
 }
 
 fn lookup<T>(h: usize, f: impl FnOnce(&Object) -> Option<T>) -> Option<T> {
@@ -471,22 +569,28 @@ enum Kind {
 }
 
 fn remove(h: usize, kind: Kind) -> Option<Object> {
-    let (index, generation) = decode(h)?;
+    let index = decode(h)?;
     let mut t = TABLE.write();
-    let slot = t.slots.get_mut(index as usize)?;
-    if slot.generation & ((1 << GEN_BITS) - 1) != generation {
-        return None;
+    match (t.objects.get(&index)?, kind) {
+        (Object::Socket(_), Kind::Socket)
+        | (Object::Event(_), Kind::Event | Kind::Handle)
+        | (Object::Thread(_), Kind::Handle) => t.objects.remove(&index),
+        _ => None,
     }
-    match (&slot.object, kind) {
-        (Some(Object::Socket(_)), Kind::Socket)
-        | (Some(Object::Event(_)), Kind::Event | Kind::Handle)
-        | (Some(Object::Thread(_)), Kind::Handle) => {}
-        _ => return None,
-    }
-    let obj = slot.object.take();
-    slot.generation = slot.generation.wrapping_add(1);
-    t.free.push_back(index);
-    obj
+}
+
+/// Takes every socket out of the table (the last `WSACleanup`).
+fn remove_all_sockets() -> Vec<Arc<Socket>> {
+    let mut t = TABLE.write();
+    let mut out = Vec::new();
+    t.objects.retain(|_, o| match o {
+        Object::Socket(s) => {
+            out.push(Arc::clone(s));
+            false
+        }
+        Object::Event(_) | Object::Thread(_) => true,
+    });
+    out
 }
 
 /// The socket behind a handle (for the C ABI and for Rust code mixing both APIs).
@@ -553,8 +657,12 @@ fn events_of(handles: &[WSAEVENT], out: &mut Vec<Event>) -> bool {
 
 /// A handle for an existing event (e.g. one created with [`Event::new_auto`]), as
 /// `CreateEvent` returns. Closed with [`WSACloseEvent`].
+///
+/// Success sets the last error to 0, as `CreateEvent` does on Windows (it reports
+/// `ERROR_ALREADY_EXISTS` for an existing named event, so a fresh one must clear it; Wine's
+/// `WSACreateEvent` does the same): see docs/semantics.md, "The last error after success".
 pub fn register_event(e: Event) -> WSAEVENT {
-    insert(Object::Event(e)).unwrap_or_else(|| fail(WSA_NOT_ENOUGH_MEMORY, WSA_INVALID_EVENT))
+    insert(Object::Event(e)).map_or_else(|| fail(WSA_NOT_ENOUGH_MEMORY, WSA_INVALID_EVENT), succeed)
 }
 
 /// Resolves a socket handle for a Winsock call: `WSANOTINITIALISED` before `WSAStartup`,
@@ -567,16 +675,18 @@ fn sock(s: SOCKET) -> Result<Arc<Socket>> {
 }
 
 /// Runs a socket call with the Winsock return convention for `i32` results.
+/// Success sets the last error to 0 ([`succeed`]), failure to the error's code.
 fn call(s: SOCKET, f: impl FnOnce(&Socket) -> Result<i32>) -> i32 {
-    match sock(s).and_then(|sk| f(&sk)) {
-        Ok(v) => v,
-        Err(e) => fail(e.code(), SOCKET_ERROR),
-    }
+    ret(sock(s).and_then(|sk| f(&sk)))
 }
 
-/// The Winsock return convention for a call on an already resolved socket.
+/// The Winsock return convention for a call on an already resolved socket: the value with
+/// the last error 0 ([`succeed`]), or `SOCKET_ERROR` with the error's code.
 pub(crate) fn ret(r: Result<i32>) -> i32 {
-    r.unwrap_or_else(|e| fail(e.code(), SOCKET_ERROR))
+    match r {
+        Ok(v) => succeed(v),
+        Err(e) => fail(e.code(), SOCKET_ERROR),
+    }
 }
 
 fn len_i32(n: usize) -> i32 {
@@ -646,24 +756,26 @@ pub fn WSAWaitForMultipleEvents(
         static RESOLVED: std::cell::RefCell<Vec<Event>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let timeout = (timeout_ms != WSA_INFINITE).then(|| Duration::from_millis(timeout_ms.into()));
-    let r = RESOLVED.with(|cell| {
-        // A wait never re-enters this function on the same thread, but be safe if it did.
-        let mut owned;
-        let mut guard = cell.try_borrow_mut();
-        let evs: &mut Vec<Event> = match guard.as_deref_mut() {
-            Ok(v) => v,
-            Err(_) => {
-                owned = Vec::new();
-                &mut owned
-            }
-        };
+    let wait = |evs: &mut Vec<Event>| {
         if !events_of(events, evs) {
             return Err(Error::from_code(WSA_INVALID_HANDLE));
         }
         let r = event::wait_owned(evs, wait_all != FALSE, timeout);
         evs.clear();
         r
-    });
+    };
+    // From a thread-exit path (a pthread key or C++ thread_local destructor running after
+    // this thread's Rust thread-locals are destroyed), the per-thread vector is gone: wait
+    // with a local one instead (issue 8, item 9). A wait never re-enters this function on
+    // the same thread, but a borrowed vector is handled the same way.
+    let r = RESOLVED
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut v) => Some(wait(&mut v)),
+            Err(_) => None,
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| wait(&mut Vec::new()));
     match r {
         Ok(WaitOutcome::Signaled(i)) => WSA_WAIT_EVENT_0 + i as DWORD,
         Ok(WaitOutcome::TimedOut) => WSA_WAIT_TIMEOUT,
@@ -736,9 +848,8 @@ pub fn socket(af: i32, ty: i32, protocol: i32) -> SOCKET {
         _ => return fail(WSAESOCKTNOSUPPORT, INVALID_SOCKET),
     };
     match Socket::new(family, ty) {
-        Ok(s) => {
-            insert(Object::Socket(Arc::new(s))).unwrap_or_else(|| fail(WSAEMFILE, INVALID_SOCKET))
-        }
+        Ok(s) => insert(Object::Socket(Arc::new(s)))
+            .map_or_else(|| fail(WSAEMFILE, INVALID_SOCKET), succeed),
         Err(e) => fail(e.code(), INVALID_SOCKET),
     }
 }
@@ -750,8 +861,9 @@ pub fn closesocket(s: SOCKET) -> i32 {
         return fail(WSANOTINITIALISED, SOCKET_ERROR);
     }
     match remove(s, Kind::Socket) {
-        Some(_) => 0,
-        None => fail(WSAENOTSOCK, SOCKET_ERROR),
+        // Closes it for every user: calls blocked in it fail WSAEINTR (`Socket::close`).
+        Some(Object::Socket(sock)) => ret(sock.close().map(|()| 0)),
+        _ => fail(WSAENOTSOCK, SOCKET_ERROR),
     }
 }
 
@@ -778,7 +890,8 @@ pub fn accept(s: SOCKET, addr: Option<&mut SocketAddr>) -> SOCKET {
             if let Some(a) = addr {
                 *a = peer;
             }
-            insert(Object::Socket(Arc::new(new))).unwrap_or_else(|| fail(WSAEMFILE, INVALID_SOCKET))
+            insert(Object::Socket(Arc::new(new)))
+                .map_or_else(|| fail(WSAEMFILE, INVALID_SOCKET), succeed)
         }
         Err(e) => fail(e.code(), INVALID_SOCKET),
     }
@@ -897,35 +1010,359 @@ pub fn getpeername(s: SOCKET, addr: &mut SocketAddr) -> i32 {
     })
 }
 
-fn opt_int(val: &[u8]) -> Result<i32> {
-    match val.len() {
-        0 => Err(Error::from_code(WSAEFAULT)),
-        1..=3 => Ok(i32::from(val[0])),
-        _ => Ok(i32::from_ne_bytes([val[0], val[1], val[2], val[3]])),
+// ------------------------------------------------------------------------------------------
+// The extended WSA calls (issue 9 §6), not overlapped
+
+/// `WSA_FLAG_OVERLAPPED`: accepted by [`WSASocket`]; overlapped calls are not provided yet.
+pub const WSA_FLAG_OVERLAPPED: u32 = 0x01;
+/// `WSA_FLAG_NO_HANDLE_INHERIT`: accepted (every socket here is close-on-exec).
+pub const WSA_FLAG_NO_HANDLE_INHERIT: u32 = 0x80;
+/// `MSG_PARTIAL` (never reported: TCP and UDP are not partial-message protocols).
+pub const MSG_PARTIAL: u32 = 0x8000;
+/// `CF_ACCEPT`: a [`WSAAccept`] condition function keeps the connection.
+pub const CF_ACCEPT: i32 = 0;
+/// `CF_REJECT`: the connection is reset and `WSAAccept` fails `WSAECONNREFUSED`.
+pub const CF_REJECT: i32 = 1;
+/// `CF_DEFER` (needs `SO_CONDITIONAL_ACCEPT`, not provided: treated as invalid).
+pub const CF_DEFER: i32 = 2;
+
+/// The largest buffer one vectored receive reads into: all a datagram can hold, and for a
+/// stream as much as one receive usually returns (a stream receive may return less than
+/// asked for, so this changes no result).
+const STREAM_GATHER_MAX: usize = 1 << 20;
+const DGRAM_MAX: usize = 65_536;
+
+/// `WSASocketA/W(af, type, protocol, NULL, 0, flags)`: [`socket`] with flags; flags other
+/// than `WSA_FLAG_OVERLAPPED` and `WSA_FLAG_NO_HANDLE_INHERIT` are `WSAEINVAL` (our choice:
+/// the multipoint and registered-I/O flags are not provided).
+pub fn WSASocket(af: i32, ty: i32, protocol: i32, flags: u32) -> SOCKET {
+    if !started() {
+        return fail(WSANOTINITIALISED, INVALID_SOCKET);
+    }
+    if flags & !(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT) != 0 {
+        return fail(WSAEINVAL, INVALID_SOCKET);
+    }
+    socket(af, ty, protocol)
+}
+
+/// One receive scattered over `bufs`: a stream or datagram receive into one buffer of the
+/// total size, copied out in order. A datagram larger than the buffers fills them and fails
+/// `WSAEMSGSIZE`, as `recvfrom`.
+pub(crate) fn recv_vectored_on(
+    sk: &Socket,
+    bufs: &mut [&mut [u8]],
+    flags: i32,
+    from: Option<&mut SocketAddr>,
+) -> Result<usize> {
+    if bufs.is_empty() {
+        return Err(Error::from_code(WSAEINVAL));
+    }
+    let f = msg_flags(flags)?;
+    let stream = sk.socket_type() == SocketType::Stream;
+    if let [one] = bufs {
+        // One buffer: received into directly.
+        return if stream {
+            sk.recv_with_flags(one, f)
+        } else {
+            let (n, a) = sk.recv_from_with_flags(one, f)?;
+            if let Some(out) = from {
+                *out = a;
+            }
+            Ok(n)
+        };
+    }
+    let total: usize = bufs.iter().map(|b| b.len()).sum();
+    let mut tmp = vec![0u8; total.min(if stream { STREAM_GATHER_MAX } else { DGRAM_MAX })];
+    let r = if stream {
+        sk.recv_with_flags(&mut tmp, f)
+    } else {
+        sk.recv_from_with_flags(&mut tmp, f).map(|(n, a)| {
+            if let Some(out) = from {
+                *out = a;
+            }
+            n
+        })
+    };
+    let filled = match &r {
+        Ok(n) => *n,
+        Err(e) if e.code() == WSAEMSGSIZE => tmp.len(),
+        Err(_) => 0,
+    };
+    let mut rest = &tmp[..filled];
+    for b in bufs.iter_mut() {
+        let k = rest.len().min(b.len());
+        b[..k].copy_from_slice(&rest[..k]);
+        rest = &rest[k..];
+    }
+    r
+}
+
+/// One send of `bufs` gathered (one datagram on UDP); `to` for `WSASendTo`.
+pub(crate) fn send_vectored_on(
+    sk: &Socket,
+    bufs: &[&[u8]],
+    flags: i32,
+    to: Option<&SocketAddr>,
+) -> Result<usize> {
+    if bufs.is_empty() {
+        return Err(Error::from_code(WSAEINVAL));
+    }
+    let joined;
+    let data: &[u8] = if bufs.len() == 1 {
+        bufs[0]
+    } else {
+        joined = bufs.concat();
+        &joined
+    };
+    match to {
+        Some(addr) if sk.socket_type() == SocketType::Datagram => {
+            let f = msg_flags(flags)?;
+            if f.peek || f.oob {
+                return Err(Error::from_code(WSAEOPNOTSUPP));
+            }
+            sk.send_to(data, *addr)
+        }
+        _ => send_on(sk, data, flags).map(|n| n as usize),
     }
 }
 
-/// `setsockopt(s, level, name, optval)`: `SOL_SOCKET` `SO_LINGER` (a 4-byte `LINGER`),
-/// `SO_REUSEADDR`, `SO_OOBINLINE`, `SO_RCVBUF`, `SO_SNDBUF`, `SO_KEEPALIVE`; `IPPROTO_TCP`
-/// `TCP_NODELAY`. An empty value is `WSAEFAULT`; an unknown option `WSAENOPROTOOPT`.
-pub fn setsockopt(s: SOCKET, level: i32, name: i32, optval: &[u8]) -> i32 {
+/// `WSARecv(s, bufs, n, &bytes, &flags, NULL, NULL)`: 0 with the bytes received (0 at end
+/// of stream) and `flags` cleared, or `SOCKET_ERROR`. No buffers is `WSAEINVAL`.
+pub fn WSARecv(s: SOCKET, bufs: &mut [&mut [u8]], bytes: &mut u32, flags: &mut u32) -> i32 {
     call(s, |sk| {
-        match (level, name) {
-            (SOL_SOCKET, SO_LINGER) => {
-                if optval.len() < 4 {
+        let n = recv_vectored_on(sk, bufs, *flags as i32, None)?;
+        *bytes = u32::try_from(n).unwrap_or(u32::MAX);
+        *flags = 0;
+        Ok(0)
+    })
+}
+
+/// `WSARecvFrom`: [`WSARecv`] with the sender's address (datagram sockets; a stream
+/// socket leaves `from` alone, as `recvfrom`).
+pub fn WSARecvFrom(
+    s: SOCKET,
+    bufs: &mut [&mut [u8]],
+    bytes: &mut u32,
+    flags: &mut u32,
+    from: Option<&mut SocketAddr>,
+) -> i32 {
+    call(s, |sk| {
+        let n = recv_vectored_on(sk, bufs, *flags as i32, from)?;
+        *bytes = u32::try_from(n).unwrap_or(u32::MAX);
+        *flags = 0;
+        Ok(0)
+    })
+}
+
+/// `WSASend(s, bufs, n, &bytes, flags, NULL, NULL)`: 0 with the bytes sent, or
+/// `SOCKET_ERROR`.
+pub fn WSASend(s: SOCKET, bufs: &[&[u8]], bytes: &mut u32, flags: u32) -> i32 {
+    call(s, |sk| {
+        let n = send_vectored_on(sk, bufs, flags as i32, None)?;
+        *bytes = u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(0)
+    })
+}
+
+/// `WSASendTo`: [`WSASend`] to `to` (ignored on a stream socket, as `sendto`).
+pub fn WSASendTo(s: SOCKET, bufs: &[&[u8]], bytes: &mut u32, flags: u32, to: &SocketAddr) -> i32 {
+    call(s, |sk| {
+        let n = send_vectored_on(sk, bufs, flags as i32, Some(to))?;
+        *bytes = u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(0)
+    })
+}
+
+/// A [`WSAAccept`] condition function: given the caller's and the local address, returns
+/// [`CF_ACCEPT`] or [`CF_REJECT`].
+pub type ConditionFn<'a> = &'a mut dyn FnMut(&SocketAddr, &SocketAddr) -> i32;
+
+/// `WSAAccept(s, addr, addrlen, condition, data)`: [`accept`]; then, with a condition
+/// function, `CF_ACCEPT` keeps the connection, `CF_REJECT` resets it (the peer sees a RST)
+/// and fails `WSAECONNREFUSED`, anything else resets it and fails `WSAEINVAL`.
+pub fn WSAAccept(
+    s: SOCKET,
+    addr: Option<&mut SocketAddr>,
+    condition: Option<ConditionFn<'_>>,
+) -> SOCKET {
+    let r = sock(s).and_then(|sk| sk.accept());
+    let (new, peer) = match r {
+        Ok(x) => x,
+        Err(e) => return fail(e.code(), INVALID_SOCKET),
+    };
+    if let Some(cond) = condition {
+        let local = new.local_addr().unwrap_or(peer);
+        let verdict = cond(&peer, &local);
+        if verdict != CF_ACCEPT {
+            let _ = new.set_linger(Some(Duration::ZERO));
+            drop(new);
+            let code = if verdict == CF_REJECT {
+                WSAECONNREFUSED
+            } else {
+                WSAEINVAL
+            };
+            return fail(code, INVALID_SOCKET);
+        }
+    }
+    if let Some(a) = addr {
+        *a = peer;
+    }
+    insert(Object::Socket(Arc::new(new))).unwrap_or_else(|| fail(WSAEMFILE, INVALID_SOCKET))
+}
+
+/// `WSAConnect(s, name, namelen, NULL, NULL, NULL, NULL)`: [`connect`].
+pub fn WSAConnect(s: SOCKET, addr: &SocketAddr) -> i32 {
+    connect(s, addr)
+}
+
+/// `WSAIoctl(s, code, in, out, &returned, NULL, NULL)` without overlapped I/O: `FIONBIO`
+/// (a 4-byte `u_long` in), `FIONREAD` and `SIOCATMARK` (4 bytes out), `SIO_KEEPALIVE_VALS`
+/// (a 12-byte [`tcp_keepalive`] in; a datagram socket is `WSAEINVAL`). A buffer too short is
+/// `WSAEFAULT`; another code is `WSAEINVAL` (the reference page: "not a valid command").
+pub fn WSAIoctl(s: SOCKET, code: u32, input: &[u8], output: &mut [u8], returned: &mut u32) -> i32 {
+    call(s, |sk| {
+        let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        match code {
+            FIONBIO | SIO_KEEPALIVE_VALS => {
+                let need = if code == FIONBIO { 4 } else { 12 };
+                if input.len() < need {
                     return Err(Error::from_code(WSAEFAULT));
                 }
+                if code == FIONBIO {
+                    sk.set_nonblocking(word(input) != 0)?;
+                } else {
+                    if sk.socket_type() != SocketType::Stream {
+                        return Err(Error::from_code(WSAEINVAL));
+                    }
+                    let ms = |b: &[u8]| Duration::from_millis(word(b).into());
+                    sk.set_keepalive_values(word(input) != 0, ms(&input[4..]), ms(&input[8..]))?;
+                }
+                *returned = 0;
+            }
+            FIONREAD | SIOCATMARK => {
+                if output.len() < 4 {
+                    return Err(Error::from_code(WSAEFAULT));
+                }
+                let v = if code == FIONREAD {
+                    u32::try_from(sk.bytes_available()?).unwrap_or(u32::MAX)
+                } else {
+                    u32::from(sk.at_mark()?)
+                };
+                output[..4].copy_from_slice(&v.to_le_bytes());
+                *returned = 4;
+            }
+            _ => return Err(Error::from_code(WSAEINVAL)),
+        }
+        Ok(0)
+    })
+}
+
+/// How Windows reads and writes an option's value (Wine's Windows-run
+/// `test_set_getsockopt`, its `test_optsize` table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OptSize {
+    /// A `BOOL` at `SOL_SOCKET` (`SO_BROADCAST`, `SO_DONTLINGER`, `SO_OOBINLINE`,
+    /// `SO_REUSEADDR`, `SO_EXCLUSIVEADDRUSE`, `SO_ACCEPTCONN`): set with any length (up to 4
+    /// bytes read; 0 bytes is accepted and changes nothing); get writes up to 4 bytes and
+    /// reports 4, or 1 for a shorter buffer.
+    Bool,
+    /// One byte (`SO_KEEPALIVE`, `TCP_NODELAY`, `IPV6_V6ONLY`): set reads the first byte of
+    /// any length ≥ 1; get writes one byte and reports 1.
+    Byte,
+    /// A `DWORD` or `LINGER` (`SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`,
+    /// `SO_LINGER`, `SO_ERROR`, `SO_TYPE`): 4 bytes or `WSAEFAULT`, both ways.
+    Dword,
+    /// A small integer at `IPPROTO_IP` (`IP_TTL`): set reads up to 4 bytes of any length
+    /// ≥ 1 (above 255: `WSAEINVAL`); get writes 4 bytes and reports 4, or 1 byte for a
+    /// shorter buffer.
+    Small,
+}
+
+/// The levels Windows knows; any other is `WSAEINVAL` (issue 8 item 7; Wine's
+/// test_set_getsockopt checks 0xffffffff and 0x8000 on Windows).
+fn known_level(level: i32) -> Result<()> {
+    match level {
+        SOL_SOCKET | IPPROTO_TCP | IPPROTO_UDP | IPPROTO_IP | IPPROTO_IPV6 => Ok(()),
+        _ => Err(Error::from_code(WSAEINVAL)),
+    }
+}
+
+/// The option's size class, or `WSAENOPROTOOPT` for an option this library does not have.
+fn opt_size(level: i32, name: i32) -> Result<OptSize> {
+    known_level(level)?;
+    Ok(match (level, name) {
+        (
+            SOL_SOCKET,
+            SO_BROADCAST | SO_DONTLINGER | SO_OOBINLINE | SO_REUSEADDR | SO_EXCLUSIVEADDRUSE
+            | SO_ACCEPTCONN,
+        ) => OptSize::Bool,
+        (SOL_SOCKET, SO_KEEPALIVE) | (IPPROTO_TCP, TCP_NODELAY) | (IPPROTO_IPV6, IPV6_V6ONLY) => {
+            OptSize::Byte
+        }
+        (
+            SOL_SOCKET,
+            SO_RCVBUF | SO_SNDBUF | SO_RCVTIMEO | SO_SNDTIMEO | SO_LINGER | SO_ERROR | SO_TYPE,
+        ) => OptSize::Dword,
+        (IPPROTO_IP, IP_TTL) => OptSize::Small,
+        _ => return Err(Error::from_code(WSAENOPROTOOPT)),
+    })
+}
+
+/// Up to the first 4 bytes of a value, little-endian as on every Windows target.
+fn opt_value(val: &[u8]) -> u32 {
+    let mut b = [0u8; 4];
+    let n = val.len().min(4);
+    b[..n].copy_from_slice(&val[..n]);
+    u32::from_le_bytes(b)
+}
+
+fn ms(d: Option<Duration>) -> u32 {
+    d.map_or(0, |d| u32::try_from(d.as_millis()).unwrap_or(u32::MAX))
+}
+
+/// `setsockopt(s, level, name, optval)`. `SOL_SOCKET`: `SO_LINGER` (a 4-byte `LINGER`),
+/// `SO_DONTLINGER`, `SO_REUSEADDR`, `SO_EXCLUSIVEADDRUSE`, `SO_BROADCAST`, `SO_OOBINLINE`,
+/// `SO_RCVBUF`, `SO_SNDBUF`, `SO_KEEPALIVE`, `SO_RCVTIMEO`/`SO_SNDTIMEO` (a `DWORD` of
+/// milliseconds, 0 for none); `IPPROTO_TCP` `TCP_NODELAY`; `IPPROTO_IP` `IP_TTL`;
+/// `IPPROTO_IPV6` `IPV6_V6ONLY`. Value lengths as Windows takes them (see `OptSize`); an
+/// unknown level is `WSAEINVAL`, an unknown option `WSAENOPROTOOPT`.
+pub fn setsockopt(s: SOCKET, level: i32, name: i32, optval: &[u8]) -> i32 {
+    call(s, |sk| {
+        let size = opt_size(level, name)?;
+        let v = match (size, optval.len()) {
+            // Windows accepts a BOOL of length 0 at SOL_SOCKET and changes nothing.
+            (OptSize::Bool, 0) => return Ok(0),
+            (_, 0) => return Err(Error::from_code(WSAEFAULT)),
+            (OptSize::Dword, n) if n < 4 => return Err(Error::from_code(WSAEFAULT)),
+            (OptSize::Byte, _) => u32::from(optval[0]),
+            _ => opt_value(optval),
+        };
+        let on = v != 0;
+        let dur = |v: u32| (v != 0).then(|| Duration::from_millis(v.into()));
+        match (level, name) {
+            (SOL_SOCKET, SO_LINGER) => {
                 let onoff = u16::from_ne_bytes([optval[0], optval[1]]);
                 let secs = u16::from_ne_bytes([optval[2], optval[3]]);
-                sk.set_linger((onoff != 0).then(|| Duration::from_secs(secs.into())))?;
+                sk.set_linger(Some(Duration::from_secs(secs.into())))?;
+                if onoff == 0 {
+                    sk.set_linger(None)?;
+                }
             }
-            (SOL_SOCKET, SO_REUSEADDR) => sk.set_reuse_address(opt_int(optval)? != 0)?,
-            (SOL_SOCKET, SO_OOBINLINE) => sk.set_oob_inline(opt_int(optval)? != 0)?,
-            (SOL_SOCKET, SO_KEEPALIVE) => sk.set_keepalive(opt_int(optval)? != 0)?,
-            (SOL_SOCKET, SO_RCVBUF) => sk.set_recv_buffer_size(opt_int(optval)?.max(0) as usize)?,
-            (SOL_SOCKET, SO_SNDBUF) => sk.set_send_buffer_size(opt_int(optval)?.max(0) as usize)?,
-            (IPPROTO_TCP, TCP_NODELAY) => sk.set_nodelay(opt_int(optval)? != 0)?,
-            (SOL_SOCKET, SO_ERROR | SO_TYPE) => return Err(Error::from_code(WSAENOPROTOOPT)),
+            (SOL_SOCKET, SO_DONTLINGER) => sk.set_dont_linger(on)?,
+            (SOL_SOCKET, SO_REUSEADDR) => sk.set_reuse_address(on)?,
+            (SOL_SOCKET, SO_EXCLUSIVEADDRUSE) => sk.set_exclusive_address_use(on)?,
+            (SOL_SOCKET, SO_BROADCAST) => sk.set_broadcast(on)?,
+            (SOL_SOCKET, SO_OOBINLINE) => sk.set_oob_inline(on)?,
+            (SOL_SOCKET, SO_KEEPALIVE) => sk.set_keepalive(on)?,
+            (SOL_SOCKET, SO_RCVBUF) => sk.set_recv_buffer_size(v as usize)?,
+            (SOL_SOCKET, SO_SNDBUF) => sk.set_send_buffer_size(v as usize)?,
+            (SOL_SOCKET, SO_RCVTIMEO) => sk.set_read_timeout(dur(v))?,
+            (SOL_SOCKET, SO_SNDTIMEO) => sk.set_write_timeout(dur(v))?,
+            (IPPROTO_TCP, TCP_NODELAY) => sk.set_nodelay(on)?,
+            (IPPROTO_IP, IP_TTL) if v > 255 => return Err(Error::from_code(WSAEINVAL)),
+            (IPPROTO_IP, IP_TTL) => sk.set_ttl(v)?,
+            (IPPROTO_IPV6, IPV6_V6ONLY) => sk.set_only_v6(on)?,
+            // Read-only: SO_ACCEPTCONN, SO_ERROR, SO_TYPE.
             _ => return Err(Error::from_code(WSAENOPROTOOPT)),
         }
         Ok(0)
@@ -933,41 +1370,450 @@ pub fn setsockopt(s: SOCKET, level: i32, name: i32, optval: &[u8]) -> i32 {
 }
 
 /// `getsockopt(s, level, name, optval, &optlen)`: the options of [`setsockopt`] plus
-/// `SO_ERROR` (Windows' persistence: rules 33, 39) and `SO_TYPE`. A buffer shorter than the
-/// value is `WSAEFAULT`; `optlen` receives the length written.
+/// `SO_ERROR` (Windows' persistence: rules 33, 39), `SO_TYPE` and `SO_ACCEPTCONN`. Lengths
+/// as Windows writes them (see `OptSize`): a buffer too short for the value is `WSAEFAULT`;
+/// `optlen` receives the length written.
 pub fn getsockopt(s: SOCKET, level: i32, name: i32, optval: &mut [u8], optlen: &mut i32) -> i32 {
     call(s, |sk| {
-        let value: [u8; 4] = match (level, name) {
-            (SOL_SOCKET, SO_LINGER) => {
-                let l = sk.linger()?;
-                let onoff: u16 = l.is_some().into();
-                let secs = l.map_or(0, |d| u16::try_from(d.as_secs()).unwrap_or(u16::MAX));
-                let mut v = [0u8; 4];
-                v[..2].copy_from_slice(&onoff.to_ne_bytes());
-                v[2..].copy_from_slice(&secs.to_ne_bytes());
-                v
-            }
-            (SOL_SOCKET, SO_REUSEADDR) => i32::from(sk.reuse_address()?).to_ne_bytes(),
-            (SOL_SOCKET, SO_OOBINLINE) => i32::from(sk.oob_inline()?).to_ne_bytes(),
-            (SOL_SOCKET, SO_KEEPALIVE) => i32::from(sk.keepalive()?).to_ne_bytes(),
-            (SOL_SOCKET, SO_RCVBUF) => len_i32(sk.recv_buffer_size()?).to_ne_bytes(),
-            (SOL_SOCKET, SO_SNDBUF) => len_i32(sk.send_buffer_size()?).to_ne_bytes(),
-            (SOL_SOCKET, SO_ERROR) => sk.take_error()?.map_or(0, |e| e.code()).to_ne_bytes(),
-            (SOL_SOCKET, SO_TYPE) => match sk.socket_type() {
-                SocketType::Stream => SOCK_STREAM,
-                SocketType::Datagram => SOCK_DGRAM,
-            }
-            .to_ne_bytes(),
-            (IPPROTO_TCP, TCP_NODELAY) => i32::from(sk.nodelay()?).to_ne_bytes(),
-            _ => return Err(Error::from_code(WSAENOPROTOOPT)),
+        let size = opt_size(level, name)?;
+        let have = optval.len().min(usize::try_from(*optlen).unwrap_or(0));
+        let short = match size {
+            OptSize::Dword => have < 4,
+            _ => have < 1,
         };
-        if optval.len() < 4 || *optlen < 4 {
+        if short {
             return Err(Error::from_code(WSAEFAULT));
         }
-        optval[..4].copy_from_slice(&value);
-        *optlen = 4;
+        let value: u32 = match (level, name) {
+            (SOL_SOCKET, SO_LINGER) => {
+                let (onoff, secs) = sk.linger_option()?;
+                let mut v = [0u8; 4];
+                v[..2].copy_from_slice(&u16::from(onoff).to_ne_bytes());
+                v[2..].copy_from_slice(&secs.to_ne_bytes());
+                u32::from_ne_bytes(v)
+            }
+            (SOL_SOCKET, SO_DONTLINGER) => sk.dont_linger()?.into(),
+            (SOL_SOCKET, SO_REUSEADDR) => sk.reuse_address()?.into(),
+            (SOL_SOCKET, SO_EXCLUSIVEADDRUSE) => sk.exclusive_address_use()?.into(),
+            (SOL_SOCKET, SO_ACCEPTCONN) => sk.is_listening()?.into(),
+            (SOL_SOCKET, SO_BROADCAST) => sk.broadcast()?.into(),
+            (SOL_SOCKET, SO_OOBINLINE) => sk.oob_inline()?.into(),
+            (SOL_SOCKET, SO_KEEPALIVE) => sk.keepalive()?.into(),
+            (SOL_SOCKET, SO_RCVBUF) => len_i32(sk.recv_buffer_size()?) as u32,
+            (SOL_SOCKET, SO_SNDBUF) => len_i32(sk.send_buffer_size()?) as u32,
+            (SOL_SOCKET, SO_RCVTIMEO) => ms(sk.read_timeout()?),
+            (SOL_SOCKET, SO_SNDTIMEO) => ms(sk.write_timeout()?),
+            (SOL_SOCKET, SO_ERROR) => sk.take_error()?.map_or(0, |e| e.code()) as u32,
+            (SOL_SOCKET, SO_TYPE) => match sk.socket_type() {
+                SocketType::Stream => SOCK_STREAM as u32,
+                SocketType::Datagram => SOCK_DGRAM as u32,
+            },
+            (IPPROTO_TCP, TCP_NODELAY) => sk.nodelay()?.into(),
+            (IPPROTO_IP, IP_TTL) => sk.ttl()?,
+            (IPPROTO_IPV6, IPV6_V6ONLY) => sk.only_v6()?.into(),
+            _ => return Err(Error::from_code(WSAENOPROTOOPT)),
+        };
+        let bytes = if name == SO_LINGER {
+            value.to_ne_bytes()
+        } else {
+            value.to_le_bytes()
+        };
+        let (written, reported) = match size {
+            OptSize::Dword => (4, 4),
+            OptSize::Byte => (1, 1),
+            OptSize::Bool if have >= 4 => (4, 4),
+            OptSize::Bool => (have, 1),
+            OptSize::Small if have >= 4 => (4, 4),
+            OptSize::Small => (1, 1),
+        };
+        optval[..written].copy_from_slice(&bytes[..written]);
+        *optlen = reported;
         Ok(0)
     })
+}
+
+// ------------------------------------------------------------------------------------------
+// select and WSAPoll (Wine's Windows-run test_select and test_WSAPoll; rule 47)
+
+/// `FD_SETSIZE`: Winsock's default capacity of an [`fd_set`] (a C program may define a
+/// larger one before including `winsock2.h`; the C ABI reads `fd_count` entries, whatever
+/// the capacity).
+pub const FD_SETSIZE: usize = 64;
+
+/// Winsock's `fd_set`: a count and an array of `SOCKET`s (not glibc's bit mask), with
+/// Windows' layout.
+#[repr(C)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct fd_set {
+    /// How many entries of `fd_array` are in the set.
+    pub fd_count: u32,
+    /// The sockets, in the order they were added.
+    pub fd_array: [SOCKET; FD_SETSIZE],
+}
+
+impl Default for fd_set {
+    fn default() -> fd_set {
+        fd_set {
+            fd_count: 0,
+            fd_array: [0; FD_SETSIZE],
+        }
+    }
+}
+
+impl fd_set {
+    /// The sockets in the set.
+    pub fn sockets(&self) -> &[SOCKET] {
+        &self.fd_array[..(self.fd_count as usize).min(FD_SETSIZE)]
+    }
+}
+
+/// `FD_ZERO(set)`.
+pub fn FD_ZERO(set: &mut fd_set) {
+    set.fd_count = 0;
+}
+
+/// `FD_SET(s, set)` as winsock2.h defines it: a socket already in the set is not added
+/// again, and a full set (`FD_SETSIZE`) is left as it is.
+pub fn FD_SET(s: SOCKET, set: &mut fd_set) {
+    if set.sockets().contains(&s) {
+        return;
+    }
+    let n = set.fd_count as usize;
+    if n < FD_SETSIZE {
+        set.fd_array[n] = s;
+        set.fd_count += 1;
+    }
+}
+
+/// `FD_CLR(s, set)`: removes the socket, moving the later entries down one place.
+pub fn FD_CLR(s: SOCKET, set: &mut fd_set) {
+    let n = set.sockets().len();
+    if let Some(i) = set.sockets().iter().position(|&x| x == s) {
+        set.fd_array.copy_within(i + 1..n, i);
+        set.fd_count -= 1;
+    }
+}
+
+/// `__WSAFDIsSet(s, set)`: non-zero if the socket is in the set (what `FD_ISSET` calls).
+pub fn __WSAFDIsSet(s: SOCKET, set: &fd_set) -> i32 {
+    i32::from(set.sockets().contains(&s))
+}
+
+/// `FD_ISSET(s, set)`.
+pub fn FD_ISSET(s: SOCKET, set: &fd_set) -> bool {
+    __WSAFDIsSet(s, set) != 0
+}
+
+/// Windows' `struct timeval`: two 32-bit `long`s.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct timeval {
+    /// Seconds.
+    pub tv_sec: i32,
+    /// Microseconds.
+    pub tv_usec: i32,
+}
+
+/// A `timeval`'s wait: `tv_sec` seconds plus `tv_usec` microseconds; a negative total waits
+/// no time (polls).
+pub(crate) fn timeval_duration(sec: i64, usec: i64) -> Duration {
+    let us = sec.saturating_mul(1_000_000).saturating_add(usec);
+    Duration::from_micros(u64::try_from(us).unwrap_or(0))
+}
+
+/// Which set a socket is looked at for: readfds, writefds, exceptfds.
+const SETS: usize = 3;
+
+/// Whether a socket's level counts as ready for set `k` of `select` (Wine's Windows-run
+/// `test_select`): readfds for data, a connection to accept, the peer's FIN or a reset;
+/// writefds for room to send on a connected socket; exceptfds for urgent data (not in line)
+/// and a failed connect, which is in no other set.
+fn select_ready(k: usize, l: &PollLevel) -> bool {
+    match k {
+        0 => l.data || l.pending_accept || l.hangup,
+        1 => l.writable && !l.connect_failed,
+        _ => l.urgent || l.connect_failed,
+    }
+}
+
+/// The core of `select`: the sockets of each given set that are ready, in the set's order,
+/// each once. Fails with `WSANOTINITIALISED`, `WSAEINVAL` when no set has a socket, and
+/// `WSAENOTSOCK` when one is not an open socket, before looking at any socket. A socket
+/// closed by another thread during the wait is reported readable if it is in readfds, and
+/// fails the call with `WSAENOTSOCK` otherwise (Wine's `SelectCloseThread` tests). The
+/// sockets' records are not touched (rule 47).
+pub(crate) fn select_sets(
+    sets: [Option<&[SOCKET]>; SETS],
+    timeout: Option<Duration>,
+) -> Result<[Vec<SOCKET>; SETS]> {
+    if !started() {
+        return Err(Error::from_code(WSANOTINITIALISED));
+    }
+    if sets.iter().all(|s| s.is_none_or(<[SOCKET]>::is_empty)) {
+        return Err(Error::from_code(WSAEINVAL));
+    }
+    // Each socket once, with every set it is in.
+    let mut socks: Vec<(SOCKET, Arc<Socket>, Watch)> = Vec::new();
+    for (k, set) in sets.iter().enumerate() {
+        for &h in set.unwrap_or(&[]) {
+            let i = match socks.iter().position(|(x, _, _)| *x == h) {
+                Some(i) => i,
+                None => {
+                    let sk = socket_of(h).ok_or(Error::from_code(WSAENOTSOCK))?;
+                    socks.push((h, sk, Watch::default()));
+                    socks.len() - 1
+                }
+            };
+            let w = &mut socks[i].2;
+            match k {
+                0 => w.read = true,
+                1 => w.write = true,
+                _ => w.except = true,
+            }
+        }
+    }
+    let watched: Vec<(&Socket, Watch)> = socks.iter().map(|(_, s, w)| (&**s, *w)).collect();
+    select::wait_for(&watched, timeout, || {
+        // What the OS has ready is recorded first, as it would be anyway: the levels then
+        // agree with the records (a close already seen, rule 39).
+        crate::reactor::harvest();
+        // One level per socket per check; `None`: closed meanwhile.
+        let levels: Vec<Option<PollLevel>> = socks
+            .iter()
+            .map(|(h, s, _)| {
+                let open = socket_of(*h).is_some_and(|now| Arc::ptr_eq(&now, s));
+                open.then(|| s.poll_level().ok()).flatten()
+            })
+            .collect();
+        let mut out: [Vec<SOCKET>; SETS] = Default::default();
+        for (k, set) in sets.iter().enumerate() {
+            for &h in set.unwrap_or(&[]) {
+                let i = socks
+                    .iter()
+                    .position(|(x, _, _)| *x == h)
+                    .expect("resolved");
+                let ready = match &levels[i] {
+                    Some(l) => select_ready(k, l),
+                    None if k == 0 => true,
+                    None => return (Err(Error::from_code(WSAENOTSOCK)), true),
+                };
+                if ready && !out[k].contains(&h) {
+                    out[k].push(h);
+                }
+            }
+        }
+        let any = out.iter().any(|o| !o.is_empty());
+        (Ok(out), any)
+    })
+}
+
+/// `select(nfds, readfds, writefds, exceptfds, timeout)` with Windows' semantics (Wine's
+/// Windows-run `test_select`): `nfds` is ignored; each given set is rewritten to its ready
+/// sockets, in its order, each once; the result is the number of entries in the rewritten
+/// sets, 0 on timeout, or `SOCKET_ERROR` (sets unchanged) with `WSANOTINITIALISED`,
+/// `WSAEINVAL` (no socket in any set) or `WSAENOTSOCK`. `timeout` `None` blocks; `{0, 0}`
+/// polls.
+///
+/// Ready means: readfds, data (urgent data too with `SO_OOBINLINE`), the peer's FIN or a
+/// reset, a connection to accept; writefds, room to send on a connected or UDP socket (a
+/// non-blocking connect completed); exceptfds, urgent data (not in line) and a failed
+/// connect, which stays reported until a connect succeeds and is in no other set. A socket
+/// closed by another thread during the wait is reported readable if it is in readfds, and
+/// fails the call with `WSAENOTSOCK` otherwise. The records are left alone (rule 47).
+///
+/// ```
+/// #![allow(non_snake_case)]
+/// use wsaevents::winsock::*;
+///
+/// let mut data = WSADATA::default();
+/// assert_eq!(WSAStartup(MAKEWORD(2, 2), &mut data), 0);
+/// let listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+/// assert_eq!(bind(listener, &"127.0.0.1:0".parse().unwrap()), 0);
+/// assert_eq!(listen_(listener, 4), 0);
+/// let mut addr = "0.0.0.0:0".parse().unwrap();
+/// assert_eq!(getsockname(listener, &mut addr), 0);
+/// let client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+/// assert_eq!(connect(client, &addr), 0);
+///
+/// let mut readfds = fd_set::default();
+/// FD_SET(listener, &mut readfds);
+/// let wait = timeval { tv_sec: 5, tv_usec: 0 };
+/// assert_eq!(select(0, Some(&mut readfds), None, None, Some(&wait)), 1);
+/// assert!(FD_ISSET(listener, &readfds));
+/// closesocket(client);
+/// closesocket(listener);
+/// WSACleanup();
+/// ```
+pub fn select(
+    nfds: i32,
+    readfds: Option<&mut fd_set>,
+    writefds: Option<&mut fd_set>,
+    exceptfds: Option<&mut fd_set>,
+    timeout: Option<&timeval>,
+) -> i32 {
+    let _ = nfds;
+    let mut sets = [readfds, writefds, exceptfds];
+    let wanted: [Option<Vec<SOCKET>>; SETS] =
+        std::array::from_fn(|k| sets[k].as_deref().map(|s| s.sockets().to_vec()));
+    let timeout = timeout.map(|t| timeval_duration(i64::from(t.tv_sec), i64::from(t.tv_usec)));
+    match select_sets(std::array::from_fn(|k| wanted[k].as_deref()), timeout) {
+        Ok(ready) => {
+            let mut n = 0;
+            for (set, ready) in sets.iter_mut().zip(ready) {
+                if let Some(set) = set {
+                    FD_ZERO(set);
+                    for s in ready {
+                        FD_SET(s, set);
+                        n += 1;
+                    }
+                }
+            }
+            n
+        }
+        Err(e) => fail(e.code(), SOCKET_ERROR),
+    }
+}
+
+/// `POLLRDNORM`: normal data, or a connection to accept.
+pub const POLLRDNORM: i16 = 0x0100;
+/// `POLLRDBAND`: urgent (out-of-band) data.
+pub const POLLRDBAND: i16 = 0x0200;
+/// `POLLIN`: `POLLRDNORM | POLLRDBAND`.
+pub const POLLIN: i16 = POLLRDNORM | POLLRDBAND;
+/// `POLLPRI` (not supported by Windows' provider: `WSAEINVAL` in `events`).
+pub const POLLPRI: i16 = 0x0400;
+/// `POLLWRNORM`: room to send.
+pub const POLLWRNORM: i16 = 0x0010;
+/// `POLLOUT`: `POLLWRNORM`.
+pub const POLLOUT: i16 = POLLWRNORM;
+/// `POLLWRBAND` (not accepted in `events`, as on Windows).
+pub const POLLWRBAND: i16 = 0x0020;
+/// `POLLERR`: an error (a failed connect); reported whether asked for or not.
+pub const POLLERR: i16 = 0x0001;
+/// `POLLHUP`: the peer's FIN, a reset, a failed connect; reported whether asked for or not.
+pub const POLLHUP: i16 = 0x0002;
+/// `POLLNVAL`: not a socket.
+pub const POLLNVAL: i16 = 0x0004;
+
+/// Winsock's `WSAPOLLFD`, with Windows' layout.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WSAPOLLFD {
+    /// The socket.
+    pub fd: SOCKET,
+    /// What is asked for: `POLLRDNORM`, `POLLRDBAND`, `POLLWRNORM` (or 0).
+    pub events: i16,
+    /// What holds (written by [`WSAPoll`]).
+    pub revents: i16,
+}
+
+/// The only flags Windows accepts in `events` (Wine's Windows-run `test_WSAPoll`: every
+/// other bit, `POLLPRI` and `POLLWRBAND` included, is `WSAEINVAL`).
+const POLL_ASKABLE: i16 = POLLRDNORM | POLLRDBAND | POLLWRNORM;
+
+/// A socket's `revents` for `events` (Wine's Windows-run `test_WSAPoll`): `POLLRDNORM` for
+/// data or a connection to accept, `POLLRDBAND` for urgent data (not in line),
+/// `POLLWRNORM` for room to send; `POLLHUP` for the peer's FIN or a reset, and `POLLHUP |
+/// POLLERR` (with `POLLWRNORM`) for a failed connect, whatever `events` asks.
+fn poll_revents(events: i16, l: &PollLevel) -> i16 {
+    let mut r = 0;
+    if l.data || l.pending_accept {
+        r |= POLLRDNORM;
+    }
+    if l.urgent {
+        r |= POLLRDBAND;
+    }
+    if l.writable || l.connect_failed {
+        r |= POLLWRNORM;
+    }
+    r &= events;
+    if l.hangup || l.connect_failed {
+        r |= POLLHUP;
+    }
+    if l.connect_failed {
+        r |= POLLERR;
+    }
+    r
+}
+
+/// `WSAPoll(fds, nfds, timeout)` with Windows' rules (Wine's Windows-run `test_WSAPoll`):
+/// the number of valid sockets whose `revents` is non-zero, 0 on timeout, or
+/// `SOCKET_ERROR`. An entry whose `fd` is negative (`INVALID_SOCKET`) or not a socket gets
+/// `POLLNVAL` and is not counted; if no entry is a socket the call fails with
+/// `WSAENOTSOCK`. `events` other than `POLLRDNORM | POLLRDBAND | POLLWRNORM` (`POLLPRI`
+/// included) fail with `WSAEINVAL`, all `revents` then 0. An empty array is `WSAEINVAL`.
+/// `timeout` in milliseconds: negative blocks, 0 polls. A socket closed by another thread
+/// during the wait gets `POLLNVAL`, counted. The records are left alone (rule 47).
+pub fn WSAPoll(fds: &mut [WSAPOLLFD], timeout: i32) -> i32 {
+    if !started() {
+        return fail(WSANOTINITIALISED, SOCKET_ERROR);
+    }
+    if fds.is_empty() {
+        return fail(WSAEINVAL, SOCKET_ERROR);
+    }
+    let socks: Vec<Option<Arc<Socket>>> = fds
+        .iter()
+        .map(|f| {
+            if (f.fd as isize) < 0 {
+                None
+            } else {
+                socket_of(f.fd)
+            }
+        })
+        .collect();
+    for (f, s) in fds.iter_mut().zip(&socks) {
+        f.revents = if s.is_some() { 0 } else { POLLNVAL };
+    }
+    if socks.iter().all(Option::is_none) {
+        return fail(WSAENOTSOCK, SOCKET_ERROR);
+    }
+    if fds
+        .iter()
+        .any(|f| (f.fd as isize) >= 0 && f.events & !POLL_ASKABLE != 0)
+    {
+        fds.iter_mut().for_each(|f| f.revents = 0);
+        return fail(WSAEINVAL, SOCKET_ERROR);
+    }
+    let watched: Vec<(&Socket, Watch)> = fds
+        .iter()
+        .zip(&socks)
+        .filter_map(|(f, s)| {
+            let w = Watch {
+                read: f.events & POLLRDNORM != 0,
+                write: f.events & POLLWRNORM != 0,
+                except: f.events & POLLRDBAND != 0,
+            };
+            s.as_deref().map(|s| (s, w))
+        })
+        .collect();
+    let timeout = u64::try_from(timeout).ok().map(Duration::from_millis);
+    let revents = select::wait_for(&watched, timeout, || {
+        crate::reactor::harvest();
+        let revents: Vec<i16> = fds
+            .iter()
+            .zip(&socks)
+            .map(|(f, s)| match s {
+                None => 0,
+                Some(s) => {
+                    let open = socket_of(f.fd).is_some_and(|now| Arc::ptr_eq(&now, s));
+                    match open.then(|| s.poll_level().ok()).flatten() {
+                        Some(l) => poll_revents(f.events, &l),
+                        None => POLLNVAL,
+                    }
+                }
+            })
+            .collect();
+        let ready = revents.iter().any(|&r| r != 0);
+        (revents, ready)
+    });
+    let mut n = 0;
+    for ((f, s), r) in fds.iter_mut().zip(&socks).zip(revents) {
+        if s.is_some() {
+            f.revents = r;
+            n += i32::from(r != 0);
+        }
+    }
+    n
 }
 
 #[cfg(test)]
@@ -982,16 +1828,57 @@ mod tests {
     }
 
     #[test]
-    fn handles_encode_small_values_and_roundtrip() {
-        for (i, g) in [(0, 0), (5, 3), ((1 << INDEX_BITS) - 2, 511)] {
-            let h = encode(i, g);
+    fn handles_are_windows_like_values() {
+        for i in [1, 5, MAX_INDEX] {
+            let h = encode(i);
             assert_eq!(h % 4, 0);
             assert!(h < 1 << 31);
-            assert_eq!(decode(h), Some((i, g)));
+            assert_eq!(decode(h), Some(i));
         }
-        assert_eq!(decode(0), None);
-        assert_eq!(decode(INVALID_SOCKET), None);
-        assert_eq!(decode(6), None);
+        for v in [0, 6, INVALID_SOCKET, 1 << 31, encode(MAX_INDEX) + 4] {
+            assert_eq!(decode(v), None, "{v:#x}");
+        }
+    }
+
+    /// Issue 8.4: a closed value is not handed out again after 512 cycles of one slot (the
+    /// old 9-bit generation) nor after many more: 100,000 create/close cycles give 100,000
+    /// values, and every closed one stays refused.
+    #[test]
+    fn closed_values_are_not_reused_soon() {
+        let first = WSACreateEvent();
+        assert_eq!(WSACloseEvent(first), TRUE);
+        let mut seen = std::collections::HashSet::new();
+        seen.insert(first);
+        for _ in 0..100_000 {
+            let h = WSACreateEvent();
+            assert_ne!(h, WSA_INVALID_EVENT);
+            assert!(seen.insert(h), "value {h:#x} handed out twice");
+            assert_eq!(WSACloseEvent(h), TRUE);
+        }
+        assert_eq!(WSASetEvent(first), FALSE);
+        assert_eq!(WSAGetLastError(), WSA_INVALID_HANDLE);
+    }
+
+    /// Issue 8.4: the cursor wraps at the top of the value space (below 2^31) and skips
+    /// values still open.
+    #[test]
+    fn cursor_wraps_and_skips_open_values() {
+        let mut t = Table {
+            objects: HashMap::with_hasher(IndexHash),
+            next: 1,
+        };
+        let ev = || Object::Event(Event::new_manual(false));
+        assert_eq!(t.insert(ev()), Some(4));
+        assert_eq!(t.insert(ev()), Some(8));
+        t.next = MAX_INDEX;
+        assert_eq!(t.insert(ev()), Some(encode(MAX_INDEX)));
+        assert!(encode(MAX_INDEX) < 1 << 31);
+        // 1 and 2 are open: the next value after the wrap is index 3.
+        assert_eq!(t.insert(ev()), Some(12));
+        t.objects.remove(&1);
+        t.next = MAX_INDEX;
+        // MAX_INDEX is open, index 1 was closed: it comes back only now, after the wrap.
+        assert_eq!(t.insert(ev()), Some(4));
     }
 
     /// B.1: closed event handles are refused with WSA_INVALID_HANDLE, and the closed value
@@ -1142,6 +2029,113 @@ mod tests {
         }
         #[cfg(target_pointer_width = "32")]
         assert_eq!(size_of::<WSADATA>(), 400);
+    }
+
+    /// Issue 8, item 8: a socket call that succeeds sets the last error to 0, as on Windows
+    /// (Wine's Windows-run ws2_32 tests: `ok(!WSAGetLastError())` after a successful
+    /// `setsockopt`, `getsockopt`, `getsockname`, `send`, `sendto`, `recvfrom`, `WSARecv`,
+    /// `WSAIoctl(FIONREAD/SIOCATMARK/FIONBIO)`, `WSASocket`); event functions leave it alone.
+    #[test]
+    fn success_sets_last_error_to_zero() {
+        const STALE: i32 = 0x0dea_dbee;
+        fn stale() {
+            WSASetLastError(STALE);
+        }
+        fn check(what: &str, ok: bool) {
+            assert!(ok, "{what} failed: {}", WSAGetLastError());
+            assert_eq!(WSAGetLastError(), 0, "{what}: last error after success");
+        }
+        start();
+        stale();
+        let l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        check("socket", l != INVALID_SOCKET);
+        stale();
+        check("bind", bind(l, &"127.0.0.1:0".parse().unwrap()) == 0);
+        let mut addr: SocketAddr = "0.0.0.0:0".parse().unwrap();
+        stale();
+        check("getsockname", getsockname(l, &mut addr) == 0);
+        stale();
+        check("listen", listen(l, 4) == 0);
+        let c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        stale();
+        check("connect", connect(c, &addr) == 0);
+        stale();
+        let a = accept(l, None);
+        check("accept", a != INVALID_SOCKET);
+        let one = 1i32.to_ne_bytes();
+        stale();
+        check(
+            "setsockopt",
+            setsockopt(a, IPPROTO_TCP, TCP_NODELAY, &one) == 0,
+        );
+        let (mut v, mut len) = ([0u8; 4], 4);
+        stale();
+        check(
+            "getsockopt",
+            getsockopt(a, SOL_SOCKET, SO_ERROR, &mut v, &mut len) == 0,
+        );
+        stale();
+        check("getpeername", getpeername(a, &mut addr) == 0);
+        stale();
+        let ev = WSACreateEvent();
+        check("WSACreateEvent", ev != WSA_INVALID_EVENT);
+        stale();
+        check("WSAEventSelect", WSAEventSelect(a, ev, FD_READ) == 0);
+        stale();
+        check("send", send(c, b"hello", 0) == 5);
+        assert_eq!(WSAWaitForMultipleEvents(&[ev], FALSE, 5000, FALSE), 0);
+        let mut ne = WSANETWORKEVENTS::default();
+        stale();
+        check(
+            "WSAEnumNetworkEvents",
+            WSAEnumNetworkEvents(a, ev, &mut ne) == 0,
+        );
+        let mut n = 0u32;
+        stale();
+        check(
+            "ioctlsocket(FIONREAD)",
+            ioctlsocket(a, FIONREAD, &mut n) == 0,
+        );
+        assert_eq!(n, 5);
+        let mut buf = [0u8; 2];
+        stale();
+        check("recv", recv(a, &mut buf, 0) == 2);
+        stale();
+        check("recvfrom", recvfrom(a, &mut buf, 0, None) == 2);
+        stale();
+        check("shutdown", shutdown(c, SD_SEND) == 0);
+        stale();
+        check("closesocket", closesocket(c) == 0);
+
+        let u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assert_eq!(bind(u, &"127.0.0.1:0".parse().unwrap()), 0);
+        assert_eq!(getsockname(u, &mut addr), 0);
+        stale();
+        check("sendto", sendto(u, b"x", 0, &addr) == 1);
+        let mut from: SocketAddr = "0.0.0.0:0".parse().unwrap();
+        stale();
+        check(
+            "recvfrom (UDP)",
+            recvfrom(u, &mut buf, 0, Some(&mut from)) == 1,
+        );
+
+        // Event functions are kernel32's on Windows: success leaves the last error alone.
+        stale();
+        assert_eq!(WSASetEvent(ev), TRUE);
+        assert_eq!(WSAResetEvent(ev), TRUE);
+        assert_eq!(
+            WSAWaitForMultipleEvents(&[ev], FALSE, 0, FALSE),
+            WSA_WAIT_TIMEOUT
+        );
+        assert_eq!(WSAGetLastError(), STALE);
+        // A failure after a success still reports its own error.
+        assert_eq!(closesocket(c), SOCKET_ERROR);
+        assert_eq!(WSAGetLastError(), WSAENOTSOCK);
+        for s in [u, a, l] {
+            closesocket(s);
+        }
+        WSACloseEvent(ev);
+        WSACleanup();
     }
 
     #[test]

@@ -240,6 +240,22 @@ fn fd_events_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// Issue 8 at the boundary: stale SOCKET/WSAEVENT values never reach a newer object (8.4),
+/// closesocket ends a call blocked in another thread (8.1), the last WSACleanup closes every
+/// socket and keeps events (8.2).
+#[test]
+fn reliability_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("reliability.c"),
+        "reliability",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
 /// Bad input at the boundary: NULL out-pointers and short address lengths (WSAEFAULT),
 /// closed SOCKETs (WSAENOTSOCK), closed events (WSA_INVALID_HANDLE / WSAEINVAL), recv with
 /// len -1 or a NULL buffer (WSAEFAULT, FD_READ not re-enabled: rule 18).
@@ -250,6 +266,59 @@ fn errors_c() {
         &c_source("errors.c"),
         "errors",
         &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 8: a socket function that succeeds sets the last error to 0, as on Windows
+/// (Wine's Windows-run ws2_32 tests); event functions leave it alone.
+#[test]
+fn last_error_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("last_error.c"),
+        "last_error",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 9: waits, sets, sends, closes and the last error work from a pthread key
+/// destructor and a C++ `thread_local` destructor (after the library's own thread-local
+/// values are gone), and no panic message is ever printed.
+#[test]
+fn thread_exit_paths_cxx() {
+    let exe = build(
+        Lang::Cxx,
+        &c_source("thread_exit.cpp"),
+        "thread_exit",
+        &[STRICT, &["-std=c++17"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Thread Local Storage"),
+        "a panic message was printed:\n{}",
+        show(&o)
+    );
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Issue 8, item 10: `pthread_cancel` of threads blocked in `WSAWaitForMultipleEvents` and
+/// in a blocking `recv` does not abort the process; the calls are not cancellation points,
+/// and the library keeps working afterwards.
+#[test]
+fn cancel_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("cancel.c"),
+        "cancel",
+        &[STRICT, &["-std=gnu11"]].concat(),
         false,
     );
     let o = run(&exe);
@@ -284,6 +353,70 @@ fn examples_c_run() {
     let out = String::from_utf8_lossy(&o.stdout);
     println!("{out}");
     assert!(out.starts_with("pingpong: 500 round trips in "), "{out}");
+}
+
+/// The extended WSA calls and options (issue 9 §6), Windows' bind rules (§7), issue 8 item
+/// 7: WSASocket, WSAConnect, WSAAccept with a condition function (CF_REJECT:
+/// WSAECONNREFUSED and a reset), WSARecv/WSASend/WSARecvFrom/WSASendTo with WSABUF arrays,
+/// WSAIoctl, SO_RCVTIMEO, a restart in TIME_WAIT, SO_REUSEADDR / SO_EXCLUSIVEADDRUSE. As C,
+/// and as C++ (the same declarations through the inline wrappers).
+#[test]
+fn wsaext_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("wsaext.c"),
+        "wsaext",
+        &[STRICT, &["-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+    let exe = build(
+        Lang::Cxx,
+        &c_source("wsaext.c"),
+        "wsaext_cxx",
+        STRICT,
+        false,
+    );
+    run(&exe);
+}
+
+/// The extended WSA calls are exported under their Windows names.
+#[test]
+fn wsaext_exports() {
+    let so = ["libwsaevents.so", "libwsaevents.dylib"]
+        .iter()
+        .map(|n| deps_dir().join(n))
+        .find(|p| p.exists())
+        .expect("the shared library");
+    let args: &[&str] = if cfg!(target_os = "macos") {
+        &["-gU"]
+    } else {
+        &["-D", "--defined-only"]
+    };
+    let Ok(o) = Command::new("nm").args(args).arg(&so).output() else {
+        eprintln!("nm not available: skipped");
+        return;
+    };
+    let text = String::from_utf8_lossy(&o.stdout);
+    let exported: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .map(|s| s.trim_start_matches('_'))
+        .collect();
+    for name in [
+        "WSASocketA",
+        "WSASocketW",
+        "WSARecv",
+        "WSARecvFrom",
+        "WSASend",
+        "WSASendTo",
+        "WSAAccept",
+        "WSAConnect",
+        "WSAIoctl",
+    ] {
+        assert!(exported.contains(&name), "{name} is not exported");
+    }
 }
 
 /// Byte order, inet_addr, inet_pton, inet_ntop with Windows' tables.
@@ -492,6 +625,89 @@ fn portable_branch_with_d_win32() {
 /// The compat headers (every header and several spellings) and the C library's, in both
 /// orders, as C and C++ in the default and a strict mode, with and without `-D_WIN32`; the
 /// layouts (B.4) and constants (B.3).
+/// Name resolution with Windows' layouts and errors (getaddrinfo, getnameinfo, hostent,
+/// servent, gethostname, inet_ntoa, InetPtonW/NtopW, WSAAddressToString,
+/// WSAStringToAddress): Wine's Windows-run protocol.c values, no DNS.
+#[test]
+fn resolve_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("resolve.c"),
+        "resolve",
+        &[STRICT, &["-Wpedantic", "-std=c11"]].concat(),
+        false,
+    );
+    let o = run(&exe);
+    println!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// The same program with `-DUNICODE`: the TCHAR names (`GetAddrInfo`, `ADDRINFOT`,
+/// `WSAAddressToString`, `InetPton`, `gai_strerror`) become the wide functions.
+#[test]
+fn resolve_c_unicode() {
+    let exe = build(
+        Lang::C,
+        &c_source("resolve.c"),
+        "resolve_unicode",
+        &[STRICT, &["-Wpedantic", "-std=c11", "-DUNICODE"]].concat(),
+        false,
+    );
+    run(&exe);
+}
+
+/// The same program as C++ (inline wrappers instead of macros).
+#[test]
+fn resolve_cxx() {
+    let exe = build(
+        Lang::Cxx,
+        &c_source("resolve.c"),
+        "resolve_cxx",
+        &[STRICT, &["-Wpedantic"]].concat(),
+        false,
+    );
+    run(&exe);
+}
+
+/// The host's own name resolves, as on Windows, even where the system cannot resolve it:
+/// `tests/c/resolve.c --own-name` in new UTS and network namespaces (a host name in no
+/// hosts file, no DNS). Needs `unshare` and the right to create namespaces (root): said
+/// and skipped otherwise.
+#[test]
+fn resolve_own_name_without_a_resolver() {
+    let probe = Command::new("unshare")
+        .args(["--uts", "--net", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: cannot create UTS and network namespaces here");
+        return;
+    }
+    let exe = build(
+        Lang::C,
+        &c_source("resolve.c"),
+        "resolve_own_name",
+        STRICT,
+        false,
+    );
+    let script = format!(
+        "hostname wsaevents-unresolvable-name && exec '{}' --own-name",
+        exe.display()
+    );
+    let o = Command::new("timeout")
+        .args(["60", "unshare", "--uts", "--net", "sh", "-c", &script])
+        .output()
+        .expect("run unshare");
+    assert!(o.status.success(), "own-name check failed:\n{}", show(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("host name: wsaevents-unresolvable-name"),
+        "{out}"
+    );
+}
+
+/// The compat headers and the C library's, in both orders, as C and C++ in the default and
+/// a strict mode; the layouts (B.4) and constants (B.3).
 #[test]
 fn headers_order_matrix() {
     let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
@@ -577,6 +793,166 @@ fn every_header_alone() {
     }
 }
 
+/// Builds `tests/c/<file>` as C (default mode, -std=c11, -std=c99) and C++ (default,
+/// -std=c++11) with -Wall -Wextra -Wpedantic -Werror (the headers add no warning), and runs
+/// each build.
+fn build_and_run_all_modes(file: &str, stem: &str) {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for (lang, mode) in [
+        (Lang::C, None),
+        (Lang::C, Some("-std=c11")),
+        (Lang::C, Some("-std=c99")),
+        (Lang::Cxx, None),
+        (Lang::Cxx, Some("-std=c++11")),
+    ] {
+        let mut flags = pedantic.to_vec();
+        flags.extend(mode);
+        let name = format!(
+            "{stem}_{}_{}",
+            match lang {
+                Lang::C => "c",
+                Lang::Cxx => "cxx",
+            },
+            mode.unwrap_or("default").trim_start_matches("-std=")
+        );
+        let exe = build(lang, &c_source(file), &name, &flags, false);
+        let o = run(&exe);
+        println!("{name}: {}", String::from_utf8_lossy(&o.stdout));
+    }
+}
+
+/// ioctlsocket's argument as a ULONG, DWORD, u_long (Windows' 32-bit type) or unsigned long
+/// (64-bit here): FIONREAD and SIOCATMARK write exactly the variable (a canary after it
+/// survives), FIONBIO reads exactly it (0 next to a non-zero neighbour makes the socket
+/// blocking); C11 _Generic, the pre-C11 GNU builtins, and C++ overloads.
+#[test]
+fn ioctl_args_c_and_cxx() {
+    build_and_run_all_modes("ioctl_args.c", "ioctl_args");
+}
+
+/// Winsock's select and WSAPoll over loopback, as C and C++ (Wine's Windows-run test_select
+/// and test_WSAPoll; rule 47): a pending connection, data, the FIN, a completed and a failed
+/// connect, urgent data in and out of line, WSAEINVAL / WSAENOTSOCK / WSAEFAULT, aliased
+/// sets, NULL timeval and negative timeout blocking until ready, and the network-event
+/// record left alone.
+#[test]
+fn select_and_poll_c_and_cxx() {
+    build_and_run_all_modes("select.c", "select");
+}
+
+/// Winsock's fd_set, FD_* macros, timeval, WSAPOLLFD, POLL* and select with the C library's
+/// select and poll headers before and after ours, as C (default, -std=c11, -std=c99) and
+/// C++ (default, -std=c++11): always Winsock's; and FD_SETSIZE defined by the program
+/// (before everything, or right before winsock2.h after the C library's headers in a strict
+/// mode) is honoured.
+#[test]
+fn select_headers_both_orders() {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    let mut builds: Vec<(Lang, Option<&str>, bool, Option<&str>)> = Vec::new();
+    for (lang, mode) in [
+        (Lang::C, None),
+        (Lang::C, Some("-std=c11")),
+        (Lang::C, Some("-std=c99")),
+        (Lang::Cxx, None),
+        (Lang::Cxx, Some("-std=c++11")),
+    ] {
+        for libc_first in [false, true] {
+            builds.push((lang, mode, libc_first, None));
+        }
+    }
+    // FD_SETSIZE of the program's own.
+    builds.push((Lang::C, None, false, Some("-DTEST_SETSIZE=200")));
+    builds.push((Lang::Cxx, None, false, Some("-DTEST_SETSIZE=200")));
+    builds.push((Lang::C, Some("-std=c11"), true, Some("-DTEST_SETSIZE=300")));
+    builds.push((Lang::C, Some("-std=c99"), false, Some("-DTEST_SETSIZE=16")));
+    for (lang, mode, libc_first, setsize) in builds {
+        let mut flags = pedantic.to_vec();
+        flags.extend(mode);
+        flags.extend(setsize);
+        if libc_first {
+            flags.push("-DLIBC_FIRST");
+        }
+        let name = format!(
+            "select_headers_{}_{}_{}{}",
+            match lang {
+                Lang::C => "c",
+                Lang::Cxx => "cxx",
+            },
+            mode.unwrap_or("default").trim_start_matches("-std="),
+            if libc_first {
+                "libc_first"
+            } else {
+                "ours_first"
+            },
+            setsize.map_or(String::new(), |s| format!(
+                "_{}",
+                s.trim_start_matches("-DTEST_SETSIZE=")
+            ))
+        );
+        let exe = build(lang, &c_source("select_headers.c"), &name, &flags, false);
+        run(&exe);
+    }
+}
+
+/// C++: a select call that only the C library's select could take (all three sets NULL:
+/// WSAEINVAL on Windows) does not compile, in either include order: never glibc's select
+/// by accident. The same source with a typed set compiles (the snippet itself is sound).
+#[test]
+fn cxx_select_never_binds_to_the_c_library() {
+    for libc_first in [false, true] {
+        for (body, ok) in [
+            (
+                "timeval tv = {0, 0}; return select(0, NULL, NULL, NULL, &tv);",
+                false,
+            ),
+            ("return select(0, NULL, NULL, NULL, NULL);", false),
+            (
+                "timeval tv = {0, 0}; fd_set r; FD_ZERO(&r); return select(0, &r, NULL, NULL, &tv);",
+                true,
+            ),
+            (
+                "const timeval tv = {0, 0}; return select(0, NULL, NULL, NULL, &tv);",
+                true,
+            ),
+        ] {
+            let src = format!(
+                "{}#include <winsock2.h>\n{}int main() {{ {body} }}\n",
+                if libc_first {
+                    "#include <sys/select.h>\n#include <stdlib.h>\n"
+                } else {
+                    ""
+                },
+                if libc_first {
+                    ""
+                } else {
+                    "#include <sys/select.h>\n#include <stdlib.h>\n"
+                },
+            );
+            let path = out_dir().join("cxx_select_snippet.cpp");
+            std::fs::write(&path, &src).unwrap();
+            let o = Command::new(compiler(Lang::Cxx))
+                .args([
+                    "-x",
+                    "c++",
+                    "-Wall",
+                    "-Wextra",
+                    "-Werror",
+                    "-fsyntax-only",
+                    "-I",
+                ])
+                .arg(repo().join("include"))
+                .arg(&path)
+                .output()
+                .expect("run the C++ compiler");
+            assert_eq!(o.status.success(), ok, "{src}\n{}", show(&o));
+            if !ok {
+                let err = String::from_utf8_lossy(&o.stderr);
+                assert!(err.contains("ambiguous"), "{src}\n{err}");
+            }
+        }
+    }
+}
+
 /// Every header, several spellings, in C89 and C++98 with -Wpedantic -Werror: the headers
 /// add no warning in the oldest modes either (and the program links and runs).
 #[test]
@@ -622,8 +998,17 @@ fn seed_example_compiles_unchanged() {
 
 /// The seed, built unchanged and linked, behaves as on Windows: it listens on port 27015,
 /// and returns 0 once it has enumerated the first network event, a connection arriving.
+///
+/// What is guaranteed, and all this test asserts: once the seed listens, a connection
+/// reaches it, and the seed then exits with 0. The seed exits as soon as it has enumerated
+/// `FD_ACCEPT`, without accepting, so its exit resets the queued connection, and that reset
+/// can reach this side before `connect` has reported success: `connect` then fails with
+/// "connection reset", which proves the connection reached the seed just as well (issue 8,
+/// item 11: asserting a successful `connect` made this test fail about one run in five).
+/// Only "refused" (not listening yet) and a timeout (SYN dropped under load) are retried.
 #[test]
 fn seed_example_runs() {
+    use std::io::ErrorKind;
     let exe = build(Lang::Cxx, &c_source("seed_example.cpp"), "seed", &[], false);
     let mut child = Command::new(&exe)
         .stdout(Stdio::piped())
@@ -636,8 +1021,8 @@ fn seed_example_runs() {
     let deadline = Instant::now() + RUN_LIMIT;
     let conn = loop {
         match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
-            Ok(c) => break c,
-            Err(e) => {
+            Ok(c) => break Some(c),
+            Err(e) if matches!(e.kind(), ErrorKind::ConnectionRefused | ErrorKind::TimedOut) => {
                 if Instant::now() >= deadline || child.try_wait().ok().flatten().is_some() {
                     let _ = child.kill();
                     let o = child.wait_with_output().expect("seed output");
@@ -645,6 +1030,9 @@ fn seed_example_runs() {
                 }
                 std::thread::yield_now();
             }
+            // Reset (or a hang-up without an error left): the connection reached the seed,
+            // which has exited; its exit status decides below.
+            Err(_) => break None,
         }
     };
     let pid = child.id();
@@ -717,6 +1105,19 @@ fn exports_never_interpose_libc() {
         "inet_addr",
         "inet_pton",
         "inet_ntop",
+        "select",
+        "__WSAFDIsSet",
+        "getaddrinfo",
+        "freeaddrinfo",
+        "getnameinfo",
+        "gethostbyname",
+        "gethostbyaddr",
+        "gethostname",
+        "getservbyname",
+        "getservbyport",
+        "getprotobyname",
+        "getprotobynumber",
+        "inet_ntoa",
     ] {
         assert!(!exported.contains(&posix), "{posix} would interpose libc");
         let ours = format!("wsaevents_{posix}");
@@ -758,6 +1159,8 @@ fn exports_never_interpose_libc() {
         "WSAEnumNetworkEvents",
         "closesocket",
         "ioctlsocket",
+        "wsaevents_ioctlsocket_ul",
+        "WSAPoll",
         "CreateEventA",
         "CreateEventW",
         "SetEvent",
@@ -806,6 +1209,18 @@ fn exports_never_interpose_libc() {
         "GetSystemTime",
         "_kbhit",
         "_getch",
+        "GetAddrInfoW",
+        "FreeAddrInfoW",
+        "GetNameInfoW",
+        "gai_strerrorA",
+        "gai_strerrorW",
+        "GetHostNameW",
+        "InetPtonW",
+        "InetNtopW",
+        "WSAAddressToStringA",
+        "WSAAddressToStringW",
+        "WSAStringToAddressA",
+        "WSAStringToAddressW",
     ] {
         // (`exported` has leading underscores trimmed: compare likewise.)
         let bare = name.trim_start_matches('_');

@@ -203,12 +203,26 @@ fn rule6_unknown_mask_bits_accepted() {
     r.select(Some(&e), change_bits | Fd::from_bits_retain(0x400))
         .unwrap();
     r.arrive(Fd::all() | Fd::from_bits_retain(0xFFFF_FC00), 0);
-    assert!(!e.is_set(), "only the six classic bits are recorded");
+    assert!(
+        e.is_set(),
+        "the change bits are selected and recordable (issue 12)"
+    );
     assert_eq!(
         r.recorded(),
-        Fd::READ | Fd::WRITE | Fd::OOB | Fd::ACCEPT | Fd::CONNECT | Fd::CLOSE
+        Fd::READ
+            | Fd::WRITE
+            | Fd::OOB
+            | Fd::ACCEPT
+            | Fd::CONNECT
+            | Fd::CLOSE
+            | Fd::ROUTING_INTERFACE_CHANGE
+            | Fd::ADDRESS_LIST_CHANGE,
+        "never the QOS bits nor bits with no name"
     );
-    assert_eq!(enum_(&mut r, Some(&e)).0, Fd::empty());
+    assert_eq!(
+        enum_(&mut r, Some(&e)).0,
+        Fd::ROUTING_INTERFACE_CHANGE | Fd::ADDRESS_LIST_CHANGE
+    );
 }
 
 // ------------------------------------------------------------------------------------------

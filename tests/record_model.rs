@@ -20,8 +20,12 @@ use wsaevents::{
 /// What the caller's `iErrorCode` entries hold before the call (T:4126-4140 uses this value).
 const UNTOUCHED: i32 = 0xABAB_ABABu32 as i32;
 
-/// The six classic bits (FD_READ … FD_CLOSE) are the only ones a socket ever records (B.3).
-const CLASSIC: std::ops::Range<u32> = 0..6;
+/// The bits a socket records: the six classic ones (FD_READ … FD_CLOSE, B.3) and the two
+/// change bits (FD_ROUTING_INTERFACE_CHANGE = 8, FD_ADDRESS_LIST_CHANGE = 9, issue 12);
+/// never the QOS bits (6, 7).
+fn recordable(bit: &u32) -> bool {
+    *bit < 6 || *bit == 8 || *bit == 9
+}
 
 /// A set of bit positions (0 = FD_READ, 5 = FD_CLOSE, 6–9 the QOS/change bits, 10–31
 /// bits with no name).
@@ -141,10 +145,7 @@ impl Model {
 
     /// Rules 8–9 and the arrival models of A.0.
     fn arrive(&mut self, bits: u32, error: i32) {
-        let mut new: Set = set_of(bits)
-            .into_iter()
-            .filter(|b| CLASSIC.contains(b))
-            .collect();
+        let mut new: Set = set_of(bits).into_iter().filter(recordable).collect();
         if self.arrival != ArrivalModel::AlwaysRecords {
             // Models (b) and (c): a bit in D is not recorded again.
             new.retain(|b| !self.d.contains(b));

@@ -45,7 +45,7 @@ fn is_space(c: u8) -> bool {
 }
 
 /// One part of a permissive IPv4 address at `s[i..]`: (value, index after it).
-fn loose_part(s: &[u8], i: usize) -> Option<(u32, usize)> {
+pub(crate) fn loose_part(s: &[u8], i: usize) -> Option<(u32, usize)> {
     let at = |k: usize| s.get(k).copied().unwrap_or(0);
     if !at(i).is_ascii_digit() {
         return None;

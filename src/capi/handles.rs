@@ -3,9 +3,9 @@
 //! Handles are entries of the one handle table of the Rust facade ([`crate::winsock`]),
 //! which holds sockets and events as Windows' handle table does: an event created from C
 //! can be passed to `WSAEventSelect` on a socket created from C, and vice versa with Rust
-//! code using the facade. A value is opaque, pointer-sized and non-NULL; it carries the
-//! slot's generation, so a closed value is refused (`WSA_INVALID_HANDLE`) rather than
-//! reaching a newer object that reuses the slot.
+//! code using the facade. A value is opaque, pointer-sized and non-NULL; a closed value
+//! is handed out again only after the whole value space (2^29 values) has been used, so it
+//! is refused (`WSA_INVALID_HANDLE`) rather than reaching a newer object.
 //!
 //! This module only converts between the C pointer type and the table's `usize` values.
 

@@ -12,8 +12,9 @@
 //!   length, as Windows reports it. The order of checks is Windows': `WSANOTINITIALISED`,
 //!   then `WSAENOTSOCK`, then the arguments — and an argument error is reported before the
 //!   socket is touched, so a rejected `recv` does not re-enable `FD_READ` (rule 18);
-//! * `ioctlsocket`'s `u_long *argp`, which is `unsigned long` (64-bit) in the headers on
-//!   LP64 (see `include/wsaevents_base.h`): read and written as a whole `c_ulong`;
+//! * `ioctlsocket`'s `u_long *argp`, Windows' 32-bit `u_long` in the headers (see
+//!   `include/wsaevents_base.h`): exactly 4 bytes read or written; a program's 64-bit
+//!   `unsigned long` reaches `wsaevents_ioctlsocket_ul` instead (header dispatch);
 //! * `WSAEnumNetworkEvents` writes only `lNetworkEvents` and the `iErrorCode` entries of the
 //!   reported events, never reading the caller's structure (rule 13).
 //!
@@ -38,7 +39,7 @@ pub const SOCKADDR_IN6_LEN: i32 = 28;
 
 /// The checks every socket call makes first, in Windows' order: `WSANOTINITIALISED`, then
 /// `WSAENOTSOCK`. Returns the socket, resolved once for the whole call.
-fn precheck(s: SOCKET) -> Result<Arc<Socket>, i32> {
+pub(crate) fn precheck(s: SOCKET) -> Result<Arc<Socket>, i32> {
     ensure_started().map_err(|e| e.code())?;
     winsock::socket_of(s).ok_or(WSAENOTSOCK)
 }
@@ -54,7 +55,7 @@ fn addr_len(family: AddressFamily) -> i32 {
 ///
 /// # Safety
 /// `name` must be NULL or readable for `len` bytes.
-unsafe fn read_sockaddr(name: *const c_void, len: c_int) -> Result<SocketAddr, i32> {
+pub(crate) unsafe fn read_sockaddr(name: *const c_void, len: c_int) -> Result<SocketAddr, i32> {
     if name.is_null() || len < 2 {
         return Err(WSAEFAULT);
     }
@@ -88,7 +89,7 @@ unsafe fn read_sockaddr(name: *const c_void, len: c_int) -> Result<SocketAddr, i
 }
 
 /// The Windows `SOCKADDR_IN` / `SOCKADDR_IN6` bytes of an address.
-fn sockaddr_bytes(addr: &SocketAddr) -> Vec<u8> {
+pub(crate) fn sockaddr_bytes(addr: &SocketAddr) -> Vec<u8> {
     let mut b = Vec::with_capacity(SOCKADDR_IN6_LEN as usize);
     match addr {
         SocketAddr::V4(a) => {
@@ -113,7 +114,7 @@ fn sockaddr_bytes(addr: &SocketAddr) -> Vec<u8> {
 ///
 /// # Safety
 /// `namelen` must be NULL or readable.
-unsafe fn check_out_addr(
+pub(crate) unsafe fn check_out_addr(
     name: *mut c_void,
     namelen: *mut c_int,
     family: AddressFamily,
@@ -134,7 +135,7 @@ unsafe fn check_out_addr(
 /// # Safety
 /// As for [`check_out_addr`], which must have succeeded for this buffer and family; `name`
 /// writable for `*namelen` bytes, `namelen` writable.
-unsafe fn write_out_addr(addr: &SocketAddr, name: *mut c_void, namelen: *mut c_int) {
+pub(crate) unsafe fn write_out_addr(addr: &SocketAddr, name: *mut c_void, namelen: *mut c_int) {
     let b = sockaddr_bytes(addr);
     // SAFETY: `name` is writable for `*namelen` ≥ b.len() bytes (checked by
     // check_out_addr for this family) and `namelen` is writable (caller's contract).
@@ -175,7 +176,7 @@ unsafe fn buf_ref<'a>(buf: *const c_char, len: c_int) -> Result<&'a [u8], i32> {
 
 /// Runs `body` with the socket after [`precheck`]; an `Err(code)` becomes `SOCKET_ERROR`
 /// with that code.
-fn with_socket(s: SOCKET, body: impl FnOnce(&Socket) -> Result<i32, i32>) -> i32 {
+pub(crate) fn with_socket(s: SOCKET, body: impl FnOnce(&Socket) -> Result<i32, i32>) -> i32 {
     ffi(SOCKET_ERROR, || {
         match precheck(s).and_then(|sk| body(&sk)) {
             Ok(v) => v,
@@ -382,28 +383,65 @@ pub extern "C" fn wsaevents_shutdown(s: SOCKET, how: c_int) -> c_int {
     with_socket(s, |_| Ok(winsock::shutdown(s, how)))
 }
 
+/// The body of both `ioctlsocket` entry points: `get` reads whether the caller's value is
+/// non-zero (`None` for a NULL `argp`, `WSAEFAULT`), `put` writes the result of `FIONREAD` / `SIOCATMARK`.
+/// `FIONBIO` only reads, the others only write.
+fn ioctl_with(
+    s: SOCKET,
+    cmd: i32,
+    get: impl FnOnce() -> Option<bool>,
+    put: impl FnOnce(u32),
+) -> c_int {
+    with_socket(s, |_| {
+        let mut arg = u32::from(get().ok_or(WSAEFAULT)?);
+        let rc = winsock::ioctlsocket(s, cmd as u32, &mut arg);
+        if rc == 0 && cmd as u32 != winsock::FIONBIO {
+            put(arg);
+        }
+        Ok(rc)
+    })
+}
+
 /// `int ioctlsocket(SOCKET, long cmd, u_long *argp)`: `FIONBIO`, `FIONREAD`,
-/// `SIOCATMARK`. `cmd` is a 32-bit `LONG`; `argp` is an `unsigned long` (64-bit on LP64),
-/// read and written whole. NULL `argp` is `WSAEFAULT`.
+/// `SIOCATMARK`. `cmd` is a 32-bit `LONG`; `argp` points to Windows' 32-bit `u_long` (also
+/// `ULONG`, `DWORD`): exactly 4 bytes are read or written. NULL `argp` is `WSAEFAULT`.
+///
+/// # Safety
+/// `argp` must be NULL or readable and writable for 4 bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ioctlsocket(s: SOCKET, cmd: i32, argp: *mut u32) -> c_int {
+    ioctl_with(
+        s,
+        cmd,
+        // SAFETY: non-NULL (checked) and readable for 4 bytes by the caller's contract;
+        // unaligned-tolerant.
+        || (!argp.is_null()).then(|| unsafe { argp.read_unaligned() } != 0),
+        // SAFETY: non-NULL (the read above succeeded) and writable for 4 bytes.
+        |v| unsafe { argp.write_unaligned(v) },
+    )
+}
+
+/// `ioctlsocket` with an `unsigned long *argp` (64-bit on LP64), where the headers send a
+/// program's `unsigned long` (a `_Generic` dispatch in C, an overload in C++): the whole
+/// `unsigned long` is read or written, so no half of it is left stale.
 ///
 /// # Safety
 /// `argp` must be NULL or readable and writable as an `unsigned long`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn ioctlsocket(s: SOCKET, cmd: i32, argp: *mut c_ulong) -> c_int {
-    with_socket(s, |_| {
-        if argp.is_null() {
-            return Err(WSAEFAULT);
-        }
-        // SAFETY: non-NULL and readable by the caller's contract.
-        let v = unsafe { argp.read_unaligned() };
-        let mut arg = u32::from(v != 0);
-        let rc = winsock::ioctlsocket(s, cmd as u32, &mut arg);
-        if rc == 0 && cmd as u32 != winsock::FIONBIO {
-            // SAFETY: non-NULL and writable by the caller's contract.
-            unsafe { argp.write_unaligned(c_ulong::from(arg)) };
-        }
-        Ok(rc)
-    })
+pub unsafe extern "C" fn wsaevents_ioctlsocket_ul(
+    s: SOCKET,
+    cmd: i32,
+    argp: *mut c_ulong,
+) -> c_int {
+    ioctl_with(
+        s,
+        cmd,
+        // SAFETY: non-NULL (checked) and readable as an `unsigned long` by the caller's
+        // contract; unaligned-tolerant.
+        || (!argp.is_null()).then(|| unsafe { argp.read_unaligned() } != 0),
+        // SAFETY: non-NULL (the read above succeeded) and writable as an `unsigned long`.
+        |v| unsafe { argp.write_unaligned(c_ulong::from(v)) },
+    )
 }
 
 /// `int getsockopt(SOCKET, int level, int optname, char *optval, int *optlen)`, exported as

@@ -47,8 +47,10 @@ pub extern "C" fn Sleep(ms: u32) {
     ffi((), || match super::events::timeout_of(ms) {
         Some(d) if d.is_zero() => std::thread::yield_now(),
         Some(d) => std::thread::sleep(d),
+        // Not `park`: it needs `thread::current()`, which may be gone when this runs from a
+        // thread-exit path (a pthread key or C++ thread_local destructor).
         None => loop {
-            std::thread::park();
+            std::thread::sleep(std::time::Duration::from_secs(3600));
         },
     })
 }

@@ -103,6 +103,12 @@ impl Poller {
         full
     }
 
+    /// The registry, for sources other than sockets (the change notifications).
+    #[cfg(unix)]
+    pub(crate) fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// Makes a concurrent `poll` return.
     pub(crate) fn wake(&self) {
         let _ = self.waker.wake();

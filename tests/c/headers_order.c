@@ -4,7 +4,8 @@
  * Built by tests/capi_c.rs as C (gcc default mode and -std=c11) and as C++ (-x c++, default
  * and -std=c++17), each with and without -DLIBC_FIRST and with and without -D_WIN32 (a
  * portable program selecting its Winsock branch: our headers must still be used, not a
- * system winsock2.h), with -Wall -Wextra -Wpedantic -Werror. glibc's <sys/types.h> typedefs u_char/u_short/u_int/u_long (u_long 64-bit) and
+ * system winsock2.h), with -Wall -Wextra -Wpedantic -Werror. glibc's <sys/types.h>
+ * typedefs u_char/u_short/u_int/u_long (u_long 64-bit: ours renames it) and
  * <unistd.h> typedefs socklen_t: our headers must coexist with both, in either order.
  *
  * Then it checks the Windows layouts (B.4, capi-surface.md) and the constants (B.3).
@@ -98,7 +99,7 @@ int main(void)
     EXPECT_SIZE(u_short, 2);
     EXPECT_SIZE(u_char, 1);
     EXPECT_SIZE(u_int, 4);
-    EXPECT_SIZE(u_long, sizeof(unsigned long)); /* the C library's u_long (see wsaevents_base.h) */
+    EXPECT_SIZE(u_long, 4); /* Windows' 32-bit u_long (see wsaevents_base.h) */
     EXPECT_SIZE(socklen_t, 4);
     EXPECT_SIZE(CHAR, 1);
     EXPECT_SIZE(WCHAR, sizeof(wchar_t));

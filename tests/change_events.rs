@@ -1,0 +1,217 @@
+//! Issue 12: FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE from the OS's own
+//! notifications (netlink), in a network namespace the test creates for itself (its thread
+//! `unshare(CLONE_NEWNET)`s; CI runs as root), with a veth pair as the interface. Nothing
+//! leaves the namespace: no traffic is sent at all, only addresses and routes change.
+//!
+//! One test function: the namespace belongs to its thread (and the threads it starts), and
+//! the change look-ups run on the thread that drives the poller, which must be in it too.
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use std::net::SocketAddr;
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use common::*;
+use wsaevents::error::*;
+use wsaevents::{Event, NetworkEvents as Fd, Socket};
+
+/// Runs `ip ARGS` in this thread's namespace; it must succeed.
+#[track_caller]
+fn ip(args: &str) {
+    let o = Command::new("ip")
+        .args(args.split_whitespace())
+        .output()
+        .expect("run ip (iproute2)");
+    assert!(
+        o.status.success(),
+        "ip {args}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn sa(s: &str) -> SocketAddr {
+    s.parse().unwrap()
+}
+
+const BOTH: Fd = Fd::ADDRESS_LIST_CHANGE.union(Fd::ROUTING_INTERFACE_CHANGE);
+
+/// The address-list rules (seed page; Windows' SIO_ADDRESS_LIST_CHANGE reference page):
+/// non-blocking gives WSAEWOULDBLOCK, then one FD_ADDRESS_LIST_CHANGE (0) at the next
+/// change of the family; nothing for changes before the ioctl, after the notification, or
+/// of the other family.
+fn address_list(v6: bool) {
+    let s = if v6 { udp(true) } else { udp(false) };
+    let ev = Event::new_manual(false);
+    s.event_select(&ev, BOTH).unwrap();
+    let (fam, other) = if v6 { ("-6", "-4") } else { ("-4", "-6") };
+    let (a2, a3, o1) = if v6 {
+        ("fd00:99::2/64 nodad", "fd00:99::3/64 nodad", "10.99.0.9/24")
+    } else {
+        ("10.99.0.2/24", "10.99.0.3/24", "fd00:99::9/64 nodad")
+    };
+    assert_eq!(code(s.address_list_change()), WSAEWOULDBLOCK);
+    check_events(&s, &ev, &[]);
+    ip(&format!("{fam} addr add {a2} dev v0"));
+    check_events(&s, &ev, &[(Fd::ADDRESS_LIST_CHANGE, 0)]);
+    // Not asked again: nothing for the next change.
+    ip(&format!("{fam} addr add {a3} dev v0"));
+    check_events(&s, &ev, &[]);
+    // Asked again: that change came before, it does not count.
+    assert_eq!(code(s.address_list_change()), WSAEWOULDBLOCK);
+    check_events(&s, &ev, &[]);
+    // The other family's change does not count either.
+    ip(&format!("{other} addr add {o1} dev v0"));
+    check_events(&s, &ev, &[]);
+    ip(&format!("{fam} addr del {a3} dev v0"));
+    check_events(&s, &ev, &[(Fd::ADDRESS_LIST_CHANGE, 0)]);
+
+    // SIO_ADDRESS_LIST_QUERY: the family's addresses, no loopback.
+    let list = s.address_list_query().unwrap();
+    let (p1, p2) = if v6 {
+        (sa("[fd00:99::1]:0"), sa("[fd00:99::2]:0"))
+    } else {
+        (sa("10.99.0.1:0"), sa("10.99.0.2:0"))
+    };
+    assert!(list.contains(&p1) && list.contains(&p2), "{list:?}");
+    assert!(
+        list.iter()
+            .all(|a| !a.ip().is_loopback() && a.is_ipv6() == v6)
+    );
+    ip(&format!("{other} addr del {o1} dev v0"));
+}
+
+/// The routing-interface rules (seed page's table: WSAENETDOWN, WSAENETUNREACH; 0 for a
+/// new local interface): one notification per ioctl, only for the destination's route.
+fn routing_interface(v6: bool) {
+    let s = if v6 { udp(true) } else { udp(false) };
+    let ev = Event::new_manual(false);
+    s.event_select(&ev, BOTH).unwrap();
+    let fam = if v6 { "-6" } else { "-4" };
+    let (dest, far, net, p1, p2, unrelated) = if v6 {
+        (
+            sa("[fd00:99::77]:0"),
+            sa("[fd00:77::1]:0"),
+            "fd00:77::/64",
+            "fd00:99::1",
+            "fd00:99::2",
+            "fd00:98::1/64 nodad",
+        )
+    } else {
+        (
+            sa("10.99.0.77:0"),
+            sa("10.77.0.1:0"),
+            "10.77.0.0/16",
+            "10.99.0.1",
+            "10.99.0.2",
+            "10.98.0.1/24",
+        )
+    };
+    // SIO_ROUTING_INTERFACE_QUERY: one of our addresses on v0; no route: WSAENETUNREACH.
+    let local = s.routing_interface_query(dest).unwrap();
+    assert!(
+        [p1, p2].contains(&local.ip().to_string().as_str()),
+        "{local}"
+    );
+    assert_eq!(code(s.routing_interface_query(far)), WSAENETUNREACH);
+
+    // An unrelated change gives nothing; the interface going down gives WSAENETDOWN.
+    assert_eq!(code(s.routing_interface_change(dest)), WSAEWOULDBLOCK);
+    ip(&format!("{fam} addr add {unrelated} dev lo"));
+    check_events(&s, &ev, &[]);
+    ip("link set v0 down");
+    check_events(&s, &ev, &[(Fd::ROUTING_INTERFACE_CHANGE, WSAENETDOWN)]);
+    ip("link set v0 up");
+    check_events(&s, &ev, &[]);
+    // Linux drops IPv6 addresses when the link goes down: put them back.
+    ip("-6 addr replace fd00:99::1/64 dev v0 nodad");
+    ip("-6 addr replace fd00:99::2/64 dev v0 nodad");
+    check_events(&s, &ev, &[]);
+
+    // A route whose local address changes: 0. Then no route at all: WSAENETUNREACH.
+    ip(&format!("{fam} route add {net} dev v0 src {p1}"));
+    assert_eq!(s.routing_interface_query(far).unwrap().ip().to_string(), p1);
+    assert_eq!(code(s.routing_interface_change(far)), WSAEWOULDBLOCK);
+    ip(&format!("{fam} route replace {net} dev v0 src {p2}"));
+    check_events(&s, &ev, &[(Fd::ROUTING_INTERFACE_CHANGE, 0)]);
+    assert_eq!(code(s.routing_interface_change(far)), WSAEWOULDBLOCK);
+    ip(&format!("{fam} route del {net}"));
+    check_events(&s, &ev, &[(Fd::ROUTING_INTERFACE_CHANGE, WSAENETUNREACH)]);
+    // Not asked again: the route coming back gives nothing.
+    ip(&format!("{fam} route add {net} dev v0 src {p1}"));
+    check_events(&s, &ev, &[]);
+    ip(&format!("{fam} route del {net}"));
+    ip(&format!("{fam} addr del {unrelated} dev lo"));
+
+    // The destination must be of the socket's family.
+    let wrong = if v6 { sa("10.0.0.1:0") } else { sa("[::1]:0") };
+    assert_eq!(code(s.routing_interface_change(wrong)), WSAEINVAL);
+    assert_eq!(code(s.routing_interface_query(wrong)), WSAEINVAL);
+}
+
+/// Blocking model: the ioctl returns at the next change; a close cancels it (WSAEINTR).
+fn blocking_model() {
+    let s = udp(false);
+    let clone = s.clone();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(clone.address_list_change());
+    });
+    await_blocked(&s);
+    ip("-4 addr add 10.99.0.40/24 dev v0");
+    rx.recv_timeout(LONG)
+        .expect("the blocking ioctl did not return at the change")
+        .unwrap();
+    // Nothing was recorded for it: a later selection has nothing to report.
+    let ev = Event::new_manual(false);
+    s.event_select(&ev, BOTH).unwrap();
+    check_events(&s, &ev, &[]);
+    s.event_select(None, Fd::empty()).unwrap();
+    s.set_nonblocking(false).unwrap();
+
+    let clone = s.clone();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(clone.routing_interface_change(sa("10.99.0.77:0")));
+    });
+    await_blocked(&s);
+    s.close().unwrap();
+    let r = rx.recv_timeout(LONG).expect("not cancelled by close");
+    assert_eq!(code(r), WSAEINTR);
+    ip("-4 addr del 10.99.0.40/24 dev v0");
+}
+
+#[track_caller]
+fn await_blocked(s: &Socket) {
+    let deadline = Instant::now() + LONG;
+    while s.blocked_calls() == 0 {
+        assert!(Instant::now() < deadline, "the ioctl never blocked");
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn change_notifications_in_a_private_network_namespace() {
+    // SAFETY: unshare(2) on the calling thread only; it changes which network namespace
+    // this thread (and what it starts) sees.
+    let r = unsafe { libc::unshare(libc::CLONE_NEWNET) };
+    assert_eq!(
+        r,
+        0,
+        "unshare(CLONE_NEWNET) needs root (CI runs as root): {}",
+        std::io::Error::last_os_error()
+    );
+    ip("link set lo up");
+    ip("link add v0 type veth peer name v1");
+    ip("link set v1 up");
+    ip("link set v0 up");
+    ip("-4 addr add 10.99.0.1/24 dev v0");
+    ip("-6 addr add fd00:99::1/64 dev v0 nodad");
+    address_list(false);
+    address_list(true);
+    routing_interface(false);
+    routing_interface(true);
+    blocking_model();
+}
