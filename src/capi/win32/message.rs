@@ -472,6 +472,19 @@ mod tests {
         );
     }
 
+    /// `gai_strerror` is `FormatMessage` with `MAX_WIDTH_MASK` on Windows (ws2tcpip.h's
+    /// inline `gai_strerrorA`): the two tables must agree.
+    #[test]
+    fn gai_strerror_texts_are_format_message_texts() {
+        for code in [0, 8, 10022, 10044, 10047, 10109, 11001, 11002, 11003, 11004] {
+            assert_eq!(
+                format(0x12FF, std::ptr::null(), code as u32, 0x400).unwrap(),
+                crate::capi::resolve::gai_message(code),
+                "code {code}"
+            );
+        }
+    }
+
     #[test]
     fn errors_as_windows() {
         let mut buf = [0u8; 8];
