@@ -18,7 +18,7 @@
 # instead; only the CMake package's folder differs, see below), without needing cargo-c,
 # which has to be compiled from crates.io together with cargo itself:
 #
-#   $INCLUDEDIR/wsaevents/*.h               every header of include/ (Cflags: -I$INCLUDEDIR/wsaevents,
+#   $INCLUDEDIR/wsaevents/*.h, *.H          every header of include/ (Cflags: -I$INCLUDEDIR/wsaevents,
 #                                           so they never shadow a Windows toolchain's own)
 #   $LIBDIR/libwsaevents.a                  static library
 #   $LIBDIR/libwsaevents.so.X.Y.Z           shared library, soname libwsaevents.so.<sover>
@@ -141,7 +141,10 @@ case $INCLUDEDIR in "$PREFIX"/*) pc_includedir="\${prefix}${INCLUDEDIR#"$PREFIX"
 
 install -d "$inc" "$lib/pkgconfig" "$lib/cmake/$name"
 
-headers=(include/*.h)
+# Every header and every spelling of it (WINSOCK2.H too: scripts/header-spellings.txt).
+shopt -s nullglob
+headers=(include/*.h include/*.H)
+shopt -u nullglob
 install -m 644 "${headers[@]}" "$inc/"
 install -m 644 "$stage/lib$name.a" "$lib/"
 install -m 755 "$stage/$shared_built" "$lib/$shared_full"

@@ -12,9 +12,16 @@
  *     LARGE_INTEGER, the LP* / P* pointer types, SECURITY_ATTRIBUTES;
  *   - MAKEWORD, LOBYTE, HIBYTE, LOWORD, HIWORD, MAKELONG, TRUE, FALSE, TEXT, ZeroMemory;
  *   - event objects and waits: CreateEventA/W (unnamed only), SetEvent, ResetEvent,
- *     CloseHandle (events only), WaitForSingleObject, WaitForMultipleObjects(Ex);
+ *     CloseHandle (events and threads), WaitForSingleObject, WaitForMultipleObjects(Ex);
  *   - GetLastError / SetLastError (per thread, shared with WSAGetLastError);
- *   - Sleep, GetTickCount, GetTickCount64, QueryPerformanceCounter/Frequency.
+ *   - Sleep, GetTickCount, GetTickCount64, QueryPerformanceCounter/Frequency;
+ *   - the Win32 basics of console programs (wsaevents_win32.h): FormatMessage, Local/Global/
+ *     Heap memory, CRITICAL_SECTION, threads (waitable handles), Interlocked*, MessageBox and
+ *     OutputDebugString on stderr, ExitProcess; the CRT names (wsaevents_crt.h: _stricmp,
+ *     sprintf_s, strcpy_s, localtime_s, ...); MAX_PATH, _countof, __declspec(thread),
+ *     __cdecl/__stdcall, SecureZeroMemory, min/max (C only, unless NOMINMAX);
+ *   - the C run-time headers Windows' <windows.h> brings in: <stdio.h>, <stdlib.h>,
+ *     <string.h>, <ctype.h>, <stdarg.h>, <wchar.h>, <time.h>, <errno.h>, <limits.h>.
  *
  * Notes on fidelity:
  *   - `long` is 64-bit on Linux/macOS (LP64) but 32-bit on Windows (LLP64). LONG, ULONG and
@@ -25,23 +32,26 @@
  *     not be read through WCHAR.
  *   - Without WIN32_LEAN_AND_MEAN, windows.h includes winsock2.h, as the real one includes
  *     winsock.h.
- *   - `min`/`max` macros are not defined (they break C++); use your own.
+ *   - `min`/`max` macros are defined in C only (in C++ they would break <algorithm>).
  *   - `#pragma comment(lib, ...)` is ignored by gcc/clang; -Wall reports it as
  *     -Wunknown-pragmas, as mingw does. Add -Wno-unknown-pragmas to silence it.
  *
- * On Windows (_WIN32) this header defers to the system's <windows.h>.
+ * With a Windows toolchain (mingw-w64: __MINGW32__, Cygwin, MSVC: _MSC_VER) this header
+ * defers to the system's <windows.h>. Defining _WIN32 alone (-D_WIN32, to select a portable
+ * program's Winsock branch on Linux/macOS) keeps this header.
  */
 #ifndef WSAEVENTS_WINDOWS_H
 #define WSAEVENTS_WINDOWS_H
 
-#if defined(_WIN32)
+#if defined(__MINGW32__) || defined(__CYGWIN__) || defined(_MSC_VER) /* a Windows toolchain */
 #  if defined(_MSC_VER) && !defined(__clang__)
 #    error "wsaevents/include is for Linux/macOS: do not put it on MSVC's include path"
 #  endif
 #  include_next <windows.h>
-#else /* !_WIN32 */
+#else /* not a Windows toolchain (even with -D_WIN32) */
 
 #include "wsaevents_base.h"
+#include "wsaevents_win32.h" /* FormatMessage, memory, critical sections, threads, CRT names */
 
 #ifdef __cplusplus
 extern "C" {
@@ -74,7 +84,7 @@ HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManual
 /** SetEvent / ResetEvent: TRUE, or FALSE with ERROR_INVALID_HANDLE (6). */
 BOOL WINAPI SetEvent(HANDLE hEvent);
 BOOL WINAPI ResetEvent(HANDLE hEvent);
-/** CloseHandle: event handles only; anything else gives FALSE with ERROR_INVALID_HANDLE. */
+/** CloseHandle: event and thread handles; anything else gives FALSE with ERROR_INVALID_HANDLE. */
 BOOL WINAPI CloseHandle(HANDLE hObject);
 
 /* ---- Waits ------------------------------------------------------------------------------ */
@@ -113,5 +123,5 @@ BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
 #  include "winsock2.h"
 #endif
 
-#endif /* !_WIN32 */
+#endif /* not a Windows toolchain */
 #endif /* WSAEVENTS_WINDOWS_H */

@@ -59,17 +59,19 @@
  * WSAWaitForMultipleEvents, WSAGetLastError and WSASetLastError work before WSAStartup and
  * after WSACleanup. Socket functions fail with WSANOTINITIALISED then.
  *
- * On Windows (_WIN32) this header defers to the system's <winsock2.h>.
+ * With a Windows toolchain (mingw-w64: __MINGW32__, Cygwin, MSVC: _MSC_VER) this header
+ * defers to the system's <winsock2.h>. Defining _WIN32 alone (-D_WIN32, to select a portable
+ * program's Winsock branch on Linux/macOS) keeps this header.
  */
 #ifndef WSAEVENTS_WINSOCK2_H
 #define WSAEVENTS_WINSOCK2_H
 
-#if defined(_WIN32)
+#if defined(__MINGW32__) || defined(__CYGWIN__) || defined(_MSC_VER) /* a Windows toolchain */
 #  if defined(_MSC_VER) && !defined(__clang__)
 #    error "wsaevents/include is for Linux/macOS: do not put it on MSVC's include path"
 #  endif
 #  include_next <winsock2.h>
-#else /* !_WIN32 */
+#else /* not a Windows toolchain (even with -D_WIN32) */
 
 /* The real winsock2.h includes windows.h; ours needs its types. Lean, to avoid a cycle. */
 #ifndef WIN32_LEAN_AND_MEAN
@@ -537,5 +539,5 @@ inline typename wsaevents_ioctl_ulong_<T>::type ioctlsocket(SOCKET s, LONG cmd, 
 #include "wsaevents_wsaext.h"
 #include "wsaevents_resolve.h" /* hostent, servent, gethostbyname, gethostname, ... */
 
-#endif /* !_WIN32 */
+#endif /* not a Windows toolchain */
 #endif /* WSAEVENTS_WINSOCK2_H */

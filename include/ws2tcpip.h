@@ -11,21 +11,22 @@
  * socklen_t earlier in the translation unit (glibc's <unistd.h> does); then that one is
  * kept, since a second typedef would not compile.
  *
- * This file exists twice, as ws2tcpip.h and Ws2tcpip.h (the spelling Microsoft's samples
- * use), with identical contents, so that both spellings work on case-sensitive file
- * systems and either copy works alone on case-insensitive ones.
+ * Other spellings (Ws2tcpip.h, WS2tcpip.h, ...) are generated copies of this file: see
+ * scripts/header-spellings.txt.
  *
- * On Windows (_WIN32) this header defers to the system's <ws2tcpip.h>.
+ * With a Windows toolchain (mingw-w64: __MINGW32__, Cygwin, MSVC: _MSC_VER) this header
+ * defers to the system's <ws2tcpip.h>. Defining _WIN32 alone (-D_WIN32, to select a portable
+ * program's Winsock branch on Linux/macOS) keeps this header.
  */
 #ifndef WSAEVENTS_WS2TCPIP_H
 #define WSAEVENTS_WS2TCPIP_H
 
-#if defined(_WIN32)
+#if defined(__MINGW32__) || defined(__CYGWIN__) || defined(_MSC_VER) /* a Windows toolchain */
 #  if defined(_MSC_VER) && !defined(__clang__)
 #    error "wsaevents/include is for Linux/macOS: do not put it on MSVC's include path"
 #  endif
 #  include_next <ws2tcpip.h>
-#else /* !_WIN32 */
+#else /* not a Windows toolchain (even with -D_WIN32) */
 
 #include "winsock2.h"
 
@@ -72,5 +73,5 @@ inline PCSTR inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf, size_t St
 #define WSAEVENTS_RESOLVE_WANT_WS2TCPIP /* the ws2tcpip.h part of: */
 #include "wsaevents_resolve.h"      /* addrinfo, getaddrinfo, getnameinfo, InetPtonW, ... */
 
-#endif /* !_WIN32 */
+#endif /* not a Windows toolchain */
 #endif /* WSAEVENTS_WS2TCPIP_H */

@@ -21,8 +21,8 @@
 #ifndef WSAEVENTS_BASE_H
 #define WSAEVENTS_BASE_H
 
-#if defined(_WIN32)
-#  error "wsaevents_base.h is for Linux/macOS only"
+#if defined(__MINGW32__) || defined(__CYGWIN__) || defined(_MSC_VER)
+#  error "wsaevents_base.h is for Linux/macOS only (a Windows toolchain uses its own headers)"
 #endif
 
 /* First: the C library's BSD types win (see above). In its default modes <sys/types.h>
@@ -39,8 +39,26 @@
 #endif
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h> /* ZeroMemory & co.; <windows.h> brings the CRT in on Windows too */
-#include <wchar.h>  /* wprintf & co. are declared by <stdio.h> on Windows */
+/* The C run-time headers that Windows' <windows.h>/<winsock2.h> bring in for a console
+ * program (MSVC's and mingw's include them through their internal headers): programs call
+ * printf, malloc, exit, memcpy, tolower, va_start, time after including only those. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+#include <wchar.h>
+#include <wctype.h>
+#include <limits.h>
+#include <time.h>
+#include <errno.h>
+
+#if !defined(__cplusplus) && (!defined(__STDC_VERSION__) || __STDC_VERSION__ < 199901L)
+/* C89 modes: the C library hides these C99 functions, which the compat headers' inline
+ * functions use; the same prototypes as the C library's. */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int vswprintf(wchar_t *buf, size_t size, const wchar_t *fmt, va_list ap);
+#endif
 
 /* ---- BSD types, when the C library's mode hides them --------------------------------- */
 #if defined(__GLIBC__)
@@ -97,6 +115,109 @@ typedef unsigned long u_long;
 #endif
 #ifndef VOID
 #  define VOID void
+#endif
+/* MSVC's calling-convention keywords: meaningless on x86-64 and arm64 (one convention). */
+#ifndef __cdecl
+#  define __cdecl
+#endif
+#ifndef __stdcall
+#  define __stdcall
+#endif
+#ifndef __fastcall
+#  define __fastcall
+#endif
+#ifndef _cdecl
+#  define _cdecl
+#endif
+#ifndef WINAPIV
+#  define WINAPIV
+#endif
+#ifndef APIPRIVATE
+#  define APIPRIVATE
+#endif
+#ifndef __forceinline
+#  define __forceinline inline __attribute__((always_inline))
+#endif
+#ifndef _inline
+#  define _inline inline
+#endif
+
+/* __declspec(x): each x becomes WSAEVENTS_DECLSPEC_x, so __declspec(align(16)) works too.
+ * thread is thread-local storage, as on Windows; the rest map to the GCC attribute of the
+ * same meaning, or to nothing where there is none (dllimport, novtable, ...). */
+#ifndef __declspec
+#  define __declspec(x) WSAEVENTS_DECLSPEC_##x
+#  define WSAEVENTS_DECLSPEC_thread __thread
+#  define WSAEVENTS_DECLSPEC_dllimport
+#  define WSAEVENTS_DECLSPEC_dllexport __attribute__((visibility("default")))
+#  define WSAEVENTS_DECLSPEC_noreturn __attribute__((noreturn))
+#  define WSAEVENTS_DECLSPEC_noinline __attribute__((noinline))
+#  define WSAEVENTS_DECLSPEC_nothrow __attribute__((nothrow))
+#  define WSAEVENTS_DECLSPEC_deprecated __attribute__((deprecated))
+#  define WSAEVENTS_DECLSPEC_selectany __attribute__((weak))
+#  define WSAEVENTS_DECLSPEC_novtable
+#  define WSAEVENTS_DECLSPEC_restrict
+#  define WSAEVENTS_DECLSPEC_noalias
+#  define WSAEVENTS_DECLSPEC_align(n) __attribute__((aligned(n)))
+#endif
+
+/* MSVC's sized integer keywords. */
+#ifndef __int8
+#  define __int8 char
+#endif
+#ifndef __int16
+#  define __int16 short
+#endif
+#ifndef __int32
+#  define __int32 int
+#endif
+#ifndef __int64
+#  define __int64 long long
+#endif
+
+/* The common SAL annotations (sal.h), which document and check nothing here. */
+#ifndef _In_
+#  define _In_
+#  define _In_opt_
+#  define _In_z_
+#  define _In_opt_z_
+#  define _Out_
+#  define _Out_opt_
+#  define _Inout_
+#  define _Inout_opt_
+#  define _Outptr_
+#  define _Outptr_opt_
+#  define _Reserved_
+#  define _Check_return_
+#  define _Ret_maybenull_
+#  define _Ret_notnull_
+#  define _Printf_format_string_
+#  define _In_reads_(n)
+#  define _In_reads_opt_(n)
+#  define _In_reads_bytes_(n)
+#  define _In_reads_bytes_opt_(n)
+#  define _Out_writes_(n)
+#  define _Out_writes_opt_(n)
+#  define _Out_writes_bytes_(n)
+#  define _Out_writes_bytes_opt_(n)
+#  define _Out_writes_z_(n)
+#  define _Inout_updates_(n)
+#  define _Inout_updates_bytes_(n)
+#  define _Success_(expr)
+#  define _When_(expr, annos)
+#endif
+
+/* `inline` is C99/C++; GCC and Clang know __inline__ in every mode (C89 included). */
+#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
+#  define WSAEVENTS_STATIC_INLINE static inline
+#else
+#  define WSAEVENTS_STATIC_INLINE static __inline__
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define WSAEVENTS_NORETURN __attribute__((noreturn))
+#else
+#  define WSAEVENTS_NORETURN
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -249,6 +370,48 @@ WSAEVENTS_STATIC_ASSERT(sizeof(LARGE_INTEGER) == 8, "LARGE_INTEGER is 8 bytes");
 #define CopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
 #define MoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
+#define DBG_UNREFERENCED_PARAMETER(P) ((void)(P))
+#define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
+
+/* SecureZeroMemory: a clear the compiler may not remove (volatile stores), as on Windows. */
+WSAEVENTS_STATIC_INLINE PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
+{
+    volatile char *p = (volatile char *)ptr;
+    while (cnt--) {
+        *p++ = 0;
+    }
+    return ptr;
+}
+#define RtlZeroMemory ZeroMemory
+#define RtlCopyMemory CopyMemory
+#define RtlMoveMemory MoveMemory
+#define RtlFillMemory FillMemory
+#define RtlSecureZeroMemory SecureZeroMemory
+
+/* _countof / ARRAYSIZE: the element count of an array. */
+#ifndef _countof
+#  define _countof(array) (sizeof(array) / sizeof((array)[0]))
+#endif
+#ifndef ARRAYSIZE
+#  define ARRAYSIZE(array) (sizeof(array) / sizeof((array)[0]))
+#endif
+
+/* min/max: windows.h defines them unless NOMINMAX. In C they are defined as on Windows; in
+ * C++ they are not (they would break <algorithm> and std::min/std::max, which the C++
+ * library headers declare after ours; on Windows programs define NOMINMAX for that). */
+#if !defined(__cplusplus) && !defined(NOMINMAX)
+#  ifndef max
+#    define max(a, b) (((a) > (b)) ? (a) : (b))
+#  endif
+#  ifndef min
+#    define min(a, b) (((a) < (b)) ? (a) : (b))
+#  endif
+#endif
+
+/* File-system limits (minwindef.h); the file API itself is not provided. */
+#ifndef MAX_PATH
+#  define MAX_PATH 260
+#endif
 
 #define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
 

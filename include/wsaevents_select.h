@@ -31,8 +31,8 @@
 #ifndef WSAEVENTS_SELECT_H
 #define WSAEVENTS_SELECT_H
 
-#if defined(_WIN32)
-#  error "wsaevents_select.h is for Linux/macOS only"
+#if defined(__MINGW32__) || defined(__CYGWIN__) || defined(_MSC_VER)
+#  error "wsaevents_select.h is for Linux/macOS only (a Windows toolchain uses its own headers)"
 #endif
 
 /* ---- The C library's headers, now, with the program's FD_SETSIZE kept aside ------------- */

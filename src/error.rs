@@ -243,6 +243,12 @@ impl From<Error> for io::Error {
     }
 }
 
+/// Every code this crate defines, in the order of the table (the C ABI's `FormatMessage`
+/// is checked to have Windows' text for each).
+pub fn all_codes() -> impl Iterator<Item = i32> {
+    TABLE.iter().map(|&(c, _, _)| c)
+}
+
 fn lookup(code: i32) -> Option<&'static (i32, &'static str, &'static str)> {
     TABLE.iter().find(|(c, _, _)| *c == code)
 }

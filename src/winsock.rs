@@ -421,6 +421,49 @@ pub fn started() -> bool {
 enum Object {
     Socket(Arc<Socket>),
     Event(Event),
+    Thread(ThreadObject),
+}
+
+/// A thread as the handle table holds it (the C ABI's `CreateThread` makes them): a
+/// manual-reset event set when the thread ends, which the waits wait on as they wait on
+/// any event, and the thread's exit code (`STILL_ACTIVE`, 259, while it runs).
+#[derive(Clone)]
+pub struct ThreadObject {
+    /// Set once the thread has ended.
+    pub done: Event,
+    /// The exit code; `STILL_ACTIVE` (259) until the thread ends.
+    pub exit_code: Arc<std::sync::atomic::AtomicU32>,
+    /// The suspend count (1 for a thread created suspended, until it is resumed).
+    pub suspend_count: Arc<std::sync::atomic::AtomicU32>,
+    /// The event a suspended thread waits on before it runs.
+    pub resume: Arc<parking_lot::Mutex<Option<Event>>>,
+}
+
+/// `STILL_ACTIVE`: the exit code of a thread that has not ended.
+pub const STILL_ACTIVE: u32 = 259;
+
+impl ThreadObject {
+    /// A running thread's object: not done, exit code `STILL_ACTIVE`.
+    pub fn new() -> ThreadObject {
+        ThreadObject {
+            done: Event::new_manual(false),
+            exit_code: Arc::new(std::sync::atomic::AtomicU32::new(STILL_ACTIVE)),
+            suspend_count: Arc::new(std::sync::atomic::AtomicU32::new(0)),
+            resume: Arc::new(parking_lot::Mutex::new(None)),
+        }
+    }
+
+    /// Records the exit code and signals the handle (its waiters wake).
+    pub fn finish(&self, code: u32) {
+        self.exit_code.store(code, Ordering::SeqCst);
+        self.done.set();
+    }
+}
+
+impl Default for ThreadObject {
+    fn default() -> Self {
+        ThreadObject::new()
+    }
 }
 
 /// The handle table: open objects by value. Values are Windows-like: multiples of 4,
@@ -516,11 +559,22 @@ fn lookup<T>(h: usize, f: impl FnOnce(&Object) -> Option<T>) -> Option<T> {
     object_in(&TABLE.read(), h).and_then(f)
 }
 
-fn remove(h: usize, want_socket: bool) -> Option<Object> {
+/// What [`remove`] may close.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Socket,
+    Event,
+    /// `CloseHandle`: an event or a thread.
+    Handle,
+}
+
+fn remove(h: usize, kind: Kind) -> Option<Object> {
     let index = decode(h)?;
     let mut t = TABLE.write();
-    match (t.objects.get(&index)?, want_socket) {
-        (Object::Socket(_), true) | (Object::Event(_), false) => t.objects.remove(&index),
+    match (t.objects.get(&index)?, kind) {
+        (Object::Socket(_), Kind::Socket)
+        | (Object::Event(_), Kind::Event | Kind::Handle)
+        | (Object::Thread(_), Kind::Handle) => t.objects.remove(&index),
         _ => None,
     }
 }
@@ -534,7 +588,7 @@ fn remove_all_sockets() -> Vec<Arc<Socket>> {
             out.push(Arc::clone(s));
             false
         }
-        Object::Event(_) => true,
+        Object::Event(_) | Object::Thread(_) => true,
     });
     out
 }
@@ -543,7 +597,7 @@ fn remove_all_sockets() -> Vec<Arc<Socket>> {
 pub fn socket_of(s: SOCKET) -> Option<Arc<Socket>> {
     lookup(s, |o| match o {
         Object::Socket(sock) => Some(Arc::clone(sock)),
-        Object::Event(_) => None,
+        Object::Event(_) | Object::Thread(_) => None,
     })
 }
 
@@ -551,8 +605,30 @@ pub fn socket_of(s: SOCKET) -> Option<Arc<Socket>> {
 pub fn event_of(h: WSAEVENT) -> Option<Event> {
     lookup(h, |o| match o {
         Object::Event(e) => Some(e.clone()),
-        Object::Socket(_) => None,
+        Object::Socket(_) | Object::Thread(_) => None,
     })
+}
+
+/// The thread behind a handle.
+pub fn thread_of(h: usize) -> Option<ThreadObject> {
+    lookup(h, |o| match o {
+        Object::Thread(t) => Some(t.clone()),
+        Object::Socket(_) | Object::Event(_) => None,
+    })
+}
+
+/// A handle for a thread object, or 0 with `WSA_NOT_ENOUGH_MEMORY` if the table is full.
+pub fn register_thread(t: ThreadObject) -> usize {
+    insert(Object::Thread(t)).unwrap_or_else(|| fail(WSA_NOT_ENOUGH_MEMORY, 0))
+}
+
+/// `CloseHandle`: closes an event or a thread handle (the thread runs on): `TRUE`, or
+/// `FALSE` with `WSA_INVALID_HANDLE` for anything else.
+pub fn CloseHandle(h: usize) -> BOOL {
+    match remove(h, Kind::Handle) {
+        Some(_) => TRUE,
+        None => fail(WSA_INVALID_HANDLE, FALSE),
+    }
 }
 
 /// Resolves every handle into `out` under one look-up of the table; `false` (and `out`
@@ -563,6 +639,8 @@ fn events_of(handles: &[WSAEVENT], out: &mut Vec<Event>) -> bool {
     for &h in handles {
         let ev = match object_in(&t, h) {
             Some(Object::Event(e)) => Some(e.clone()),
+            // A thread handle is signalled once the thread has ended, as on Windows.
+            Some(Object::Thread(th)) => Some(th.done.clone()),
             _ => None,
         };
         match ev {
@@ -631,7 +709,7 @@ pub fn CreateEvent(manual_reset: bool, initial_state: bool) -> WSAEVENT {
 /// `WSACloseEvent` / `CloseHandle` on an event: `TRUE`, or `FALSE` with
 /// `WSA_INVALID_HANDLE`.
 pub fn WSACloseEvent(h: WSAEVENT) -> BOOL {
-    match remove(h, false) {
+    match remove(h, Kind::Event) {
         Some(_) => TRUE,
         None => fail(WSA_INVALID_HANDLE, FALSE),
     }
@@ -782,7 +860,7 @@ pub fn closesocket(s: SOCKET) -> i32 {
     if !started() {
         return fail(WSANOTINITIALISED, SOCKET_ERROR);
     }
-    match remove(s, true) {
+    match remove(s, Kind::Socket) {
         // Closes it for every user: calls blocked in it fail WSAEINTR (`Socket::close`).
         Some(Object::Socket(sock)) => ret(sock.close().map(|()| 0)),
         _ => fail(WSAENOTSOCK, SOCKET_ERROR),

@@ -483,6 +483,185 @@ fn addresses_cxx() {
     run(&exe);
 }
 
+/// Issue 9, §3: the Win32 basics in the style of real Winsock programs: FormatMessage with
+/// Windows' texts (and in a connect error path), _beginthreadex workers sharing a recursive
+/// CRITICAL_SECTION, thread handles waited on, exit codes (STILL_ACTIVE, _endthreadex,
+/// ExitThread), an echo server thread over loopback, Local/Global/Heap memory, the CRT's
+/// *_s and legacy functions with Windows' results, MessageBox/OutputDebugString on stderr.
+/// As C in a strict mode and as C++ (with the CRT's array overloads).
+#[test]
+fn win32_basics_c_and_cxx() {
+    for (lang, name, mode) in [
+        (Lang::C, "win32_basics", "-std=c11"),
+        (Lang::Cxx, "win32_basics_cxx", "-std=c++17"),
+    ] {
+        let exe = build(
+            lang,
+            &c_source("win32_basics.c"),
+            name,
+            &[STRICT, &[mode]].concat(),
+            false,
+        );
+        let o = run(&exe);
+        let out = String::from_utf8_lossy(&o.stdout);
+        let err = String::from_utf8_lossy(&o.stderr);
+        println!("{out}");
+        // The Winsock sample idiom: FormatMessage's text, "\r\n" included, after the code.
+        assert!(
+            out.contains("connect failed with error 10061: No connection could be made because the target machine actively refused it.\r\n"),
+            "{out}"
+        );
+        assert!(err.contains("OutputDebugStringA reached stderr\n"), "{err}");
+        assert!(err.contains("win32_basics: continue?\n"), "{err}");
+        assert!(
+            err.contains("Error: retry?\n"),
+            "a NULL caption is \"Error\": {err}"
+        );
+    }
+}
+
+/// ExitProcess ends the process with its code after flushing stdio; a *_s function given
+/// too small a buffer ends it through the invalid-parameter handler, as Windows' default;
+/// so does a Ctrl+C that no console handler takes.
+#[test]
+fn win32_exit_paths() {
+    let exe = build(
+        Lang::C,
+        &c_source("win32_basics.c"),
+        "win32_basics_exit",
+        STRICT,
+        false,
+    );
+    let o = Command::new(&exe)
+        .arg("exitprocess")
+        .output()
+        .expect("run win32_basics exitprocess");
+    assert_eq!(o.status.code(), Some(3), "{}", show(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "before exit");
+    let o = Command::new(&exe)
+        .arg("badparam")
+        .output()
+        .expect("run win32_basics badparam");
+    assert!(!o.status.success(), "{}", show(&o));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("not reached"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("invalid parameter passed to strcpy_s"),
+        "{}",
+        show(&o)
+    );
+    // Ctrl+C that no handler takes: the default handler ends the process (here by SIGINT's
+    // default action; Windows exits with STATUS_CONTROL_C_EXIT).
+    let o = Command::new(&exe)
+        .arg("ctrlc")
+        .output()
+        .expect("run win32_basics ctrlc");
+    assert!(!o.status.success(), "{}", show(&o));
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(o.status.signal(), Some(2), "ended by SIGINT: {}", show(&o));
+    }
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("not reached"));
+}
+
+/// Issue 9, §1: `<winsock2.h>` alone brings the C run-time, as Windows' does (printf,
+/// malloc, exit, tolower, memcpy, va_list, wcslen, _stricmp, sprintf_s).
+#[test]
+fn only_winsock2_brings_the_crt() {
+    for (lang, name) in [(Lang::C, "only_winsock2"), (Lang::Cxx, "only_winsock2_cxx")] {
+        let exe = build(lang, &c_source("only_winsock2.c"), name, STRICT, false);
+        let o = run(&exe);
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            "ok: the C run-time through <winsock2.h> alone\n"
+        );
+    }
+}
+
+/// `<conio.h>`: `_kbhit`, `_getch`, `_getche` with standard input from a file holding "xy".
+#[test]
+fn conio_keys_from_a_file() {
+    let exe = build(
+        Lang::C,
+        &c_source("conio_keys.c"),
+        "conio_keys",
+        STRICT,
+        false,
+    );
+    let input = out_dir().join("conio_keys.stdin");
+    std::fs::write(&input, "xy").expect("write the input");
+    let o = Command::new(&exe)
+        .stdin(std::fs::File::open(&input).expect("open the input"))
+        .output()
+        .expect("run conio_keys");
+    assert!(o.status.success(), "{}", show(&o));
+    // 'y' echoed by _getche, then the report: a key waited, x and y read, none after, EOF.
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "y|1 xy 0 -1\n");
+}
+
+/// `<tchar.h>` and `_tmain`, ANSI and `_UNICODE` (arguments converted to wide strings).
+#[test]
+fn tchar_main_ansi_and_unicode() {
+    for (name, flags) in [
+        ("tchar_main", &[][..]),
+        ("tchar_main_unicode", &["-DUNICODE", "-D_UNICODE"][..]),
+    ] {
+        let exe = build(
+            Lang::C,
+            &c_source("tchar_main.c"),
+            name,
+            &[STRICT, flags].concat(),
+            false,
+        );
+        let o = run_args(&exe, &["tchar-arg", "na\u{ef}ve"]);
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            "ok: 3 arguments, datagram of 5 bytes\n"
+        );
+    }
+}
+
+/// Issue 9, §2: a portable program's Winsock branch, chosen with `-D_WIN32`, builds and runs
+/// against the library in C and C++, with the C library's headers before or after; its POSIX
+/// branch (no `-D_WIN32`) builds too. `#pragma comment(lib, ...)` stays (mingw warns too).
+#[test]
+fn portable_branch_with_d_win32() {
+    for lang in [Lang::C, Lang::Cxx] {
+        for (tag, flags, branch) in [
+            ("win32", &["-D_WIN32"][..], "Winsock"),
+            (
+                "win32_libc_first",
+                &["-D_WIN32", "-DLIBC_FIRST"][..],
+                "Winsock",
+            ),
+            ("posix", &[][..], "POSIX"),
+        ] {
+            let name = format!(
+                "portable_branch_{}_{tag}",
+                match lang {
+                    Lang::C => "c",
+                    Lang::Cxx => "cxx",
+                }
+            );
+            let exe = build(
+                lang,
+                &c_source("portable_branch.c"),
+                &name,
+                &[STRICT, &["-Wno-unknown-pragmas"], flags].concat(),
+                false,
+            );
+            let o = run(&exe);
+            assert_eq!(
+                String::from_utf8_lossy(&o.stdout),
+                format!("ok: {branch} branch\n")
+            );
+        }
+    }
+}
+
+/// The compat headers (every header and several spellings) and the C library's, in both
+/// orders, as C and C++ in the default and a strict mode, with and without `-D_WIN32`; the
+/// layouts (B.4) and constants (B.3).
 /// Name resolution with Windows' layouts and errors (getaddrinfo, getnameinfo, hostent,
 /// servent, gethostname, inet_ntoa, InetPtonW/NtopW, WSAAddressToString,
 /// WSAStringToAddress): Wine's Windows-run protocol.c values, no DNS.
@@ -578,14 +757,18 @@ fn headers_order_matrix() {
         (Lang::Cxx, None),
         (Lang::Cxx, Some("-std=c++17")),
     ] {
-        for libc_first in [false, true] {
+        for (libc_first, win32) in [(false, false), (true, false), (false, true), (true, true)] {
             let mut flags = pedantic.to_vec();
             flags.extend(mode);
             if libc_first {
                 flags.push("-DLIBC_FIRST");
             }
+            // A portable program's Winsock branch, selected with -D_WIN32 (issue 9, §2).
+            if win32 {
+                flags.push("-D_WIN32");
+            }
             let name = format!(
-                "headers_order_{}_{}_{}",
+                "headers_order_{}_{}_{}{}",
                 match lang {
                     Lang::C => "c",
                     Lang::Cxx => "cxx",
@@ -595,10 +778,54 @@ fn headers_order_matrix() {
                     "libc_first"
                 } else {
                     "ours_first"
-                }
+                },
+                if win32 { "_win32" } else { "" }
             );
             let exe = build(lang, &c_source("headers_order.c"), &name, &flags, false);
             run(&exe);
+        }
+    }
+}
+
+/// Each header of `scripts/header-spellings.txt` compiles on its own (self-contained), as C
+/// and C++, with and without `-D_WIN32`, warning-free. (Its other spellings are byte-identical
+/// copies: `tests/header_spellings.rs`.)
+#[test]
+fn every_header_alone() {
+    let table = std::fs::read_to_string(repo().join("scripts/header-spellings.txt"))
+        .expect("read scripts/header-spellings.txt");
+    let headers: Vec<&str> = table
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(headers.len() >= 10, "{headers:?}");
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for h in headers {
+        let src = out_dir().join(format!("alone_{}.c", h.replace('.', "_")));
+        std::fs::write(
+            &src,
+            format!("#include <{h}>\nint main(void) {{ return 0; }}\n"),
+        )
+        .expect("write the test source");
+        for lang in [Lang::C, Lang::Cxx] {
+            for win32 in [false, true] {
+                let mut flags = pedantic.to_vec();
+                if win32 {
+                    flags.push("-D_WIN32");
+                }
+                let name = format!(
+                    "alone_{}_{}{}.o",
+                    h.replace('.', "_"),
+                    match lang {
+                        Lang::C => "c",
+                        Lang::Cxx => "cxx",
+                    },
+                    if win32 { "_win32" } else { "" }
+                );
+                build(lang, &src, &name, &flags, true);
+            }
         }
     }
 }
@@ -763,6 +990,26 @@ fn cxx_select_never_binds_to_the_c_library() {
     }
 }
 
+/// Every header, several spellings, in C89 and C++98 with -Wpedantic -Werror: the headers
+/// add no warning in the oldest modes either (and the program links and runs).
+#[test]
+fn headers_in_c89_and_cxx98() {
+    let pedantic: &[&str] = &["-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+    for (lang, name, mode) in [
+        (Lang::C, "headers_c89", "-std=c89"),
+        (Lang::Cxx, "headers_cxx98", "-std=c++98"),
+    ] {
+        let exe = build(
+            lang,
+            &c_source("headers_c89.c"),
+            name,
+            &[pedantic, &[mode]].concat(),
+            false,
+        );
+        assert_eq!(String::from_utf8_lossy(&run(&exe).stdout), "1 1\n");
+    }
+}
+
 /// The seed (Microsoft's WSAEnumNetworkEvents example) compiles unchanged as C++: with no
 /// flags, and with -Wall -Wextra -Werror apart from the `#pragma comment` warning, which
 /// gcc gives for it on Windows (mingw) too.
@@ -846,15 +1093,6 @@ fn seed_example_runs() {
     );
 }
 
-/// `ws2tcpip.h` and `Ws2tcpip.h` are identical, so either works alone on a
-/// case-insensitive file system.
-#[test]
-fn ws2tcpip_spellings_are_identical() {
-    let a = std::fs::read(repo().join("include/ws2tcpip.h")).unwrap();
-    let b = std::fs::read(repo().join("include/Ws2tcpip.h")).unwrap();
-    assert_eq!(a, b);
-}
-
 /// The shared library exports every function of the headers, under the header's names,
 /// and none of the C library's socket names (so it never interposes libc). Needs `nm`.
 #[test]
@@ -922,6 +1160,28 @@ fn exports_never_interpose_libc() {
         let ours = format!("wsaevents_{posix}");
         assert!(exported.contains(&ours.as_str()), "{ours} is not exported");
     }
+    // The CRT names and Interlocked* are static inline in the headers: never exported, so
+    // never in conflict with a C library that has them (C11 Annex K's localtime_s, ...).
+    for inline in [
+        "localtime_s",
+        "gmtime_s",
+        "sprintf_s",
+        "strcpy_s",
+        "strncpy_s",
+        "strcat_s",
+        "_snprintf",
+        "_stricmp",
+        "strtok_s",
+        "fopen_s",
+        "InterlockedIncrement",
+        "ExitThread",
+        "_endthreadex",
+        "getpid",
+        "strcasecmp",
+    ] {
+        let bare = inline.trim_start_matches('_');
+        assert!(!exported.contains(&bare), "{inline} must not be exported");
+    }
     for name in [
         "WSAStartup",
         "WSACleanup",
@@ -953,6 +1213,39 @@ fn exports_never_interpose_libc() {
         "GetTickCount64",
         "QueryPerformanceCounter",
         "QueryPerformanceFrequency",
+        "FormatMessageA",
+        "FormatMessageW",
+        "LocalAlloc",
+        "LocalFree",
+        "GlobalAlloc",
+        "GlobalFree",
+        "GetProcessHeap",
+        "HeapAlloc",
+        "HeapReAlloc",
+        "HeapFree",
+        "InitializeCriticalSection",
+        "InitializeCriticalSectionAndSpinCount",
+        "EnterCriticalSection",
+        "TryEnterCriticalSection",
+        "LeaveCriticalSection",
+        "DeleteCriticalSection",
+        "CreateThread",
+        "ResumeThread",
+        "GetExitCodeThread",
+        "GetCurrentThreadId",
+        "_beginthreadex",
+        "_beginthread",
+        "MessageBoxA",
+        "MessageBoxW",
+        "OutputDebugStringA",
+        "OutputDebugStringW",
+        "ExitProcess",
+        "SetConsoleCtrlHandler",
+        "GenerateConsoleCtrlEvent",
+        "GetLocalTime",
+        "GetSystemTime",
+        "_kbhit",
+        "_getch",
         "GetAddrInfoW",
         "FreeAddrInfoW",
         "GetNameInfoW",
@@ -966,6 +1259,8 @@ fn exports_never_interpose_libc() {
         "WSAStringToAddressA",
         "WSAStringToAddressW",
     ] {
-        assert!(exported.contains(&name), "{name} is not exported");
+        // (`exported` has leading underscores trimmed: compare likewise.)
+        let bare = name.trim_start_matches('_');
+        assert!(exported.contains(&bare), "{name} is not exported");
     }
 }

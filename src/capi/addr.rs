@@ -383,21 +383,10 @@ pub unsafe extern "C" fn wsaevents_inet_ntop(
         if dst.is_null() {
             return fail(WSAEINVAL, null);
         }
-        let text = match family {
-            AF_INET | AF_INET6 if src.is_null() => return fail(WSAEFAULT, null),
-            AF_INET => {
-                let mut a = [0u8; 4];
-                // SAFETY: non-NULL and readable for 4 bytes by the caller's contract.
-                unsafe { std::ptr::copy_nonoverlapping(src.cast::<u8>(), a.as_mut_ptr(), 4) };
-                format_ipv4(a)
-            }
-            AF_INET6 => {
-                let mut a = [0u8; 16];
-                // SAFETY: non-NULL and readable for 16 bytes by the caller's contract.
-                unsafe { std::ptr::copy_nonoverlapping(src.cast::<u8>(), a.as_mut_ptr(), 16) };
-                format_ipv6(&a)
-            }
-            _ => return fail(WSAEAFNOSUPPORT, null),
+        // SAFETY: `src` is NULL or readable as the caller's contract says.
+        let text = match unsafe { ntop_text(family, src) } {
+            Ok(t) => t,
+            Err(code) => return fail(code, null),
         };
         if text.len() + 1 > size {
             return fail(WSAEINVAL, null);
@@ -410,6 +399,30 @@ pub unsafe extern "C" fn wsaevents_inet_ntop(
         }
         dst.cast_const()
     })
+}
+
+/// The text of an `inet_ntop` / `InetNtopW` address: `WSAEFAULT` for a NULL source,
+/// `WSAEAFNOSUPPORT` for a family other than `AF_INET` and `AF_INET6`.
+///
+/// # Safety
+/// `src` must be NULL or readable for 4 (`AF_INET`) or 16 (`AF_INET6`) bytes.
+pub(crate) unsafe fn ntop_text(family: i32, src: *const c_void) -> Result<String, i32> {
+    match family {
+        AF_INET | AF_INET6 if src.is_null() => Err(WSAEFAULT),
+        AF_INET => {
+            let mut a = [0u8; 4];
+            // SAFETY: non-NULL and readable for 4 bytes by the caller's contract.
+            unsafe { std::ptr::copy_nonoverlapping(src.cast::<u8>(), a.as_mut_ptr(), 4) };
+            Ok(format_ipv4(a))
+        }
+        AF_INET6 => {
+            let mut a = [0u8; 16];
+            // SAFETY: non-NULL and readable for 16 bytes by the caller's contract.
+            unsafe { std::ptr::copy_nonoverlapping(src.cast::<u8>(), a.as_mut_ptr(), 16) };
+            Ok(format_ipv6(&a))
+        }
+        _ => Err(WSAEAFNOSUPPORT),
+    }
 }
 
 #[cfg(test)]

@@ -17,8 +17,9 @@
 //! * `fAlertable`/`bAlertable` are accepted and ignored: this library has no APCs or
 //!   completion routines, so `WSA_WAIT_IO_COMPLETION` is never returned.
 //! * None of these need `WSAStartup` (on Windows they are kernel32 functions).
-//! * Handles live in the facade's table ([`crate::winsock`]), shared with sockets; the
-//!   waits are the facade's, after the C-only checks (count, NULL array).
+//! * Handles live in the facade's table ([`crate::winsock`]), shared with sockets and
+//!   threads; the waits are the facade's, after the C-only checks (count, NULL array). A
+//!   thread handle ([`super::win32::thread`]) is signalled once its thread has ended.
 //! * `CreateEventA/W` with a non-NULL name: `NULL` with `ERROR_NOT_SUPPORTED` (50); named
 //!   (cross-process) events are not emulated. `lpEventAttributes` is ignored.
 
@@ -176,11 +177,11 @@ pub extern "C" fn ResetEvent(event: Handle) -> i32 {
     ffi(FALSE, || with_event(event, Event::reset))
 }
 
-/// `BOOL CloseHandle(HANDLE)`: closes an event handle; anything else is `FALSE` with
-/// `ERROR_INVALID_HANDLE`.
+/// `BOOL CloseHandle(HANDLE)`: closes an event or a thread handle (the thread runs on);
+/// anything else is `FALSE` with `ERROR_INVALID_HANDLE`.
 #[unsafe(no_mangle)]
 pub extern "C" fn CloseHandle(object: Handle) -> i32 {
-    ffi(FALSE, || close(object))
+    ffi(FALSE, || winsock::CloseHandle(handles::value(object)))
 }
 
 /// `DWORD WaitForSingleObject(HANDLE, DWORD)`: `WAIT_OBJECT_0`, `WAIT_TIMEOUT`, or

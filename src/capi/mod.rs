@@ -30,6 +30,7 @@
 //! | [`sockets`] | `socket` … `getpeername`, `ioctlsocket`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | [`select`] | `select`, `__WSAFDIsSet` (`FD_ISSET`), `WSAPoll` |
 //! | [`wsaext`] | `WSASocketA/W`, `WSARecv`, `WSARecvFrom`, `WSASend`, `WSASendTo`, `WSAAccept`, `WSAConnect`, `WSAIoctl` |
+//! | [`win32`] | the Win32 basics of console programs: `FormatMessageA/W`, `LocalAlloc` & co., `CRITICAL_SECTION`, `CreateThread`/`_beginthreadex`, `MessageBoxA/W`, `OutputDebugStringA/W`, `ExitProcess` |
 //!
 //! The Winsock semantics (handle table, error rules, the event-select state machine) are
 //! the Rust facade's, [`crate::winsock`]; this module converts C pointers and Windows
@@ -46,6 +47,8 @@ pub mod select;
 pub mod sockets;
 pub mod startup;
 pub mod time;
+#[cfg(unix)]
+pub mod win32;
 pub mod wsaext;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -1709,21 +1709,10 @@ pub unsafe extern "C" fn InetNtopW(
         if dst.is_null() {
             return fail(WSAEINVAL, null);
         }
-        let text = match family {
-            AF_INET | AF_INET6 if src.is_null() => return fail(WSAEFAULT, null),
-            AF_INET => {
-                let mut a = [0u8; 4];
-                // SAFETY: non-NULL and readable for 4 bytes by the caller's contract.
-                unsafe { std::ptr::copy_nonoverlapping(src.cast::<u8>(), a.as_mut_ptr(), 4) };
-                format_ipv4(a)
-            }
-            AF_INET6 => {
-                let mut a = [0u8; 16];
-                // SAFETY: non-NULL and readable for 16 bytes by the caller's contract.
-                unsafe { std::ptr::copy_nonoverlapping(src.cast::<u8>(), a.as_mut_ptr(), 16) };
-                format_ipv6(&a)
-            }
-            _ => return fail(WSAEAFNOSUPPORT, null),
+        // SAFETY: `src` is NULL or readable as the caller's contract says.
+        let text = match unsafe { super::addr::ntop_text(family, src) } {
+            Ok(t) => t,
+            Err(code) => return fail(code, null),
         };
         let mut w = to_wide(&text);
         w.pop();

@@ -2,8 +2,10 @@
  * headers_order.c -- the compat headers with the C library's, in both orders, as C and C++.
  *
  * Built by tests/capi_c.rs as C (gcc default mode and -std=c11) and as C++ (-x c++, default
- * and -std=c++17), each with and without -DLIBC_FIRST, with -Wall -Wextra -Wpedantic
- * -Werror. glibc's <sys/types.h> typedefs u_char/u_short/u_int/u_long (u_long 64-bit: ours renames it) and
+ * and -std=c++17), each with and without -DLIBC_FIRST and with and without -D_WIN32 (a
+ * portable program selecting its Winsock branch: our headers must still be used, not a
+ * system winsock2.h), with -Wall -Wextra -Wpedantic -Werror. glibc's <sys/types.h>
+ * typedefs u_char/u_short/u_int/u_long (u_long 64-bit: ours renames it) and
  * <unistd.h> typedefs socklen_t: our headers must coexist with both, in either order.
  *
  * Then it checks the Windows layouts (B.4, capi-surface.md) and the constants (B.3).
@@ -24,6 +26,18 @@
 #include <ws2tcpip.h>
 #include <Ws2tcpip.h>
 #include <winsock.h>
+/* The other headers and spellings real code uses (generated copies, include guards shared). */
+#include <WinSock2.h>
+#include <Winsock2.h>
+#include <Windows.h>
+#include <WS2tcpip.h>
+#include <ws2def.h>
+#include <ws2ipdef.h>
+#include <MSWSock.h>
+#include <Mswsock.h>
+#include <mstcpip.h>
+#include <process.h>
+#include <tchar.h>
 
 #ifndef LIBC_FIRST
 #  include <stdlib.h>
@@ -34,6 +48,17 @@
 #  include <pthread.h>
 #  include <time.h>
 #  include <wchar.h>
+#endif
+
+#ifdef __cplusplus
+/* The C++ library after ours: no macro of ours (min/max, _In_, __declspec, ...) may break it. */
+#  include <algorithm>
+#  include <limits>
+#  include <string>
+#  include <vector>
+#  include <mutex>
+#  include <thread>
+#  include <iostream>
 #endif
 
 #include "check.h"
@@ -282,6 +307,39 @@ int main(void)
         EXPECT_EQ("LARGE_INTEGER LowPart", li.u.LowPart, 2);
         EXPECT_EQ("LARGE_INTEGER HighPart", li.u.HighPart, 1);
     }
+
+    SECTION("Win32 basics: layouts and constants");
+#if !defined(WSAEVENTS_WINSOCK2_H) || !defined(WSAEVENTS_WIN32_H) || !defined(WSAEVENTS_TCHAR_H)
+#  error "the compat headers were not used (with -D_WIN32 they must still be)"
+#endif
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    EXPECT_SIZE(CRITICAL_SECTION, 40);
+    EXPECT_OFFSET(CRITICAL_SECTION, LockCount, 8);
+    EXPECT_OFFSET(CRITICAL_SECTION, RecursionCount, 12);
+    EXPECT_OFFSET(CRITICAL_SECTION, OwningThread, 16);
+    EXPECT_OFFSET(CRITICAL_SECTION, SpinCount, 32);
+#endif
+    EXPECT_SIZE(SYSTEMTIME, 16);
+    EXPECT_OFFSET(SYSTEMTIME, wDayOfWeek, 4);
+    EXPECT_OFFSET(SYSTEMTIME, wMilliseconds, 14);
+    EXPECT_SIZE(FILETIME, 8);
+    EXPECT_EQ("MAX_PATH", MAX_PATH, 260);
+    EXPECT_EQ("STILL_ACTIVE", STILL_ACTIVE, 259);
+    EXPECT_EQ("FORMAT_MESSAGE_FROM_SYSTEM", FORMAT_MESSAGE_FROM_SYSTEM, 0x1000);
+    EXPECT_EQ("FORMAT_MESSAGE_ALLOCATE_BUFFER", FORMAT_MESSAGE_ALLOCATE_BUFFER, 0x100);
+    EXPECT_EQ("FORMAT_MESSAGE_IGNORE_INSERTS", FORMAT_MESSAGE_IGNORE_INSERTS, 0x200);
+    EXPECT_EQ("MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT)", MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), 0x400);
+    EXPECT_EQ("MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US)", MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), 0x409);
+    EXPECT_EQ("LPTR", LPTR, 0x40);
+    EXPECT_EQ("HEAP_ZERO_MEMORY", HEAP_ZERO_MEMORY, 8);
+    EXPECT_EQ("CREATE_SUSPENDED", CREATE_SUSPENDED, 4);
+    EXPECT_EQ("MB_YESNO", MB_YESNO, 4);
+    EXPECT_EQ("IDYES", IDYES, 6);
+    EXPECT_EQ("_TRUNCATE", _TRUNCATE, (size_t)-1);
+    EXPECT_EQ("STRUNCATE", STRUNCATE, 80);
+    EXPECT_SIZE(_TCHAR, 1);
+    EXPECT_SIZE(__int64, 8);
+    EXPECT_EQ("_T", sizeof(_T("ab")), 3);
 
     SECTION("function names resolve to the library's symbols");
     {
