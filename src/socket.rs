@@ -1270,9 +1270,11 @@ impl Socket {
                 target_os = "macos",
                 target_os = "ios",
                 target_os = "freebsd",
-                windows
             ))]
             let ka = ka.with_interval(secs(interval)).with_retries(10);
+            // Windows' own count is 10: no TCP_KEEPCNT, which older Windows and Wine lack.
+            #[cfg(windows)]
+            let ka = ka.with_interval(secs(interval));
             #[cfg(not(any(
                 target_os = "linux",
                 target_os = "android",
