@@ -16,7 +16,7 @@
 //!   reach it changes (or it becomes reachable), 0. Other changes are not reported.
 //! * In non-blocking mode the ioctl fails `WSAEWOULDBLOCK` at once and the notification is
 //!   an `FD_*` bit recorded in the socket's record; in blocking mode the ioctl returns at
-//!   the notification and records nothing (`socket.rs`).
+//!   the notification and records nothing (`socket/changes.rs`).
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};

@@ -23,7 +23,7 @@
 //!   replaced (`OsSocket::renew`, then registered again) before it can connect again (BSD).
 //!
 //! Backends report facts; the Winsock rules (what a fact records, when a bit is re-enabled)
-//! live above this boundary, in `socket.rs`, and are written once.
+//! live above this boundary, in `socket/`, and are written once.
 //!
 //! # The backends
 //!

@@ -22,7 +22,7 @@ pub(super) const MSG_OOB: i32 = ws::MSG_OOB;
 pub(super) const MSG_NOSIGNAL: i32 = 0;
 
 /// Readable plus writable when asked. (mio asks AFD for no expedited data, so urgent data
-/// arriving alone gives no readiness: see `NEEDS_REARM` and `socket.rs`.)
+/// arriving alone gives no readiness: see `NEEDS_REARM` and `socket/mod.rs`.)
 pub(super) fn interest(writable: bool) -> Interest {
     let i = Interest::READABLE;
     if writable { i | Interest::WRITABLE } else { i }

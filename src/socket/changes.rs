@@ -1,0 +1,154 @@
+//! The address-list and routing-interface ioctls on a socket (`SIO_ADDRESS_LIST_CHANGE`,
+//! `SIO_ROUTING_INTERFACE_CHANGE` and their queries): the socket side of `change.rs`.
+
+use super::*;
+
+impl Socket {
+    /// `WSAIoctl(SIO_ADDRESS_LIST_CHANGE)`: asks for one notification of the next change of
+    /// the local address list of the socket's family (its re-enabling call: changes before
+    /// it do not count, and nothing more comes after the notification until it is asked
+    /// again). Non-blocking (or event-selected): fails `WSAEWOULDBLOCK` at once and
+    /// `FD_ADDRESS_LIST_CHANGE` (error 0) is recorded at the change. Blocking: returns at
+    /// the change. Linux (netlink) and macOS/BSD (routing socket); elsewhere
+    /// `WSAEOPNOTSUPP`.
+    pub fn address_list_change(&self) -> Result<()> {
+        self.change_ioctl(None)
+    }
+
+    /// `WSAIoctl(SIO_ROUTING_INTERFACE_CHANGE)` for `dest`: one notification of the next
+    /// change of the route to it, as [`address_list_change`](Self::address_list_change)
+    /// for the address list: `FD_ROUTING_INTERFACE_CHANGE` with `WSAENETDOWN` when the
+    /// interface it went through goes down, `WSAENETUNREACH` when `dest` is no longer
+    /// reachable, 0 when the local address used to reach it changes. `dest` must be of the
+    /// socket's family (`WSAEINVAL`).
+    pub fn routing_interface_change(&self, dest: SocketAddr) -> Result<()> {
+        if dest.is_ipv6() != self.h.core.v6 {
+            return err(WSAEINVAL);
+        }
+        self.change_ioctl(Some(dest))
+    }
+
+    /// `WSAIoctl(SIO_ADDRESS_LIST_QUERY)`: the local addresses of the socket's family (port
+    /// 0), without loopback addresses.
+    pub fn address_list_query(&self) -> Result<Vec<SocketAddr>> {
+        drop(self.lock()?);
+        #[cfg(unix)]
+        return change::address_list(self.h.core.v6).map_err(|e| map(&e));
+        #[cfg(not(unix))]
+        return err(WSAEOPNOTSUPP);
+    }
+
+    /// `WSAIoctl(SIO_ROUTING_INTERFACE_QUERY)`: the local address (port 0) the system would
+    /// send from to reach `dest`; `WSAENETUNREACH` (or `WSAEHOSTUNREACH`) without a route.
+    pub fn routing_interface_query(&self, dest: SocketAddr) -> Result<SocketAddr> {
+        drop(self.lock()?);
+        if dest.is_ipv6() != self.h.core.v6 {
+            return err(WSAEINVAL);
+        }
+        #[cfg(unix)]
+        return crate::sys::route_to(dest)
+            .map(|ip| SocketAddr::new(ip, 0))
+            .map_err(|e| map(&e));
+        #[cfg(not(unix))]
+        return err(WSAEOPNOTSUPP);
+    }
+
+    /// The two change ioctls: arm (delivering what was armed before and is already due),
+    /// then in blocking mode wait until the one armed here has fired.
+    #[cfg(unix)]
+    fn change_ioctl(&self, route: Option<SocketAddr>) -> Result<()> {
+        let mut armed = false;
+        self.op(|st| {
+            if !armed {
+                armed = true;
+                let mode = if st.nonblocking {
+                    Mode::Record
+                } else {
+                    Mode::Blocking
+                };
+                if let Err(e) = st.ensure_watch(&self.h.core) {
+                    return Step::Done(Err(e));
+                }
+                let w = st.changes.as_mut().expect("just ensured");
+                let (fired, bit) = match route {
+                    None => (w.arm_address(mode), Fd::ADDRESS_LIST_CHANGE),
+                    Some(dest) => (w.arm_route(mode, dest), Fd::ROUTING_INTERFACE_CHANGE),
+                };
+                st.deliver(fired);
+                // The ioctl is the bit's re-enabling call.
+                st.record.reenable(bit, false);
+                return Step::Block(Dir::Read);
+            }
+            let (address, routing) = st.changes.as_ref().map_or((false, false), |w| w.armed());
+            if (route.is_none() && address) || (route.is_some() && routing) {
+                Step::Block(Dir::Read)
+            } else {
+                Step::Done(Ok(()))
+            }
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn change_ioctl(&self, _route: Option<SocketAddr>) -> Result<()> {
+        drop(self.lock()?);
+        err(WSAEOPNOTSUPP)
+    }
+}
+
+#[cfg(unix)]
+impl State {
+    /// Opens and registers the change source on first use.
+    #[cfg(unix)]
+    fn ensure_watch(&mut self, core: &Arc<Core>) -> Result<()> {
+        if self.changes.is_some() {
+            return Ok(());
+        }
+        let mut w = Watch::open(core.v6).map_err(|e| map(&e))?;
+        let r = reactor().map_err(|e| map(&e))?;
+        let src: Arc<dyn Source> = Arc::new(ChangeSource {
+            core: Arc::downgrade(core),
+        });
+        w.token = r
+            .register_with(src, |p, t| w.source.register(p, t))
+            .map_err(|e| map(&e))?;
+        self.changes = Some(Box::new(w));
+        Ok(())
+    }
+
+    /// Delivers fired change notifications: recorded, or (blocking mode) to the waiter.
+    #[cfg(unix)]
+    fn deliver(&mut self, fired: Fired) {
+        if fired.address == Some(Mode::Record) {
+            self.record.arrive(Fd::ADDRESS_LIST_CHANGE, 0);
+        }
+        if let Some((Mode::Record, code)) = fired.route {
+            self.record.arrive(Fd::ROUTING_INTERFACE_CHANGE, code);
+        }
+        if fired.address.is_some() || fired.route.is_some() {
+            self.poke_waiters();
+        }
+    }
+}
+
+/// The change source of one socket, as the reactor sees it.
+#[cfg(unix)]
+struct ChangeSource {
+    core: std::sync::Weak<Core>,
+}
+
+#[cfg(unix)]
+impl Source for ChangeSource {
+    fn on_ready(&self, _r: Readiness, _poll: reactor::PollSeq) {
+        let Some(core) = self.core.upgrade() else {
+            return;
+        };
+        let mut st = core.state.lock();
+        if st.os.is_closed() {
+            return;
+        }
+        if let Some(w) = st.changes.as_mut() {
+            let fired = w.on_ready();
+            st.deliver(fired);
+        }
+    }
+}
