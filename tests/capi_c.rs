@@ -194,13 +194,13 @@ fn c_source(name: &str) -> PathBuf {
 
 const STRICT: &[&str] = &["-Wall", "-Wextra", "-Werror"];
 
-/// B.1, B.2: events, waits, error rules, last error, WSAStartup/WSACleanup, time.
-#[test]
-fn events_c() {
+/// Builds `tests/c/NAME.c` as C11 with [`STRICT`] warnings, runs it (it must exit 0) and
+/// shows what it printed.
+fn run_strict_c11(name: &str) {
     let exe = build(
         Lang::C,
-        &c_source("events.c"),
-        "events",
+        &c_source(&format!("{name}.c")),
+        name,
         &[STRICT, &["-std=c11"]].concat(),
         false,
     );
@@ -208,19 +208,17 @@ fn events_c() {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// B.1, B.2: events, waits, error rules, last error, WSAStartup/WSACleanup, time.
+#[test]
+fn events_c() {
+    run_strict_c11("events");
+}
+
 /// The socket functions over loopback: start-up rules, handle and argument errors, one
 /// WSAEventSelect conversation (rules 3, 4, 12, 13, 16-18, 24, 29, 36, 38, 43), IPv6.
 #[test]
 fn sockets_c() {
-    let exe = build(
-        Lang::C,
-        &c_source("sockets.c"),
-        "sockets",
-        &[STRICT, &["-std=c11"]].concat(),
-        false,
-    );
-    let o = run(&exe);
-    println!("{}", String::from_utf8_lossy(&o.stdout));
+    run_strict_c11("sockets");
 }
 
 /// One scenario per FD_* event over loopback, with Windows' values: FD_ACCEPT and its
@@ -231,15 +229,7 @@ fn sockets_c() {
 /// FIONBIO while selected (4).
 #[test]
 fn fd_events_c() {
-    let exe = build(
-        Lang::C,
-        &c_source("fd_events.c"),
-        "fd_events",
-        &[STRICT, &["-std=c11"]].concat(),
-        false,
-    );
-    let o = run(&exe);
-    println!("{}", String::from_utf8_lossy(&o.stdout));
+    run_strict_c11("fd_events");
 }
 
 /// Issue 12 at the boundary: the four address/route ioctls with Windows' layouts and buffer
@@ -248,15 +238,7 @@ fn fd_events_c() {
 #[cfg(target_os = "linux")]
 #[test]
 fn change_events_c() {
-    let exe = build(
-        Lang::C,
-        &c_source("change_events.c"),
-        "change_events",
-        &[STRICT, &["-std=c11"]].concat(),
-        false,
-    );
-    let o = run(&exe);
-    println!("{}", String::from_utf8_lossy(&o.stdout));
+    run_strict_c11("change_events");
 }
 
 /// Issue 8 at the boundary: stale SOCKET/WSAEVENT values never reach a newer object (8.4),
@@ -264,15 +246,7 @@ fn change_events_c() {
 /// socket and keeps events (8.2).
 #[test]
 fn reliability_c() {
-    let exe = build(
-        Lang::C,
-        &c_source("reliability.c"),
-        "reliability",
-        &[STRICT, &["-std=c11"]].concat(),
-        false,
-    );
-    let o = run(&exe);
-    println!("{}", String::from_utf8_lossy(&o.stdout));
+    run_strict_c11("reliability");
 }
 
 /// Bad input at the boundary: NULL out-pointers and short address lengths (WSAEFAULT),
@@ -280,30 +254,14 @@ fn reliability_c() {
 /// len -1 or a NULL buffer (WSAEFAULT, FD_READ not re-enabled: rule 18).
 #[test]
 fn errors_c() {
-    let exe = build(
-        Lang::C,
-        &c_source("errors.c"),
-        "errors",
-        &[STRICT, &["-std=c11"]].concat(),
-        false,
-    );
-    let o = run(&exe);
-    println!("{}", String::from_utf8_lossy(&o.stdout));
+    run_strict_c11("errors");
 }
 
 /// Issue 8, item 8: a socket function that succeeds sets the last error to 0, as on Windows
 /// (Wine's Windows-run ws2_32 tests); event functions leave it alone.
 #[test]
 fn last_error_c() {
-    let exe = build(
-        Lang::C,
-        &c_source("last_error.c"),
-        "last_error",
-        &[STRICT, &["-std=c11"]].concat(),
-        false,
-    );
-    let o = run(&exe);
-    println!("{}", String::from_utf8_lossy(&o.stdout));
+    run_strict_c11("last_error");
 }
 
 /// Issue 8, item 9: waits, sets, sends, closes and the last error work from a pthread key
@@ -381,15 +339,7 @@ fn examples_c_run() {
 /// and as C++ (the same declarations through the inline wrappers).
 #[test]
 fn wsaext_c() {
-    let exe = build(
-        Lang::C,
-        &c_source("wsaext.c"),
-        "wsaext",
-        &[STRICT, &["-std=c11"]].concat(),
-        false,
-    );
-    let o = run(&exe);
-    println!("{}", String::from_utf8_lossy(&o.stdout));
+    run_strict_c11("wsaext");
     let exe = build(
         Lang::Cxx,
         &c_source("wsaext.c"),
