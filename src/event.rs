@@ -98,6 +98,7 @@ impl Event {
             signaled: initially_set,
             manual: manual_reset,
             fed: false,
+            net: sim_context(),
             waiters: Vec::new(),
         };
         let id = match d.free_events.pop() {
@@ -173,6 +174,23 @@ impl Event {
         self.handle.id
     }
 
+    /// Gives the event to a network (`net`: a simulated network's id, 0 for the OS), as a
+    /// socket of that network selects it or blocks on it. An event belongs to one network:
+    /// one already fed by another network's socket is refused (`WSAEINVAL`), so that a wait
+    /// never mixes virtual and real time.
+    pub(crate) fn claim_network(&self, net: u32) -> Result<()> {
+        let mut d = dispatcher().lock();
+        let slot = &mut d.events[self.handle.id as usize];
+        if slot.net == net {
+            return Ok(());
+        }
+        if slot.net != 0 || slot.fed {
+            return Err(Error::from_code(crate::error::WSAEINVAL));
+        }
+        slot.net = net;
+        Ok(())
+    }
+
     /// Marks the event as fed by a socket (its record selected it). Threads already waiting
     /// on it re-evaluate, so that one of them reads the network from now on.
     pub(crate) fn mark_fed(&self) {
@@ -238,6 +256,9 @@ struct EventSlot {
     /// wait on events no socket feeds never takes the poller role, so `set` reaches it
     /// through its condition variable directly.
     fed: bool,
+    /// The simulated network the event belongs to (0: none, the OS's). A wait on it runs
+    /// on that network's clock (see [`wait_virtual`]).
+    net: u32,
     /// Waiter ids blocked on this event (one entry per occurrence in their wait array).
     waiters: Vec<u32>,
 }
@@ -592,6 +613,33 @@ fn wait<E: Borrow<Event>>(
             }
         }
     }
+    #[cfg(not(loom))]
+    {
+        let net = {
+            let d = dispatcher().lock();
+            let mut net = 0;
+            let mut os_fed = false;
+            for e in events {
+                let slot = &d.events[e.borrow().id() as usize];
+                if slot.net != 0 {
+                    if net != 0 && net != slot.net {
+                        return Err(Error::from_code(WSA_INVALID_PARAMETER));
+                    }
+                    net = slot.net;
+                } else if slot.fed {
+                    os_fed = true;
+                }
+            }
+            if net != 0 && os_fed {
+                // Real and virtual time in one wait: refused, not a hang.
+                return Err(Error::from_code(WSA_INVALID_PARAMETER));
+            }
+            net
+        };
+        if net != 0 {
+            return wait_virtual(net, events, all, timeout);
+        }
+    }
     let drv = driver();
     // Without a driver there is nothing to harvest.
     let mut harvested = drv.is_none();
@@ -706,6 +754,90 @@ fn wait<E: Borrow<Event>>(
         // We polled while waiting: if others slept meanwhile, one of them takes over.
         release_poller(Some(&mut g));
     }
+    Ok(outcome)
+}
+
+/// The network of an event created now: the thread's current simulated network, if any.
+#[cfg(not(loom))]
+fn sim_context() -> u32 {
+    crate::sys::sim::current_id()
+}
+
+#[cfg(loom)]
+fn sim_context() -> u32 {
+    0
+}
+
+/// A wait on events of simulated network `net`, in its virtual time: runs what is due,
+/// checks the wait rule, and when it is not satisfied moves the network's clock to its next
+/// scheduled item (not past the virtual deadline) instead of blocking. With nothing
+/// scheduled and no deadline, only another thread can end the wait: it then sleeps in real
+/// time, a millisecond at a time, re-checking (a wait for ever on a network with nothing
+/// scheduled and no other thread would block for ever on Windows too).
+#[cfg(not(loom))]
+fn wait_virtual<E: Borrow<Event>>(
+    net: u32,
+    events: &[E],
+    all: bool,
+    timeout: Option<Duration>,
+) -> Result<WaitOutcome> {
+    let Some(n) = crate::sys::sim::net_by_id(net) else {
+        // The network is gone: its events can only be set by hand.
+        return wait_plain(events, all, timeout);
+    };
+    let deadline = timeout.map(|t| {
+        n.now_ns()
+            .saturating_add(u64::try_from(t.as_nanos()).unwrap_or(u64::MAX))
+    });
+    loop {
+        n.harvest();
+        if let Ok(Some(o)) = dispatcher().lock().try_satisfy(events, all, true) {
+            return Ok(o);
+        }
+        if n.advance(deadline) {
+            continue;
+        }
+        if deadline.is_some() {
+            n.harvest();
+            if let Ok(Some(o)) = dispatcher().lock().try_satisfy(events, all, true) {
+                return Ok(o);
+            }
+            return Ok(WaitOutcome::TimedOut);
+        }
+        let mut g = dispatcher().lock();
+        let id = g.register(events);
+        g.waiter(id).notified = false;
+        let cv = Arc::clone(&g.waiter(id).cv);
+        g = cv.wait_until(g, Instant::now() + Duration::from_millis(1));
+        g.unregister(id, events);
+    }
+}
+
+/// A wait on events no network feeds any more: a condition-variable wait.
+#[cfg(not(loom))]
+fn wait_plain<E: Borrow<Event>>(
+    events: &[E],
+    all: bool,
+    timeout: Option<Duration>,
+) -> Result<WaitOutcome> {
+    let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+    let mut g = dispatcher().lock();
+    let id = g.register(events);
+    let outcome = loop {
+        if let Ok(Some(o)) = g.try_satisfy(events, all, true) {
+            break o;
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            break WaitOutcome::TimedOut;
+        }
+        g.waiter(id).notified = false;
+        let cv = Arc::clone(&g.waiter(id).cv);
+        g = match deadline {
+            Some(d) => cv.wait_until(g, d),
+            None => cv.wait(g),
+        };
+    };
+    g.unregister(id, events);
     Ok(outcome)
 }
 

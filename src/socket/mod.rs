@@ -326,7 +326,9 @@ impl Socket {
                 if st.os.is_closed() {
                     return err(if waited { WSAEINTR } else { WSAENOTSOCK });
                 }
+                let before = st.record.recorded();
                 let step = attempt(&mut st);
+                st.trace_recorded(before);
                 st.rearm(self.h.core.stream);
                 match step {
                     Step::Done(r) => {
@@ -350,7 +352,8 @@ impl Socket {
                         let timeout = match limit {
                             None => None,
                             Some(t) => {
-                                let now = Instant::now();
+                                // The socket's clock: virtual on a simulated network.
+                                let now = st.os.now();
                                 let end = *deadline.get_or_insert(now + t);
                                 if now >= end {
                                     return err(WSAETIMEDOUT);
@@ -382,11 +385,18 @@ impl Socket {
             return err(WSAEINVAL);
         }
         let (reuse, exclusive) = (st.opts.reuse, st.opts.exclusive);
+        // Each simulated network has its own addresses (0: the OS's).
+        let net = st.os.network();
         if addr.port() != 0 {
             drop(st);
-            if let Some(code) =
-                binds::conflict(&mut registry, self.h.core.stream, addr, reuse, exclusive)
-            {
+            if let Some(code) = binds::conflict(
+                &mut registry,
+                net,
+                self.h.core.stream,
+                addr,
+                reuse,
+                exclusive,
+            ) {
                 return err(code);
             }
             st = self.lock()?;
@@ -403,6 +413,7 @@ impl Socket {
             binds::claim(
                 &mut registry,
                 binds::Claim {
+                    net,
                     addr: actual,
                     stream: self.h.core.stream,
                     reuse,
@@ -856,7 +867,12 @@ impl Socket {
     pub fn event_select<'a>(&self, event: impl Into<Option<&'a Event>>, mask: Fd) -> Result<()> {
         reactor::harvest();
         let mut st = self.lock()?;
-        st.record.select(event.into(), mask)?;
+        let event = event.into();
+        if let Some(e) = event.filter(|_| !mask.is_empty()) {
+            // An event belongs to one network (simulated, or the OS's).
+            e.claim_network(st.os.network())?;
+        }
+        st.record.select(event, mask)?;
         st.nonblocking = true;
         st.rearm(self.h.core.stream);
         Ok(())
@@ -883,6 +899,16 @@ impl Socket {
         reactor::harvest();
         let mut st = self.lock()?;
         st.record.enumerate_into(reset, out);
+        if st.os.sim_net().is_some() {
+            let (got, codes) = (
+                Fd::from_bits_truncate(out.network_events as u32),
+                out.error_code,
+            );
+            st.os.trace(format_args!(
+                "WSAEnumNetworkEvents = {}",
+                fd_list(got, &codes)
+            ));
+        }
         st.rearm(self.h.core.stream);
         Ok(())
     }
@@ -1094,12 +1120,30 @@ impl State {
             Dir::Write => &mut self.write_wait,
         };
         slot.get_or_insert_with(|| {
-            // A blocking call's wait is for this socket's readiness: it reads the network.
+            // A blocking call's wait is for this socket's readiness: it reads the network
+            // (the socket's own: a simulated one's runs on its clock).
             let ev = Event::new_manual(false);
+            let _ = ev.claim_network(self.os.network());
             ev.mark_fed();
             ev
         })
         .clone()
+    }
+
+    /// On a simulated network, adds the bits recorded since `before` to its trace.
+    fn trace_recorded(&self, before: Fd) {
+        if self.os.sim_net().is_none() {
+            return;
+        }
+        let new = self.record.recorded() - before;
+        if !new.is_empty() {
+            let mut codes = [0; 10];
+            for (i, c) in codes.iter_mut().enumerate() {
+                *c = self.record.error_code(i);
+            }
+            self.os
+                .trace(format_args!("records {}", fd_list(new, &codes)));
+        }
     }
 
     fn poke_waiters(&self) {
@@ -1324,7 +1368,20 @@ impl State {
     /// Linux, after urgent data was seen (not in line): arrivals are told by the
     /// connection's received-bytes count and the urgent mark's identity, not by FIONREAD.
     fn urgent_mode(&self) -> bool {
-        cfg!(target_os = "linux") && self.urgent_seen && !self.oob_inline
+        cfg!(target_os = "linux")
+            && self.urgent_seen
+            && !self.oob_inline
+            && !self.os.windows_urgent()
+    }
+
+    /// Where the backend keeps urgent bytes as Windows does (out of the stream, one by
+    /// one: the simulated network), FIONREAD tells the data, and an urgent byte is new
+    /// when the count of urgent bytes received grew (rule 22: each records FD_OOB).
+    fn urgent_arrivals_counted(&mut self) -> (bool, bool) {
+        let n = self.os.urgent_count();
+        let new = n > self.urgent_mark.unwrap_or(0);
+        self.urgent_mark = Some(n);
+        (false, new)
     }
 
     /// What arrived since the last look, as (new normal data, a new urgent byte). An urgent
@@ -1336,6 +1393,9 @@ impl State {
     #[cfg(target_os = "linux")]
     fn urgent_arrivals(&mut self) -> (bool, bool) {
         const BEHIND_CAP: usize = 64 * 1024;
+        if self.os.windows_urgent() {
+            return self.urgent_arrivals_counted();
+        }
         // A FIN is in the count (1); one seen before the count is read is taken off. One
         // arriving in between is counted once too many, and taken off at the next look.
         let fin = !self.reset && self.abort_error.is_none() && self.os.closed_now();
@@ -1373,6 +1433,9 @@ impl State {
     /// urgent byte is new when one is pending now and none was.
     #[cfg(not(target_os = "linux"))]
     fn urgent_arrivals(&mut self) -> (bool, bool) {
+        if self.os.windows_urgent() {
+            return self.urgent_arrivals_counted();
+        }
         let pending = self.os.urgent_pending();
         let urgent = pending && self.urgent_mark.is_none();
         self.urgent_mark = pending.then_some(0);
@@ -1407,6 +1470,7 @@ impl Source for Core {
             return;
         }
         let fresh = poll.fresh_after(st.recv_stamp);
+        let before = st.record.recorded();
         match st.conn {
             // A new connection; a stale edge (already accepted) records nothing.
             Conn::Listening if r.readable => {
@@ -1470,7 +1534,27 @@ impl Source for Core {
             }
             _ => {}
         }
+        st.trace_recorded(before);
         st.rearm(self.stream);
         st.poke_waiters();
     }
+}
+
+/// `FD_READ(0) FD_CLOSE(10053)`: bits with their error codes, for the simulated trace.
+fn fd_list(bits: Fd, codes: &[i32; 10]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for (name, b) in bits.iter_names() {
+        let i = b.bits().trailing_zeros() as usize;
+        let _ = write!(
+            out,
+            "{}FD_{name}({})",
+            if out.is_empty() { "" } else { " " },
+            codes[i]
+        );
+    }
+    if out.is_empty() {
+        out.push('-');
+    }
+    out
 }

@@ -323,7 +323,7 @@ impl Socket {
 
     pub(super) fn with_sock<T>(
         &self,
-        f: impl FnOnce(socket2::SockRef<'_>) -> io::Result<T>,
+        f: impl FnOnce(crate::sys::Opts<'_>) -> io::Result<T>,
     ) -> Result<T> {
         let st = self.lock()?;
         st.os.sock().and_then(f).map_err(|e| map(&e))

@@ -315,6 +315,10 @@ pub fn windows_or_wine<T: std::fmt::Debug>(windows: T, wine: T, what: &str) -> T
 /// caller checks Wine's behaviour instead of Windows'.
 #[track_caller]
 pub fn wine_differs(what: &str) -> bool {
+    // The simulated network follows Windows, not Wine, whatever the OS.
+    if wsaevents::sim::is_simulated() {
+        return false;
+    }
     let Some(v) = wine_version() else {
         return false;
     };
@@ -363,4 +367,38 @@ pub fn urgent_alone_gap() -> bool {
     c.send_oob(b"u").unwrap();
     check_events(&s, &ev, &[]);
     true
+}
+
+/// One test body, two networks: runs `body` on the OS backend (loopback), then again on a
+/// simulated network (`wsaevents::sim`), whose host has the loopback addresses too. A
+/// failure on the simulated network prints its seed and trace.
+pub fn both(body: impl Fn()) {
+    body();
+    on_sim(1, &body);
+}
+
+/// Runs `body` on a host of a fresh simulated network built from `seed`; on failure prints
+/// the seed and the trace, then fails.
+pub fn on_sim<R>(seed: u64, body: impl FnOnce() -> R) -> R {
+    let net = wsaevents::sim::Network::new(seed);
+    let host = net.host(
+        "test",
+        &["10.0.0.1".parse().unwrap(), "fd00::1".parse().unwrap()],
+    );
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| host.enter(body))) {
+        Ok(r) => {
+            assert!(
+                net.trace().contains(" socket "),
+                "the body made no simulated socket"
+            );
+            r
+        }
+        Err(e) => {
+            eprintln!(
+                "simulated network, seed {seed}: failed; trace:\n{}",
+                net.trace()
+            );
+            std::panic::resume_unwind(e)
+        }
+    }
 }

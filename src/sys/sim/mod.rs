@@ -1,0 +1,1385 @@
+//! The simulated backend: a deterministic network of hosts, in virtual time, behind the
+//! same seam as the OS backend (`sys/mod.rs`). It reports facts as the OS backend does
+//! (levels, counts, errors, readiness edges in epoll's edge-triggered manner); every
+//! Winsock rule stays in `socket/`, written once.
+//!
+//! One [`Net`] is one network: its hosts, its sockets, a scheduler of timed items (segment
+//! arrivals, retransmissions, timeouts) ordered by (virtual time, sequence number), a
+//! seeded RNG, its faults and its trace. All of it sits behind one lock. A socket call
+//! changes the state and queues readiness for the sockets it affected; readiness is handed
+//! to the sockets' records (through the reactor's slab, as OS readiness is) only by a
+//! *harvest*, outside the lock, which waits and the calls that observe network state run.
+//! Time moves only when a wait would block ([`Net::advance`]).
+//!
+//! The model (docs/simulation.md has the user's view):
+//! - TCP: handshake with Windows' SYN schedule (3 s initial RTO, 2 retransmissions: a
+//!   silent host fails `WSAETIMEDOUT` after 21 s; a refusing one is retried twice, 0.5 s
+//!   then 1 s apart, before `WSAECONNREFUSED`), an in-order byte stream per direction with
+//!   the peer's receive window, send buffers, FIN, RST, urgent bytes kept out of band one
+//!   by one (several, as Windows keeps them), data retransmission (RTO 300 ms doubling,
+//!   5 retransmissions, then the connection is aborted with `WSAECONNABORTED`).
+//! - UDP: datagrams; one to a port nobody has bound gives the sender an ICMP
+//!   port-unreachable, the next receive fails (`WSAECONNRESET` once mapped by the socket
+//!   layer).
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt::Write as _;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use super::{Readiness, RecvFlags};
+use crate::error::*;
+use crate::sync::Mutex;
+
+pub(crate) mod dispatch;
+mod socket;
+pub(crate) use socket::SimSocket;
+
+// ------------------------------------------------------------------------------------------
+// Windows' timings (see the module documentation and docs/simulation.md)
+
+const MS: u64 = 1_000_000;
+const SEC: u64 = 1_000 * MS;
+/// Initial SYN retransmission timeout (Microsoft KB 2786464: 3 s, doubled per retry).
+const SYN_RTO: u64 = 3 * SEC;
+/// `MaxSynRetransmissions`: 2 (KB 2786464), so a silent host times out after 3+6+12 s.
+const SYN_RETRIES: u32 = 2;
+/// A SYN answered by a RST is sent again twice, 0.5 s then 1 s later (rule 33: a refused
+/// connect takes seconds on Windows, immediate on Linux).
+const RST_RETRY: u64 = 500 * MS;
+/// Minimum data retransmission timeout (Windows' `MinRto`, 300 ms), doubled per retry.
+const DATA_RTO: u64 = 300 * MS;
+/// `TcpMaxDataRetransmissions`: 5.
+const DATA_RETRIES: u32 = 5;
+/// Windows' default `SO_RCVBUF` / `SO_SNDBUF`: 64 KiB.
+const DEFAULT_BUF: usize = 64 * 1024;
+/// One segment's payload at most (an Ethernet MSS).
+const MSS: usize = 1460;
+/// Windows' dynamic port range starts here.
+const EPHEMERAL: u16 = 49152;
+
+// ------------------------------------------------------------------------------------------
+// The registry of networks, and the thread's current one
+
+static NEXT_NET: AtomicU32 = AtomicU32::new(1);
+static NETS: parking_lot::Mutex<Vec<(u32, Weak<Net>)>> = parking_lot::Mutex::new(Vec::new());
+
+thread_local! {
+    static CURRENT: std::cell::RefCell<Option<(Arc<Net>, usize)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The network with this id, if it is still alive.
+pub(crate) fn net_by_id(id: u32) -> Option<Arc<Net>> {
+    let mut nets = NETS.lock();
+    nets.retain(|(_, w)| w.strong_count() > 0);
+    nets.iter()
+        .find(|(i, _)| *i == id)
+        .and_then(|(_, w)| w.upgrade())
+}
+
+/// The network and host this thread is inside (`sim::Host::enter`), if any.
+pub(crate) fn current() -> Option<(Arc<Net>, usize)> {
+    CURRENT.try_with(|c| c.borrow().clone()).ok().flatten()
+}
+
+/// The id of the network this thread is inside, or 0.
+pub(crate) fn current_id() -> u32 {
+    CURRENT
+        .try_with(|c| c.borrow().as_ref().map_or(0, |(n, _)| n.id))
+        .unwrap_or(0)
+}
+
+/// Runs `f` inside `host` of `net`: sockets and events it creates belong to that network.
+pub(crate) fn enter<R>(net: &Arc<Net>, host: usize, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<(Arc<Net>, usize)>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let old = self.0.take();
+            let _ = CURRENT.try_with(|c| *c.borrow_mut() = old);
+        }
+    }
+    let old = CURRENT.with(|c| c.borrow_mut().replace((Arc::clone(net), host)));
+    let _restore = Restore(old);
+    f()
+}
+
+/// Runs every due item of the thread's current network and hands out its readiness.
+pub(crate) fn harvest_current() {
+    if let Some((n, _)) = current() {
+        n.harvest();
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// The RNG: splitmix64, seeded
+
+#[derive(Debug, Clone)]
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `[0, n)` (`n > 0`).
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    /// True with probability `p` (in millionths).
+    fn chance(&mut self, ppm: u32) -> bool {
+        ppm > 0 && self.below(1_000_000) < u64::from(ppm)
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// The network's state
+
+/// One simulated network.
+pub(crate) struct Net {
+    pub(crate) id: u32,
+    epoch: Instant,
+    st: Mutex<NetState>,
+}
+
+/// What a host is.
+struct HostSt {
+    name: String,
+    addrs: Vec<IpAddr>,
+    /// Answers nothing: SYNs and datagrams to it are dropped (a connect times out).
+    silent: bool,
+    /// Its interface is down: no route out (connect `WSAENETUNREACH`), nothing in or out.
+    iface_down: bool,
+    /// Its network subsystem failed: calls fail `WSAENETDOWN`, connections abort with it.
+    net_down: bool,
+    next_port: u16,
+}
+
+/// A link's properties (between two hosts, either direction; a host to itself is
+/// loopback: no latency, no loss, unless set).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Link {
+    pub latency: u64,
+    pub jitter: u64,
+    /// Loss probability in millionths.
+    pub loss_ppm: u32,
+    pub partitioned: bool,
+    pub held: bool,
+}
+
+/// A scripted fault on one connection's stream from the endpoint bound to `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StreamFault {
+    /// The network resets the connection (both ends) when this many bytes have passed.
+    ResetAt(u64),
+    /// The network ends the stream with a FIN after this many bytes (the rest is dropped).
+    FinAt(u64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tcp {
+    Fresh,
+    Listening,
+    Connecting,
+    Established,
+}
+
+/// A segment travelling on a stream, in order.
+#[derive(Debug, Clone)]
+enum Seg {
+    Data(Vec<u8>),
+    Urgent(Vec<u8>),
+    Fin,
+}
+
+struct Flight {
+    at: u64,
+    seg: Seg,
+    tries: u32,
+}
+
+#[derive(Default)]
+struct SimOpts {
+    linger: Option<Duration>,
+    nodelay: bool,
+    keepalive: bool,
+    broadcast: bool,
+    ttl: u32,
+    only_v6: bool,
+    oob_inline: bool,
+    reuse: bool,
+}
+
+/// One simulated socket.
+pub(crate) struct Sock {
+    host: usize,
+    v6: bool,
+    stream: bool,
+    /// The reactor token while registered, and whether writability is watched.
+    token: Option<usize>,
+    write_interest: bool,
+    local: Option<SocketAddr>,
+    remote: Option<SocketAddr>,
+    tcp: Tcp,
+    /// Bumped per connect attempt: stale timers of an earlier attempt do nothing.
+    attempt_gen: u32,
+    backlog: VecDeque<usize>,
+    backlog_cap: usize,
+    peer: Option<usize>,
+    recv: VecDeque<u8>,
+    urgent: VecDeque<u8>,
+    /// Urgent bytes received so far (out of band).
+    urgent_rcvd: u64,
+    fin_rcvd: bool,
+    rst_rcvd: bool,
+    /// The connection was aborted with this error (retransmission timeout, net down).
+    abort: Option<i32>,
+    /// `SO_ERROR`, read once (as Unix reads it; the socket layer keeps Windows' rules).
+    error: Option<i32>,
+    /// Bytes accepted by `send`, not yet on the wire.
+    unsent: VecDeque<u8>,
+    unsent_urgent: VecDeque<(usize, u8)>,
+    /// Bytes on the wire, not yet acknowledged (they count against `SO_SNDBUF`).
+    inflight: usize,
+    fin_queued: bool,
+    fin_sent: bool,
+    outq: VecDeque<Flight>,
+    out_armed: bool,
+    /// Bytes of this endpoint's stream the network has carried (for [`StreamFault`]).
+    carried: u64,
+    /// Bytes received in sequence space (data, urgent, 1 for the FIN).
+    rx_bytes: u64,
+    rcvbuf: usize,
+    sndbuf: usize,
+    opts: SimOpts,
+    /// The application closed it; it lives on only to finish sending.
+    orphan: bool,
+    dgrams: VecDeque<std::result::Result<(Vec<u8>, SocketAddr), i32>>,
+    dgram_bytes: usize,
+}
+
+impl Sock {
+    fn new(host: usize, v6: bool, stream: bool) -> Sock {
+        Sock {
+            host,
+            v6,
+            stream,
+            token: None,
+            write_interest: false,
+            local: None,
+            remote: None,
+            tcp: Tcp::Fresh,
+            attempt_gen: 0,
+            backlog: VecDeque::new(),
+            backlog_cap: 0,
+            peer: None,
+            recv: VecDeque::new(),
+            urgent: VecDeque::new(),
+            urgent_rcvd: 0,
+            fin_rcvd: false,
+            rst_rcvd: false,
+            abort: None,
+            error: None,
+            unsent: VecDeque::new(),
+            unsent_urgent: VecDeque::new(),
+            inflight: 0,
+            fin_queued: false,
+            fin_sent: false,
+            outq: VecDeque::new(),
+            out_armed: false,
+            carried: 0,
+            rx_bytes: 0,
+            rcvbuf: DEFAULT_BUF,
+            sndbuf: DEFAULT_BUF,
+            opts: SimOpts {
+                ttl: 128,
+                only_v6: v6,
+                ..SimOpts::default()
+            },
+            orphan: false,
+            dgrams: VecDeque::new(),
+            dgram_bytes: 0,
+        }
+    }
+
+    fn send_room(&self) -> usize {
+        self.sndbuf
+            .saturating_sub(self.unsent.len() + self.inflight)
+    }
+
+    fn broken(&self) -> bool {
+        self.rst_rcvd || self.abort.is_some()
+    }
+}
+
+/// A timed item.
+#[derive(Debug, Clone)]
+enum Item {
+    /// The head of `sock`'s outgoing stream reaches the peer (or is lost).
+    Head(usize),
+    /// A SYN (attempt `gen`, try `n`) reaches its destination.
+    SynArrive {
+        sock: usize,
+        generation: u32,
+        n: u32,
+    },
+    /// No answer to try `n` of a SYN: retransmit or give up.
+    SynTimeout {
+        sock: usize,
+        generation: u32,
+        n: u32,
+    },
+    /// The answer to a SYN reaches the connecting socket.
+    SynAnswer {
+        sock: usize,
+        generation: u32,
+        n: u32,
+        answer: Answer,
+    },
+    /// A RST reaches `sock`.
+    Rst(usize),
+    /// A datagram (or an ICMP port-unreachable for `to`) arrives.
+    Dgram {
+        to: usize,
+        from: SocketAddr,
+        data: Option<Vec<u8>>,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    SynAck(usize),
+    Rst,
+    HostUnreach,
+}
+
+/// Why a socket is notified: which of epoll's wake-up keys (a wake-up whose key is not in
+/// the registration's interest is not reported, as in `ep_poll_callback`).
+const CAUSE_IN: u8 = 1;
+const CAUSE_OUT: u8 = 2;
+const CAUSE_ERR: u8 = 4;
+
+pub(crate) struct NetState {
+    now: u64,
+    seq: u64,
+    seed: u64,
+    rng: Rng,
+    hosts: Vec<HostSt>,
+    socks: Vec<Option<Sock>>,
+    timers: BTreeMap<(u64, u64), Item>,
+    pending: BTreeMap<usize, u8>,
+    links: BTreeMap<(usize, usize), Link>,
+    default_link: Link,
+    /// Addresses a router answers for with ICMP host-unreachable.
+    unreachable: BTreeSet<IpAddr>,
+    faults: BTreeMap<SocketAddr, StreamFault>,
+    /// Datagrams held on a held link, by link.
+    held_dgrams: Vec<((usize, usize), Item)>,
+    trace: String,
+    trace_on: bool,
+    live_socks: usize,
+}
+
+impl Net {
+    pub(crate) fn new(seed: u64) -> Arc<Net> {
+        let id = NEXT_NET.fetch_add(1, Ordering::Relaxed);
+        let net = Arc::new(Net {
+            id,
+            epoch: Instant::now(),
+            st: Mutex::new(NetState {
+                now: 0,
+                seq: 0,
+                seed,
+                rng: Rng(seed),
+                hosts: Vec::new(),
+                socks: Vec::new(),
+                timers: BTreeMap::new(),
+                pending: BTreeMap::new(),
+                links: BTreeMap::new(),
+                default_link: Link {
+                    latency: MS / 2,
+                    ..Link::default()
+                },
+                unreachable: BTreeSet::new(),
+                faults: BTreeMap::new(),
+                held_dgrams: Vec::new(),
+                trace: String::new(),
+                trace_on: true,
+                live_socks: 0,
+            }),
+        });
+        NETS.lock().push((id, Arc::downgrade(&net)));
+        net
+    }
+
+    pub(crate) fn lock(&self) -> crate::sync::MutexGuard<'_, NetState> {
+        self.st.lock()
+    }
+
+    /// Virtual now, as an `Instant` (the network's creation plus virtual time), so that
+    /// deadlines computed with `Instant` arithmetic follow the virtual clock.
+    pub(crate) fn instant(&self) -> Instant {
+        self.epoch + Duration::from_nanos(self.st.lock().now)
+    }
+
+    pub(crate) fn now_ns(&self) -> u64 {
+        self.st.lock().now
+    }
+
+    /// Runs the items due now and hands the readiness they caused to the sockets'
+    /// records (outside the lock: the records' handlers call back into the network).
+    pub(crate) fn harvest(&self) {
+        loop {
+            let batch: Vec<(usize, Readiness)> = {
+                let mut st = self.st.lock();
+                st.run_due();
+                st.take_ready()
+            };
+            if batch.is_empty() {
+                return;
+            }
+            for (token, r) in batch {
+                crate::reactor::dispatch_sim(token, r);
+            }
+        }
+    }
+
+    /// Moves the clock to the next scheduled item, but not past `deadline`. Returns
+    /// whether an item is now due (false: nothing is scheduled before the deadline; the
+    /// clock is at the deadline if there is one).
+    pub(crate) fn advance(&self, deadline: Option<u64>) -> bool {
+        let mut st = self.st.lock();
+        let next = st.timers.keys().next().map(|&(t, _)| t);
+        match (next, deadline) {
+            (Some(t), Some(d)) if t > d => {
+                st.now = st.now.max(d);
+                false
+            }
+            (Some(t), _) => {
+                st.now = st.now.max(t);
+                true
+            }
+            (None, Some(d)) => {
+                st.now = st.now.max(d);
+                false
+            }
+            (None, None) => false,
+        }
+    }
+
+    /// Lets virtual time pass, running everything scheduled meanwhile.
+    pub(crate) fn run_for(&self, d: Duration) {
+        let end = self.now_ns().saturating_add(d.as_nanos() as u64);
+        loop {
+            self.harvest();
+            if !self.advance(Some(end)) {
+                self.harvest();
+                return;
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Configuration and faults (used by `crate::sim`)
+
+impl NetState {
+    pub(crate) fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub(crate) fn add_host(&mut self, name: &str, addrs: &[IpAddr]) -> usize {
+        self.hosts.push(HostSt {
+            name: name.to_string(),
+            addrs: addrs.to_vec(),
+            silent: false,
+            iface_down: false,
+            net_down: false,
+            next_port: EPHEMERAL,
+        });
+        let h = self.hosts.len() - 1;
+        self.event(format_args!("host {name} {addrs:?}"));
+        h
+    }
+
+    pub(crate) fn host_name(&self, h: usize) -> &str {
+        &self.hosts[h].name
+    }
+
+    pub(crate) fn host_addrs(&self, h: usize) -> &[IpAddr] {
+        &self.hosts[h].addrs
+    }
+
+    fn link_key(a: usize, b: usize) -> (usize, usize) {
+        (a.min(b), a.max(b))
+    }
+
+    pub(crate) fn link_mut(&mut self, a: usize, b: usize) -> &mut Link {
+        let def = if a == b {
+            Link::default()
+        } else {
+            self.default_link
+        };
+        self.links.entry(Self::link_key(a, b)).or_insert(def)
+    }
+
+    fn link(&self, a: usize, b: usize) -> Link {
+        match self.links.get(&Self::link_key(a, b)) {
+            Some(l) => *l,
+            None if a == b => Link::default(),
+            None => self.default_link,
+        }
+    }
+
+    pub(crate) fn set_default_link(&mut self, l: Link) {
+        self.default_link = l;
+    }
+
+    pub(crate) fn fault(&mut self, what: &str) {
+        self.event(format_args!("fault {what}"));
+    }
+
+    pub(crate) fn set_silent(&mut self, h: usize, on: bool) {
+        self.hosts[h].silent = on;
+    }
+
+    pub(crate) fn set_iface_down(&mut self, h: usize, down: bool) {
+        self.hosts[h].iface_down = down;
+    }
+
+    /// The host's network subsystem fails: its connections abort with `WSAENETDOWN`.
+    pub(crate) fn set_net_down(&mut self, h: usize) {
+        self.hosts[h].net_down = true;
+        for i in 0..self.socks.len() {
+            if self.socks[i].as_ref().is_some_and(|s| s.host == h) {
+                self.abort(i, WSAENETDOWN);
+            }
+        }
+    }
+
+    pub(crate) fn add_unreachable(&mut self, ip: IpAddr) {
+        self.unreachable.insert(ip);
+    }
+
+    pub(crate) fn add_stream_fault(&mut self, from: SocketAddr, f: StreamFault) {
+        self.faults.insert(from, f);
+    }
+
+    /// Lets what a held link kept go on.
+    pub(crate) fn release(&mut self, a: usize, b: usize) {
+        let key = Self::link_key(a, b);
+        self.link_mut(a, b).held = false;
+        let now = self.now;
+        for i in 0..self.socks.len() {
+            let Some(s) = self.socks[i].as_ref() else {
+                continue;
+            };
+            let Some(p) = s.peer.and_then(|p| self.socks.get(p)?.as_ref()) else {
+                continue;
+            };
+            if Self::link_key(s.host, p.host) == key && !s.outq.is_empty() && !s.out_armed {
+                self.socks[i].as_mut().expect("live").out_armed = true;
+                self.schedule(now, Item::Head(i));
+            }
+        }
+        let held = std::mem::take(&mut self.held_dgrams);
+        for (k, item) in held {
+            if k == key {
+                self.schedule(now, item);
+            } else {
+                self.held_dgrams.push((k, item));
+            }
+        }
+    }
+
+    pub(crate) fn trace_text(&self) -> String {
+        self.trace.clone()
+    }
+
+    pub(crate) fn set_trace(&mut self, on: bool) {
+        self.trace_on = on;
+    }
+
+    pub(crate) fn live_sockets(&self) -> usize {
+        self.live_socks
+    }
+
+    /// One line of the trace, at the virtual time.
+    pub(crate) fn event(&mut self, what: std::fmt::Arguments<'_>) {
+        if !self.trace_on {
+            return;
+        }
+        let (s, ns) = (self.now / SEC, self.now % SEC);
+        let _ = writeln!(self.trace, "{s:>4}.{ns:09} {what}");
+    }
+
+    fn sock_name(&self, i: usize) -> String {
+        match self.socks.get(i).and_then(|s| s.as_ref()) {
+            Some(s) => match s.local {
+                Some(a) => format!("{}#{i}({a})", self.hosts[s.host].name),
+                None => format!("{}#{i}", self.hosts[s.host].name),
+            },
+            None => format!("#{i}"),
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// The scheduler
+
+impl NetState {
+    fn schedule(&mut self, at: u64, item: Item) {
+        self.seq += 1;
+        self.timers.insert((at.max(self.now), self.seq), item);
+    }
+
+    /// Runs every item due at the current time (including those they schedule for now).
+    fn run_due(&mut self) {
+        while let Some(entry) = self.timers.first_entry() {
+            if entry.key().0 > self.now {
+                break;
+            }
+            let item = entry.remove();
+            self.apply(item);
+        }
+    }
+
+    fn notify(&mut self, sock: usize, cause: u8) {
+        *self.pending.entry(sock).or_insert(0) |= cause;
+    }
+
+    /// The readiness of every notified, registered socket, filtered by its interest as
+    /// epoll filters wake-ups.
+    fn take_ready(&mut self) -> Vec<(usize, Readiness)> {
+        let pending = std::mem::take(&mut self.pending);
+        let mut out = Vec::with_capacity(pending.len());
+        for (i, cause) in pending {
+            let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) else {
+                continue;
+            };
+            let Some(token) = s.token else { continue };
+            let interest = CAUSE_IN | CAUSE_ERR | if s.write_interest { CAUSE_OUT } else { 0 };
+            if cause & interest == 0 {
+                continue;
+            }
+            let mut r = self.levels(i);
+            r.writable &= s.write_interest;
+            out.push((token, r));
+        }
+        out
+    }
+
+    /// What epoll would report for socket `i` now.
+    fn levels(&self, i: usize) -> Readiness {
+        let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) else {
+            return Readiness::default();
+        };
+        if !s.stream {
+            return Readiness {
+                readable: !s.dgrams.is_empty(),
+                writable: true,
+                ..Readiness::default()
+            };
+        }
+        match s.tcp {
+            Tcp::Listening => Readiness {
+                readable: !s.backlog.is_empty(),
+                ..Readiness::default()
+            },
+            Tcp::Fresh | Tcp::Connecting => Readiness {
+                error: s.error.is_some(),
+                read_closed: s.error.is_some(),
+                writable: s.error.is_some(),
+                ..Readiness::default()
+            },
+            Tcp::Established => {
+                let broken = s.broken();
+                let closed = broken || s.fin_rcvd;
+                Readiness {
+                    readable: !s.recv.is_empty() || !s.urgent.is_empty() || closed,
+                    writable: broken || (s.tcp == Tcp::Established && s.send_room() > 0),
+                    error: broken,
+                    read_closed: closed,
+                    priority: !s.urgent.is_empty(),
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, item: Item) {
+        match item {
+            Item::Head(i) => self.head_arrives(i),
+            Item::SynArrive {
+                sock,
+                generation,
+                n,
+            } => self.syn_arrives(sock, generation, n),
+            Item::SynTimeout {
+                sock,
+                generation,
+                n,
+            } => self.syn_timeout(sock, generation, n),
+            Item::SynAnswer {
+                sock,
+                generation,
+                n,
+                answer,
+            } => self.syn_answer(sock, generation, n, answer),
+            Item::Rst(i) => self.rst_arrives(i),
+            Item::Dgram { to, from, data } => self.dgram_arrives(to, from, data),
+        }
+    }
+
+    /// The one-way delay of one packet from host `a` to host `b`, or `None` if it is lost
+    /// (partition, interface down, silent host, random loss). `Err(())`: the link holds it.
+    fn transit(&mut self, a: usize, b: usize) -> std::result::Result<Option<u64>, ()> {
+        let l = self.link(a, b);
+        if l.held {
+            return Err(());
+        }
+        if l.partitioned || self.hosts[a].iface_down || self.hosts[b].iface_down {
+            return Ok(None);
+        }
+        if self.rng.chance(l.loss_ppm) {
+            return Ok(None);
+        }
+        let j = if l.jitter > 0 {
+            self.rng.below(l.jitter + 1)
+        } else {
+            0
+        };
+        Ok(Some(l.latency + j))
+    }
+
+    fn sock(&mut self, i: usize) -> Option<&mut Sock> {
+        self.socks.get_mut(i).and_then(|s| s.as_mut())
+    }
+
+    /// Frees a socket that the application closed and that has nothing left to do.
+    fn reap(&mut self, i: usize) {
+        let done = self.socks.get(i).and_then(|s| s.as_ref()).is_some_and(|s| {
+            s.orphan && (s.tcp != Tcp::Established || (s.outq.is_empty() && s.fin_sent))
+        });
+        if done {
+            self.socks[i] = None;
+            self.live_socks -= 1;
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// TCP: handshake
+
+impl NetState {
+    /// The host that has `ip`, seen from host `from` (loopback is `from` itself).
+    fn host_of(&self, from: usize, ip: IpAddr) -> Option<usize> {
+        if ip.is_loopback() {
+            return Some(from);
+        }
+        self.hosts.iter().position(|h| h.addrs.contains(&ip))
+    }
+
+    /// Sends try `n` of attempt `generation`'s SYN.
+    fn send_syn(&mut self, i: usize, generation: u32, n: u32) {
+        let Some(s) = self.sock(i) else { return };
+        let (host, remote) = (s.host, s.remote.expect("connecting"));
+        let now = self.now;
+        let name = self.sock_name(i);
+        self.event(format_args!("{name} SYN#{n} -> {remote}"));
+        let answer_timeout = Item::SynTimeout {
+            sock: i,
+            generation,
+            n,
+        };
+        self.schedule(now + (SYN_RTO << n), answer_timeout);
+        match self.host_of(host, remote.ip()) {
+            Some(dst) => {
+                // Lost, or held (a held SYN is as good as lost: the timer resends it).
+                if let Ok(Some(d)) = self.transit(host, dst) {
+                    self.schedule(
+                        now + d,
+                        Item::SynArrive {
+                            sock: i,
+                            generation,
+                            n,
+                        },
+                    );
+                }
+            }
+            None => {
+                // No host has it: a router answers host-unreachable (as for `unreachable`).
+                let d = self.link(host, host).latency + self.default_link.latency;
+                self.schedule(
+                    now + d,
+                    Item::SynAnswer {
+                        sock: i,
+                        generation,
+                        n,
+                        answer: Answer::HostUnreach,
+                    },
+                );
+            }
+        }
+    }
+
+    fn syn_arrives(&mut self, i: usize, generation: u32, n: u32) {
+        let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) else {
+            return;
+        };
+        if s.tcp != Tcp::Connecting || s.attempt_gen != generation {
+            return;
+        }
+        let (host, v6, remote, local) = (s.host, s.v6, s.remote.expect("set"), s.local);
+        let dst = self.host_of(host, remote.ip()).expect("routed");
+        if self.hosts[dst].silent || self.hosts[dst].net_down {
+            return;
+        }
+        // The listener: a socket of the destination host listening on that port and
+        // address (or the wildcard).
+        let listener = self.socks.iter().position(|x| {
+            x.as_ref().is_some_and(|x| {
+                x.host == dst
+                    && x.stream
+                    && x.tcp == Tcp::Listening
+                    && !x.orphan
+                    && x.v6 == v6
+                    && x.local.is_some_and(|a| {
+                        a.port() == remote.port()
+                            && (a.ip() == remote.ip() || a.ip().is_unspecified())
+                    })
+            })
+        });
+        let answer = match listener {
+            Some(l)
+                if self.socks[l].as_ref().expect("found").backlog.len()
+                    < self.socks[l].as_ref().expect("found").backlog_cap =>
+            {
+                // The connection is queued on the listener, established on its side.
+                let mut c = Sock::new(dst, v6, true);
+                c.local = Some(remote);
+                c.remote = local;
+                c.tcp = Tcp::Established;
+                c.peer = Some(i);
+                let lst = self.socks[l].as_ref().expect("found");
+                c.opts.oob_inline = lst.opts.oob_inline;
+                c.rcvbuf = lst.rcvbuf;
+                c.sndbuf = lst.sndbuf;
+                self.socks.push(Some(c));
+                self.live_socks += 1;
+                let id = self.socks.len() - 1;
+                self.sock(l).expect("found").backlog.push_back(id);
+                self.notify(l, CAUSE_IN);
+                let name = self.sock_name(l);
+                self.event(format_args!(
+                    "{name} queues #{id} from {}",
+                    local.expect("bound")
+                ));
+                Answer::SynAck(id)
+            }
+            // Nobody listens, or the backlog is full: Windows answers with a RST.
+            _ => Answer::Rst,
+        };
+        if let Ok(Some(d)) = self.transit(dst, host) {
+            let now = self.now;
+            self.schedule(
+                now + d,
+                Item::SynAnswer {
+                    sock: i,
+                    generation,
+                    n,
+                    answer,
+                },
+            );
+        } else if let Answer::SynAck(id) = answer {
+            // The answer is lost: the server side is reset when the client gives up.
+            self.sock(id).expect("new").peer = Some(i);
+        }
+    }
+
+    fn syn_timeout(&mut self, i: usize, generation: u32, n: u32) {
+        let Some(s) = self.sock(i) else { return };
+        if s.tcp != Tcp::Connecting || s.attempt_gen != generation {
+            return;
+        }
+        if n < SYN_RETRIES {
+            self.send_syn(i, generation, n + 1);
+        } else {
+            self.connect_failed(i, WSAETIMEDOUT);
+        }
+    }
+
+    fn syn_answer(&mut self, i: usize, generation: u32, n: u32, answer: Answer) {
+        let Some(s) = self.sock(i) else { return };
+        if s.tcp != Tcp::Connecting || s.attempt_gen != generation {
+            if let Answer::SynAck(id) = answer {
+                // An answer to an abandoned attempt: the server side is reset.
+                self.schedule_rst(id);
+            }
+            return;
+        }
+        match answer {
+            Answer::SynAck(id) => {
+                let s = self.sock(i).expect("live");
+                s.tcp = Tcp::Established;
+                s.peer = Some(id);
+                s.attempt_gen += 1;
+                let name = self.sock_name(i);
+                self.event(format_args!("{name} established"));
+                self.notify(i, CAUSE_OUT | CAUSE_IN);
+                self.pump(i);
+            }
+            Answer::Rst if n < SYN_RETRIES => {
+                // Windows tries again after a RST: 0.5 s, then 1 s.
+                let s = self.sock(i).expect("live");
+                s.attempt_gen += 1;
+                let g = s.attempt_gen;
+                let name = self.sock_name(i);
+                self.event(format_args!("{name} RST to SYN#{n}, retrying"));
+                let at = self.now + (RST_RETRY << n);
+                self.schedule(
+                    at,
+                    Item::SynTimeout {
+                        sock: i,
+                        generation: g,
+                        n,
+                    },
+                );
+                // The timeout item resends (try n + 1) at once when it fires.
+                let _ = self.sock(i).map(|s| s.attempt_gen = g);
+            }
+            Answer::Rst => self.connect_failed(i, WSAECONNREFUSED),
+            Answer::HostUnreach => self.connect_failed(i, WSAEHOSTUNREACH),
+        }
+    }
+
+    fn connect_failed(&mut self, i: usize, code: i32) {
+        let Some(s) = self.sock(i) else { return };
+        s.tcp = Tcp::Fresh;
+        s.remote = None;
+        s.error = Some(code);
+        s.attempt_gen += 1;
+        let name = self.sock_name(i);
+        self.event(format_args!(
+            "{name} connect fails {}",
+            Error::from_code(code)
+        ));
+        self.notify(i, CAUSE_ERR | CAUSE_OUT);
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// TCP: the stream
+
+impl NetState {
+    /// Moves what the peer's window allows from `i`'s send buffer onto the wire.
+    fn pump(&mut self, i: usize) {
+        loop {
+            let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) else {
+                return;
+            };
+            if s.tcp != Tcp::Established || s.broken() {
+                return;
+            }
+            let Some(p) = s.peer else { return };
+            let window = match self.socks.get(p).and_then(|x| x.as_ref()) {
+                Some(ps) => ps.rcvbuf.saturating_sub(ps.recv.len() + s.inflight),
+                // The peer is gone: what is sent draws a RST (see `head_arrives`).
+                None => usize::MAX,
+            };
+            let s = self.sock(i).expect("live");
+            // Urgent bytes first when they are next in the stream.
+            let seg = if let Some(&(pos, _)) = s.unsent_urgent.front() {
+                if pos == 0 {
+                    let (_, b) = s.unsent_urgent.pop_front().expect("front");
+                    Some((Seg::Urgent(vec![b]), 1))
+                } else {
+                    let n = pos.min(MSS).min(window).min(s.unsent.len());
+                    (n > 0).then(|| (Seg::Data(s.unsent.drain(..n).collect()), n))
+                }
+            } else {
+                let n = s.unsent.len().min(MSS).min(window);
+                (n > 0).then(|| (Seg::Data(s.unsent.drain(..n).collect()), n))
+            };
+            let seg = match seg {
+                Some((seg, n)) => {
+                    for u in s.unsent_urgent.iter_mut() {
+                        u.0 -= n.min(u.0);
+                    }
+                    s.inflight += n;
+                    seg
+                }
+                None if s.fin_queued && !s.fin_sent && s.unsent.is_empty() => {
+                    s.fin_sent = true;
+                    Seg::Fin
+                }
+                None => return,
+            };
+            self.transmit(i, seg);
+        }
+    }
+
+    /// Puts a segment at the tail of `i`'s outgoing stream.
+    fn transmit(&mut self, i: usize, seg: Seg) {
+        let now = self.now;
+        let s = self.socks[i].as_ref().expect("live");
+        let p = s.peer.expect("connected");
+        let (a, b) = (
+            s.host,
+            self.socks
+                .get(p)
+                .and_then(|x| x.as_ref())
+                .map_or(s.host, |x| x.host),
+        );
+        let l = self.link(a, b);
+        let j = if l.jitter > 0 {
+            self.rng.below(l.jitter + 1)
+        } else {
+            0
+        };
+        let at = now + l.latency + j;
+        let s = self.socks[i].as_mut().expect("live");
+        s.outq.push_back(Flight { at, seg, tries: 0 });
+        if !s.out_armed {
+            s.out_armed = true;
+            self.schedule(at, Item::Head(i));
+        }
+    }
+
+    /// The head of `i`'s outgoing stream reaches its peer, or is lost and retransmitted.
+    fn head_arrives(&mut self, i: usize) {
+        let Some(s) = self.sock(i) else { return };
+        s.out_armed = false;
+        if s.broken() || s.outq.is_empty() {
+            s.outq.clear();
+            return;
+        }
+        let (a, p) = (s.host, s.peer.expect("connected"));
+        let b = self
+            .socks
+            .get(p)
+            .and_then(|x| x.as_ref())
+            .map_or(a, |x| x.host);
+        let now = self.now;
+        match self.transit(a, b) {
+            Err(()) => return, // held: `release` re-arms
+            Ok(None) => {
+                let s = self.sock(i).expect("live");
+                let f = s.outq.front_mut().expect("non-empty");
+                f.tries += 1;
+                let tries = f.tries;
+                let name = self.sock_name(i);
+                if tries > DATA_RETRIES {
+                    self.event(format_args!("{name} retransmissions exhausted"));
+                    self.abort(i, WSAECONNABORTED);
+                    return;
+                }
+                self.event(format_args!("{name} segment lost, retransmission {tries}"));
+                let rto = DATA_RTO.max(3 * self.link(a, b).latency) << (tries - 1);
+                let s = self.sock(i).expect("live");
+                s.out_armed = true;
+                self.schedule(now + rto, Item::Head(i));
+                return;
+            }
+            Ok(Some(_)) => {}
+        }
+        let s = self.sock(i).expect("live");
+        let f = s.outq.pop_front().expect("non-empty");
+        let local = s.local;
+        let len = match &f.seg {
+            Seg::Data(d) | Seg::Urgent(d) => d.len(),
+            Seg::Fin => 0,
+        };
+        s.inflight -= len.min(s.inflight);
+        let before = s.carried;
+        s.carried += len as u64;
+        let carried = s.carried;
+        if let Some(next) = s.outq.front() {
+            let at = next.at.max(now);
+            s.out_armed = true;
+            self.schedule(at, Item::Head(i));
+        }
+        // Room came back in the send buffer.
+        self.notify(i, CAUSE_OUT);
+        // A scripted fault on this stream?
+        if let Some(&fault) = local.and_then(|a| self.faults.get(&a)) {
+            let at = match fault {
+                StreamFault::ResetAt(n) | StreamFault::FinAt(n) => n,
+            };
+            if carried >= at && before <= at {
+                let keep = (at - before) as usize;
+                let seg = match f.seg {
+                    Seg::Data(mut d) => {
+                        d.truncate(keep);
+                        Seg::Data(d)
+                    }
+                    other => other,
+                };
+                self.deliver(i, p, seg);
+                self.faults.remove(&local.expect("bound"));
+                let name = self.sock_name(i);
+                match fault {
+                    StreamFault::ResetAt(_) => {
+                        self.event(format_args!(
+                            "{name} stream reset by the network at byte {at}"
+                        ));
+                        self.rst_arrives(p);
+                        self.rst_arrives(i);
+                    }
+                    StreamFault::FinAt(_) => {
+                        self.event(format_args!(
+                            "{name} stream ended by the network at byte {at}"
+                        ));
+                        if let Some(s) = self.sock(i) {
+                            s.outq.clear();
+                            s.unsent.clear();
+                            s.fin_sent = true;
+                        }
+                        self.deliver(i, p, Seg::Fin);
+                    }
+                }
+                return;
+            }
+        }
+        self.deliver(i, p, f.seg);
+        self.pump(i);
+        self.reap(i);
+    }
+
+    /// A segment from `from` is taken in by `to`.
+    fn deliver(&mut self, from: usize, to: usize, seg: Seg) {
+        let alive = self
+            .socks
+            .get(to)
+            .and_then(|x| x.as_ref())
+            .is_some_and(|x| !x.orphan || matches!(seg, Seg::Fin));
+        if !alive {
+            // Data for a closed socket draws a RST (as on Windows and Linux).
+            if !matches!(seg, Seg::Fin) {
+                self.schedule_rst(from);
+            }
+            return;
+        }
+        let s = self.sock(to).expect("live");
+        if s.broken() {
+            return;
+        }
+        let name = self.sock_name(to);
+        match seg {
+            Seg::Data(d) => {
+                let s = self.sock(to).expect("live");
+                s.rx_bytes += d.len() as u64;
+                s.recv.extend(d.iter());
+                let n = d.len();
+                self.event(format_args!("{name} receives {n} bytes"));
+                self.notify(to, CAUSE_IN);
+            }
+            Seg::Urgent(d) => {
+                let s = self.sock(to).expect("live");
+                s.rx_bytes += d.len() as u64;
+                if s.opts.oob_inline {
+                    s.recv.extend(d.iter());
+                } else {
+                    s.urgent.extend(d.iter());
+                    s.urgent_rcvd += d.len() as u64;
+                }
+                self.event(format_args!("{name} receives {} urgent byte(s)", d.len()));
+                self.notify(to, CAUSE_IN);
+            }
+            Seg::Fin => {
+                let s = self.sock(to).expect("live");
+                s.fin_rcvd = true;
+                s.rx_bytes += 1;
+                self.event(format_args!("{name} receives FIN"));
+                self.notify(to, CAUSE_IN);
+                self.reap(to);
+            }
+        }
+    }
+
+    /// A RST to `to` after the link's latency from its peer.
+    fn schedule_rst(&mut self, to: usize) {
+        let Some(s) = self.socks.get(to).and_then(|x| x.as_ref()) else {
+            return;
+        };
+        let d = self.link(s.host, s.host).latency.max(
+            s.peer
+                .and_then(|p| self.socks.get(p)?.as_ref())
+                .map_or(0, |p| self.link(s.host, p.host).latency),
+        );
+        let now = self.now;
+        self.schedule(now + d, Item::Rst(to));
+    }
+
+    fn rst_arrives(&mut self, i: usize) {
+        let Some(s) = self.sock(i) else { return };
+        if s.tcp != Tcp::Established || s.broken() {
+            return;
+        }
+        s.rst_rcvd = true;
+        s.recv.clear();
+        s.urgent.clear();
+        s.unsent.clear();
+        s.outq.clear();
+        s.inflight = 0;
+        let orphan = s.orphan;
+        let name = self.sock_name(i);
+        self.event(format_args!("{name} receives RST"));
+        self.notify(i, CAUSE_IN | CAUSE_ERR | CAUSE_OUT);
+        if orphan {
+            self.socks[i] = None;
+            self.live_socks -= 1;
+        }
+    }
+
+    /// The connection of `i` is aborted locally with `code` (no RST reaches the peer).
+    fn abort(&mut self, i: usize, code: i32) {
+        let Some(s) = self.sock(i) else { return };
+        match s.tcp {
+            Tcp::Connecting => {
+                self.connect_failed(i, code);
+                return;
+            }
+            Tcp::Established if !s.broken() => {}
+            _ => return,
+        }
+        s.abort = Some(code);
+        s.recv.clear();
+        s.urgent.clear();
+        s.unsent.clear();
+        s.outq.clear();
+        s.inflight = 0;
+        let name = self.sock_name(i);
+        self.event(format_args!("{name} aborted: {}", Error::from_code(code)));
+        self.notify(i, CAUSE_IN | CAUSE_ERR | CAUSE_OUT);
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// UDP
+
+impl NetState {
+    fn dgram_arrives(&mut self, to: usize, from: SocketAddr, data: Option<Vec<u8>>) {
+        let Some(s) = self.sock(to) else { return };
+        if s.orphan {
+            return;
+        }
+        let rcvbuf = s.rcvbuf;
+        let name = self.sock_name(to);
+        let s = self.sock(to).expect("live");
+        match data {
+            Some(d) => {
+                if s.dgram_bytes + d.len() > rcvbuf {
+                    self.event(format_args!("{name} drops a datagram (buffer full)"));
+                    return;
+                }
+                let n = d.len();
+                s.dgram_bytes += n;
+                s.dgrams.push_back(Ok((d, from)));
+                self.event(format_args!(
+                    "{name} receives a datagram of {n} bytes from {from}"
+                ));
+            }
+            None => {
+                s.dgrams.push_back(Err(WSAECONNRESET));
+                self.event(format_args!(
+                    "{name} receives ICMP port unreachable from {from}"
+                ));
+            }
+        }
+        self.notify(to, CAUSE_IN);
+    }
+
+    /// Sends a datagram from `i` to `to`.
+    fn send_dgram(&mut self, i: usize, to: SocketAddr, data: &[u8]) -> io::Result<()> {
+        let s = self.socks[i].as_ref().expect("live");
+        let (host, from) = (s.host, s.local.expect("bound"));
+        let Some(dst) = self.host_of(host, to.ip()) else {
+            return Ok(()); // nobody: the datagram is gone
+        };
+        if self.hosts[dst].silent || self.hosts[dst].net_down {
+            return Ok(());
+        }
+        let target = self.socks.iter().position(|x| {
+            x.as_ref().is_some_and(|x| {
+                x.host == dst
+                    && !x.stream
+                    && !x.orphan
+                    && x.local.is_some_and(|a| {
+                        a.port() == to.port() && (a.ip() == to.ip() || a.ip().is_unspecified())
+                    })
+            })
+        });
+        let key = Self::link_key(host, dst);
+        let now = self.now;
+        let (item, rev) = match target {
+            Some(t) => (
+                Item::Dgram {
+                    to: t,
+                    from,
+                    data: Some(data.to_vec()),
+                },
+                false,
+            ),
+            None => (
+                Item::Dgram {
+                    to: i,
+                    from: to,
+                    data: None,
+                },
+                true,
+            ),
+        };
+        match self.transit(host, dst) {
+            Err(()) => self.held_dgrams.push((key, item)),
+            Ok(None) => {
+                let name = self.sock_name(i);
+                self.event(format_args!("{name} datagram to {to} lost"));
+            }
+            Ok(Some(d)) => {
+                // An ICMP answer travels back too.
+                let d = if rev { 2 * d } else { d };
+                self.schedule(now + d, item);
+            }
+        }
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Errors as the socket layer maps them
+
+pub(crate) fn werr(code: i32) -> io::Error {
+    Error::from_code(code).into()
+}
+
+fn would_block() -> io::Error {
+    werr(WSAEWOULDBLOCK)
+}
+
+/// The address a socket of this family binds implicitly on `host` towards `dest`.
+fn implicit_ip(st: &NetState, host: usize, v6: bool, dest: Option<IpAddr>) -> IpAddr {
+    if let Some(d) = dest.filter(|d| d.is_loopback()) {
+        return d;
+    }
+    st.hosts[host]
+        .addrs
+        .iter()
+        .copied()
+        .find(|a| a.is_ipv6() == v6)
+        .unwrap_or(if v6 {
+            IpAddr::V6(Ipv6Addr::LOCALHOST)
+        } else {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        })
+}
+
+/// Receive flags in the model.
+fn peek(flags: RecvFlags) -> bool {
+    flags.peek
+}
