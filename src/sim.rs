@@ -196,21 +196,22 @@ impl Network {
         st.add_unreachable(ip);
     }
 
-    /// Resets the connection whose endpoint is bound to `from` (both ends get a RST) once
-    /// its stream towards the peer has carried `at_byte` bytes: the peer receives exactly
-    /// `at_byte` bytes, then `FD_CLOSE` with `WSAECONNABORTED`.
-    pub fn reset_stream_at(&self, from: SocketAddr, at_byte: u64) {
+    /// Resets the connection from `from` to `to` (its two endpoints' addresses) once its
+    /// stream from `from` has carried `at_byte` bytes since it began: both ends get
+    /// a RST, so the receiver reads exactly `at_byte` bytes, then gets `FD_CLOSE` with
+    /// `WSAECONNABORTED` (rule 39).
+    pub fn reset_stream_at(&self, from: SocketAddr, to: SocketAddr, at_byte: u64) {
         let mut st = self.net.lock();
-        st.fault(&format!("reset {from} at byte {at_byte}"));
-        st.add_stream_fault(from, StreamFault::ResetAt(at_byte));
+        st.fault(&format!("reset {from}->{to} at byte {at_byte}"));
+        st.add_stream_fault(from, to, StreamFault::ResetAt(at_byte));
     }
 
-    /// Ends the stream from the endpoint bound to `from` with a FIN after `at_byte` bytes
-    /// (the rest is dropped): the peer gets `FD_CLOSE` with 0.
-    pub fn fin_stream_at(&self, from: SocketAddr, at_byte: u64) {
+    /// Ends the stream from `from` to `to` with a FIN after `at_byte` bytes (the rest of
+    /// it is dropped): the receiver gets `FD_CLOSE` with 0 (rule 38).
+    pub fn fin_stream_at(&self, from: SocketAddr, to: SocketAddr, at_byte: u64) {
         let mut st = self.net.lock();
-        st.fault(&format!("fin {from} at byte {at_byte}"));
-        st.add_stream_fault(from, StreamFault::FinAt(at_byte));
+        st.fault(&format!("fin {from}->{to} at byte {at_byte}"));
+        st.add_stream_fault(from, to, StreamFault::FinAt(at_byte));
     }
 
     /// The trace so far: one line per call, segment, fault and recorded `FD_` bit, each

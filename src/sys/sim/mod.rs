@@ -231,6 +231,8 @@ pub(crate) struct Sock {
     attempt_gen: u32,
     backlog: VecDeque<usize>,
     backlog_cap: usize,
+    /// A connection queued on a listener: the SYN (socket, attempt) it answers.
+    syn_from: Option<(usize, u32)>,
     peer: Option<usize>,
     recv: VecDeque<u8>,
     urgent: VecDeque<u8>,
@@ -278,6 +280,7 @@ impl Sock {
             attempt_gen: 0,
             backlog: VecDeque::new(),
             backlog_cap: 0,
+            syn_from: None,
             peer: None,
             recv: VecDeque::new(),
             urgent: VecDeque::new(),
@@ -308,6 +311,15 @@ impl Sock {
         }
     }
 
+    /// Writable (the poller's level, hence `FD_WRITE` after a `WSAEWOULDBLOCK`): at most
+    /// half the send buffer in use, the low-water mark of Linux's `sk_stream_wspace` test,
+    /// so that acknowledgements trickling in while the peer's window stays full do not
+    /// announce room (docs/simulation.md).
+    fn send_writable(&self) -> bool {
+        self.unsent.len() + self.inflight <= self.sndbuf / 2
+    }
+
+    /// Room in the send buffer: a send is taken whole while there is any (rule 32).
     fn send_room(&self) -> usize {
         self.sndbuf
             .saturating_sub(self.unsent.len() + self.inflight)
@@ -378,7 +390,7 @@ pub(crate) struct NetState {
     default_link: Link,
     /// Addresses a router answers for with ICMP host-unreachable.
     unreachable: BTreeSet<IpAddr>,
-    faults: BTreeMap<SocketAddr, StreamFault>,
+    faults: BTreeMap<(SocketAddr, SocketAddr), StreamFault>,
     /// Datagrams held on a held link, by link.
     held_dgrams: Vec<((usize, usize), Item)>,
     trace: String,
@@ -567,8 +579,8 @@ impl NetState {
         self.unreachable.insert(ip);
     }
 
-    pub(crate) fn add_stream_fault(&mut self, from: SocketAddr, f: StreamFault) {
-        self.faults.insert(from, f);
+    pub(crate) fn add_stream_fault(&mut self, from: SocketAddr, to: SocketAddr, f: StreamFault) {
+        self.faults.insert((from, to), f);
     }
 
     /// Lets what a held link kept go on.
@@ -703,7 +715,7 @@ impl NetState {
                 let closed = broken || s.fin_rcvd;
                 Readiness {
                     readable: !s.recv.is_empty() || !s.urgent.is_empty() || closed,
-                    writable: broken || (s.tcp == Tcp::Established && s.send_room() > 0),
+                    writable: broken || (s.tcp == Tcp::Established && s.send_writable()),
                     error: broken,
                     read_closed: closed,
                     priority: !s.urgent.is_empty(),
@@ -746,7 +758,8 @@ impl NetState {
         if l.partitioned || self.hosts[a].iface_down || self.hosts[b].iface_down {
             return Ok(None);
         }
-        if self.rng.chance(l.loss_ppm) {
+        let lost = self.rng.chance(l.loss_ppm);
+        if lost {
             return Ok(None);
         }
         let j = if l.jitter > 0 {
@@ -810,6 +823,9 @@ impl NetState {
                             n,
                         },
                     );
+                } else {
+                    let name = self.sock_name(i);
+                    self.event(format_args!("{name} SYN#{n} lost"));
                 }
             }
             None => {
@@ -855,7 +871,13 @@ impl NetState {
                     })
             })
         });
+        // A retransmitted SYN whose connection is already queued: answered again.
+        let existing = self.socks.iter().position(|x| {
+            x.as_ref()
+                .is_some_and(|x| x.syn_from == Some((i, generation)))
+        });
         let answer = match listener {
+            _ if existing.is_some() => Answer::SynAck(existing.expect("checked")),
             Some(l)
                 if self.socks[l].as_ref().expect("found").backlog.len()
                     < self.socks[l].as_ref().expect("found").backlog_cap =>
@@ -866,6 +888,7 @@ impl NetState {
                 c.remote = local;
                 c.tcp = Tcp::Established;
                 c.peer = Some(i);
+                c.syn_from = Some((i, generation));
                 let lst = self.socks[l].as_ref().expect("found");
                 c.opts.oob_inline = lst.opts.oob_inline;
                 c.rcvbuf = lst.rcvbuf;
@@ -896,9 +919,10 @@ impl NetState {
                     answer,
                 },
             );
-        } else if let Answer::SynAck(id) = answer {
-            // The answer is lost: the server side is reset when the client gives up.
-            self.sock(id).expect("new").peer = Some(i);
+        } else {
+            // A lost answer: the client's SYN timer sends the SYN again.
+            let name = self.sock_name(i);
+            self.event(format_args!("{name} answer to SYN#{n} lost"));
         }
     }
 
@@ -1066,6 +1090,17 @@ impl NetState {
             .and_then(|x| x.as_ref())
             .map_or(a, |x| x.host);
         let now = self.now;
+        let exhausted = self.socks[i]
+            .as_ref()
+            .and_then(|s| s.outq.front())
+            .is_some_and(|f| f.tries > DATA_RETRIES);
+        if exhausted {
+            // The last retransmission's timeout passed too.
+            let name = self.sock_name(i);
+            self.event(format_args!("{name} retransmissions exhausted"));
+            self.abort(i, WSAECONNABORTED);
+            return;
+        }
         match self.transit(a, b) {
             Err(()) => return, // held: `release` re-arms
             Ok(None) => {
@@ -1074,11 +1109,6 @@ impl NetState {
                 f.tries += 1;
                 let tries = f.tries;
                 let name = self.sock_name(i);
-                if tries > DATA_RETRIES {
-                    self.event(format_args!("{name} retransmissions exhausted"));
-                    self.abort(i, WSAECONNABORTED);
-                    return;
-                }
                 self.event(format_args!("{name} segment lost, retransmission {tries}"));
                 let rto = DATA_RTO.max(3 * self.link(a, b).latency) << (tries - 1);
                 let s = self.sock(i).expect("live");
@@ -1090,7 +1120,7 @@ impl NetState {
         }
         let s = self.sock(i).expect("live");
         let f = s.outq.pop_front().expect("non-empty");
-        let local = s.local;
+        let ends = s.local.zip(s.remote);
         let len = match &f.seg {
             Seg::Data(d) | Seg::Urgent(d) => d.len(),
             Seg::Fin => 0,
@@ -1107,7 +1137,7 @@ impl NetState {
         // Room came back in the send buffer.
         self.notify(i, CAUSE_OUT);
         // A scripted fault on this stream?
-        if let Some(&fault) = local.and_then(|a| self.faults.get(&a)) {
+        if let Some(&fault) = ends.and_then(|k| self.faults.get(&k)) {
             let at = match fault {
                 StreamFault::ResetAt(n) | StreamFault::FinAt(n) => n,
             };
@@ -1121,15 +1151,21 @@ impl NetState {
                     other => other,
                 };
                 self.deliver(i, p, seg);
-                self.faults.remove(&local.expect("bound"));
+                self.faults.remove(&ends.expect("connected"));
                 let name = self.sock_name(i);
                 match fault {
                     StreamFault::ResetAt(_) => {
                         self.event(format_args!(
                             "{name} stream reset by the network at byte {at}"
                         ));
-                        self.rst_arrives(p);
-                        self.rst_arrives(i);
+                        // Both ends get a RST, one link latency later (after the data).
+                        if let Some(s) = self.sock(i) {
+                            s.outq.clear();
+                            s.unsent.clear();
+                        }
+                        let d = self.link(a, b).latency;
+                        self.schedule(now + d, Item::Rst(p));
+                        self.schedule(now + d, Item::Rst(i));
                     }
                     StreamFault::FinAt(_) => {
                         self.event(format_args!(
