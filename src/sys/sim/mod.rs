@@ -262,7 +262,10 @@ pub(crate) struct Sock {
     opts: SimOpts,
     /// The application closed it; it lives on only to finish sending.
     orphan: bool,
-    dgrams: VecDeque<std::result::Result<(Vec<u8>, SocketAddr), i32>>,
+    dgrams: VecDeque<(Vec<u8>, SocketAddr)>,
+    /// An ICMP port-unreachable arrived: the next receive fails with it (as Linux's
+    /// `sk_err`: an error readiness, no data readiness; rule 46).
+    icmp_error: bool,
     dgram_bytes: usize,
 }
 
@@ -307,6 +310,7 @@ impl Sock {
             },
             orphan: false,
             dgrams: VecDeque::new(),
+            icmp_error: false,
             dgram_bytes: 0,
         }
     }
@@ -696,6 +700,7 @@ impl NetState {
             return Readiness {
                 readable: !s.dgrams.is_empty(),
                 writable: true,
+                error: s.icmp_error,
                 ..Readiness::default()
             };
         }
@@ -1316,16 +1321,18 @@ impl NetState {
                 }
                 let n = d.len();
                 s.dgram_bytes += n;
-                s.dgrams.push_back(Ok((d, from)));
+                s.dgrams.push_back((d, from));
                 self.event(format_args!(
                     "{name} receives a datagram of {n} bytes from {from}"
                 ));
             }
             None => {
-                s.dgrams.push_back(Err(WSAECONNRESET));
+                s.icmp_error = true;
                 self.event(format_args!(
                     "{name} receives ICMP port unreachable from {from}"
                 ));
+                self.notify(to, CAUSE_ERR);
+                return;
             }
         }
         self.notify(to, CAUSE_IN);

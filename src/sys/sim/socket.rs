@@ -333,23 +333,18 @@ impl SimSocket {
                 }
                 let s = Self::s(st, id);
                 match s.dgrams.front() {
-                    None => Err(would_block()),
-                    Some(Err(code)) => {
-                        let code = *code;
-                        s.dgrams.pop_front();
+                    None if s.icmp_error => {
+                        s.icmp_error = false;
                         // Linux's errno for it; the socket layer maps it as Windows does.
-                        Err(werr(if code == WSAECONNRESET {
-                            WSAECONNREFUSED
-                        } else {
-                            code
-                        }))
+                        Err(werr(WSAECONNREFUSED))
                     }
-                    Some(Ok((d, from))) => {
+                    None => Err(would_block()),
+                    Some((d, from)) => {
                         let n = d.len().min(buf.len());
                         buf[..n].copy_from_slice(&d[..n]);
                         let r = (n, d.len() > buf.len(), Some(*from));
                         if !flags.peek {
-                            let (d, _) = s.dgrams.pop_front().expect("front").expect("ok");
+                            let (d, _) = s.dgrams.pop_front().expect("front");
                             s.dgram_bytes -= d.len();
                         }
                         Ok(r)
@@ -472,6 +467,10 @@ impl SimSocket {
             if let Some(code) = s.error.take() {
                 return Ok(Some(werr(code)));
             }
+            if !s.stream && s.icmp_error {
+                s.icmp_error = false;
+                return Ok(Some(werr(WSAECONNREFUSED)));
+            }
             if let Some(code) = s.abort {
                 return Ok(Some(werr(code)));
             }
@@ -531,10 +530,7 @@ impl SimSocket {
             Ok(if s.stream {
                 s.recv.len()
             } else {
-                match s.dgrams.front() {
-                    Some(Ok((d, _))) => d.len(),
-                    _ => 0,
-                }
+                s.dgrams.front().map_or(0, |(d, _)| d.len())
             })
         })
     }
