@@ -613,8 +613,10 @@ fn wait<E: Borrow<Event>>(
             }
         }
     }
+    // A wait on a simulated network's events runs on its clock (one relaxed load in a
+    // process that never built one).
     #[cfg(not(loom))]
-    {
+    if crate::sys::sim::in_use() {
         let net = {
             let d = dispatcher().lock();
             let mut net = 0;

@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -65,6 +65,15 @@ const EPHEMERAL: u16 = 49152;
 // The registry of networks, and the thread's current one
 
 static NEXT_NET: AtomicU32 = AtomicU32::new(1);
+/// Set when the first network is built: until then (and in a process that never builds
+/// one) the OS path skips every simulated-network check with one load.
+static IN_USE: AtomicBool = AtomicBool::new(false);
+
+/// Whether any simulated network was ever built in this process.
+#[inline]
+pub(crate) fn in_use() -> bool {
+    IN_USE.load(Ordering::Relaxed)
+}
 static NETS: parking_lot::Mutex<Vec<(u32, Weak<Net>)>> = parking_lot::Mutex::new(Vec::new());
 
 thread_local! {
@@ -83,11 +92,17 @@ pub(crate) fn net_by_id(id: u32) -> Option<Arc<Net>> {
 
 /// The network and host this thread is inside (`sim::Host::enter`), if any.
 pub(crate) fn current() -> Option<(Arc<Net>, usize)> {
+    if !in_use() {
+        return None;
+    }
     CURRENT.try_with(|c| c.borrow().clone()).ok().flatten()
 }
 
 /// The id of the network this thread is inside, or 0.
 pub(crate) fn current_id() -> u32 {
+    if !in_use() {
+        return 0;
+    }
     CURRENT
         .try_with(|c| c.borrow().as_ref().map_or(0, |(n, _)| n.id))
         .unwrap_or(0)
@@ -404,6 +419,7 @@ pub(crate) struct NetState {
 
 impl Net {
     pub(crate) fn new(seed: u64) -> Arc<Net> {
+        IN_USE.store(true, Ordering::Relaxed);
         let id = NEXT_NET.fetch_add(1, Ordering::Relaxed);
         let net = Arc::new(Net {
             id,
@@ -816,7 +832,10 @@ impl NetState {
             n,
         };
         self.schedule(now + (SYN_RTO << n), answer_timeout);
-        match self.host_of(host, remote.ip()) {
+        let routed = self
+            .host_of(host, remote.ip())
+            .filter(|_| !self.unreachable.contains(&remote.ip()));
+        match routed {
             Some(dst) => {
                 // Lost, or held (a held SYN is as good as lost: the timer resends it).
                 if let Ok(Some(d)) = self.transit(host, dst) {
@@ -834,7 +853,7 @@ impl NetState {
                 }
             }
             None => {
-                // No host has it: a router answers host-unreachable (as for `unreachable`).
+                // No host has it, or a router declares it unreachable: host-unreachable.
                 let d = self.link(host, host).latency + self.default_link.latency;
                 self.schedule(
                     now + d,

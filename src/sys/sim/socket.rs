@@ -169,10 +169,6 @@ impl SimSocket {
             s.remote = Some(addr);
             return Ok(true);
         }
-        if st.unreachable.contains(&addr.ip()) {
-            // A router answers at once; the socket layer reports it as FD_CONNECT.
-            return Err(werr(WSAEHOSTUNREACH));
-        }
         let s = Self::s(st, id);
         if s.tcp != Tcp::Fresh {
             return Err(werr(WSAEINVAL));
