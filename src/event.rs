@@ -324,6 +324,7 @@ impl Dispatcher {
     /// `harvested` says whether the OS readiness has been read since the wait began. Without
     /// it, a wait-any whose lowest signalled index is not 0 is not decided yet (`Err`) if a
     /// lower-index event is socket-fed: an unread readiness could still signal it.
+    #[inline(always)]
     fn try_satisfy<E: Borrow<Event>>(
         &mut self,
         events: &[E],
@@ -614,32 +615,11 @@ fn wait<E: Borrow<Event>>(
         }
     }
     // A wait on a simulated network's events runs on its clock (one relaxed load in a
-    // process that never built one).
+    // process that never built one; the rest is out of line, so the OS path is as before).
     #[cfg(not(loom))]
     if crate::sys::sim::in_use() {
-        let net = {
-            let d = dispatcher().lock();
-            let mut net = 0;
-            let mut os_fed = false;
-            for e in events {
-                let slot = &d.events[e.borrow().id() as usize];
-                if slot.net != 0 {
-                    if net != 0 && net != slot.net {
-                        return Err(Error::from_code(WSA_INVALID_PARAMETER));
-                    }
-                    net = slot.net;
-                } else if slot.fed {
-                    os_fed = true;
-                }
-            }
-            if net != 0 && os_fed {
-                // Real and virtual time in one wait: refused, not a hang.
-                return Err(Error::from_code(WSA_INVALID_PARAMETER));
-            }
-            net
-        };
-        if net != 0 {
-            return wait_virtual(net, events, all, timeout);
+        if let Some(r) = wait_on_sim(events, all, timeout) {
+            return r;
         }
     }
     let drv = driver();
@@ -757,6 +737,44 @@ fn wait<E: Borrow<Event>>(
         release_poller(Some(&mut g));
     }
     Ok(outcome)
+}
+
+/// The simulated-network part of [`wait`]: `None` if no event of `events` belongs to a
+/// simulated network (the OS path then waits), else the wait's result in virtual time.
+/// Mixing networks, or a simulated network's event with one an OS socket feeds, is
+/// `WSA_INVALID_PARAMETER`.
+#[cfg(not(loom))]
+#[inline(never)]
+fn wait_on_sim<E: Borrow<Event>>(
+    events: &[E],
+    all: bool,
+    timeout: Option<Duration>,
+) -> Option<Result<WaitOutcome>> {
+    let net = {
+        let d = dispatcher().lock();
+        let mut net = 0;
+        let mut os_fed = false;
+        for e in events {
+            let slot = &d.events[e.borrow().id() as usize];
+            if slot.net != 0 {
+                if net != 0 && net != slot.net {
+                    return Some(Err(Error::from_code(WSA_INVALID_PARAMETER)));
+                }
+                net = slot.net;
+            } else if slot.fed {
+                os_fed = true;
+            }
+        }
+        if net != 0 && os_fed {
+            // Real and virtual time in one wait: refused, not a hang.
+            return Some(Err(Error::from_code(WSA_INVALID_PARAMETER)));
+        }
+        net
+    };
+    if net != 0 {
+        return Some(wait_virtual(net, events, all, timeout));
+    }
+    None
 }
 
 /// The network of an event created now: the thread's current simulated network, if any.

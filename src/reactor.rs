@@ -231,7 +231,9 @@ impl Driver for Reactor {
 /// Records what the OS has ready without blocking (unless another thread is polling), and
 /// what the thread's current simulated network has due now.
 pub(crate) fn harvest() {
-    crate::sys::sim::harvest_current();
+    if crate::sys::sim::in_use() {
+        crate::sys::sim::harvest_current();
+    }
     event::harvest();
 }
 

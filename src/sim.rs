@@ -222,7 +222,7 @@ impl Network {
 
     /// Turns the trace on (the default) or off (for benchmarks).
     pub fn set_trace(&self, on: bool) {
-        self.net.lock().set_trace(on);
+        self.net.set_tracing(on);
     }
 
     /// How many sockets the network holds (open ones, and closed ones still sending).

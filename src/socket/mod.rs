@@ -114,6 +114,9 @@ struct Handle {
 struct Core {
     stream: bool,
     v6: bool,
+    /// The simulated network the socket belongs to (`None`: the OS's): calls that observe
+    /// network state read that network, not the OS poller.
+    sim: Option<Arc<crate::sys::sim::Net>>,
     state: Mutex<State>,
 }
 
@@ -265,6 +268,7 @@ impl Socket {
                 core: Arc::new(Core {
                     stream,
                     v6,
+                    sim: state.os.sim_net().cloned(),
                     state: Mutex::new(state),
                 }),
             }),
@@ -326,9 +330,11 @@ impl Socket {
                 if st.os.is_closed() {
                     return err(if waited { WSAEINTR } else { WSAENOTSOCK });
                 }
-                let before = st.record.recorded();
+                let before = st.os.tracing().then(|| st.record.recorded());
                 let step = attempt(&mut st);
-                st.trace_recorded(before);
+                if let Some(before) = before {
+                    st.trace_recorded(before);
+                }
                 st.rearm(self.h.core.stream);
                 match step {
                     Step::Done(r) => {
@@ -865,7 +871,7 @@ impl Socket {
     /// socket non-blocking. `event_select(None, NetworkEvents::empty())` cancels; a
     /// non-empty mask without an event is WSAEINVAL.
     pub fn event_select<'a>(&self, event: impl Into<Option<&'a Event>>, mask: Fd) -> Result<()> {
-        reactor::harvest();
+        self.harvest();
         let mut st = self.lock()?;
         let event = event.into();
         if let Some(e) = event.filter(|_| !mask.is_empty()) {
@@ -896,10 +902,10 @@ impl Socket {
         reset: Option<&Event>,
         out: &mut NetworkEventRecord,
     ) -> Result<()> {
-        reactor::harvest();
+        self.harvest();
         let mut st = self.lock()?;
         st.record.enumerate_into(reset, out);
-        if st.os.sim_net().is_some() {
+        if st.os.tracing() {
             let (got, codes) = (
                 Fd::from_bits_truncate(out.network_events as u32),
                 out.error_code,
@@ -915,7 +921,7 @@ impl Socket {
 
     /// The selected mask (`M`) and the recorded, not yet enumerated events (`R`).
     pub fn selection(&self) -> Result<(Fd, Fd)> {
-        reactor::harvest();
+        self.harvest();
         let st = self.lock()?;
         Ok((st.record.mask(), st.record.recorded()))
     }
@@ -957,6 +963,15 @@ impl Socket {
             return st.os.at_mark().map(|m| !m).map_err(|e| map(&e));
         }
         Ok(!st.os.urgent_pending())
+    }
+
+    /// Records what the socket's network has ready (the OS poller's, or its simulated
+    /// network's due items), before a call that observes network state.
+    fn harvest(&self) {
+        match &self.h.core.sim {
+            Some(net) => net.harvest(),
+            None => reactor::harvest(),
+        }
     }
 
     fn lock(&self) -> Result<crate::sync::MutexGuard<'_, State>> {
@@ -1132,7 +1147,7 @@ impl State {
 
     /// On a simulated network, adds the bits recorded since `before` to its trace.
     fn trace_recorded(&self, before: Fd) {
-        if self.os.sim_net().is_none() {
+        if !self.os.tracing() {
             return;
         }
         let new = self.record.recorded() - before;
@@ -1165,8 +1180,15 @@ impl State {
     /// as `select`'s, can see it first; on Windows the completion readiness can lag it):
     /// completed here, as the reactor would, so a send or recv after it does not fail
     /// WSAENOTCONN.
+    #[inline(always)]
     fn settle_connect(&mut self) {
-        if self.conn == Conn::Connecting && self.os.peer_addr().is_ok() && self.os.writable_now() {
+        if self.conn == Conn::Connecting {
+            self.settle_connecting();
+        }
+    }
+
+    fn settle_connecting(&mut self) {
+        if self.os.peer_addr().is_ok() && self.os.writable_now() {
             self.connected();
         }
     }
@@ -1367,6 +1389,7 @@ impl State {
 
     /// Linux, after urgent data was seen (not in line): arrivals are told by the
     /// connection's received-bytes count and the urgent mark's identity, not by FIONREAD.
+    #[inline(always)]
     fn urgent_mode(&self) -> bool {
         cfg!(target_os = "linux")
             && self.urgent_seen
@@ -1470,7 +1493,7 @@ impl Source for Core {
             return;
         }
         let fresh = poll.fresh_after(st.recv_stamp);
-        let before = st.record.recorded();
+        let before = st.os.tracing().then(|| st.record.recorded());
         match st.conn {
             // A new connection; a stale edge (already accepted) records nothing.
             Conn::Listening if r.readable => {
@@ -1534,7 +1557,9 @@ impl Source for Core {
             }
             _ => {}
         }
-        st.trace_recorded(before);
+        if let Some(before) = before {
+            st.trace_recorded(before);
+        }
         st.rearm(self.stream);
         st.poke_waiters();
     }

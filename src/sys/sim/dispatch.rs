@@ -43,6 +43,7 @@ macro_rules! both {
 
 impl OsSocket {
     /// A socket of the thread's current simulated network if there is one, else an OS one.
+    #[inline]
     pub(crate) fn new(v6: bool, stream: bool) -> io::Result<OsSocket> {
         match current() {
             Some((n, host)) => SimSocket::new(&n, host, v6, stream).map(OsSocket::Sim),
@@ -51,6 +52,7 @@ impl OsSocket {
     }
 
     /// The simulated network this socket belongs to (its id; 0 for the OS).
+    #[inline]
     pub(crate) fn network(&self) -> u32 {
         match self {
             OsSocket::Sim(s) => s.net().id,
@@ -58,6 +60,7 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn sim_net(&self) -> Option<&std::sync::Arc<Net>> {
         match self {
             OsSocket::Sim(s) => Some(s.net()),
@@ -66,6 +69,7 @@ impl OsSocket {
     }
 
     /// The clock this socket's timeouts follow: virtual for a simulated socket.
+    #[inline]
     pub(crate) fn now(&self) -> Instant {
         match self {
             OsSocket::Sim(s) => s.now(),
@@ -73,13 +77,24 @@ impl OsSocket {
         }
     }
 
+    /// Whether calls are traced (a simulated socket whose network's trace is on).
+    #[inline]
+    pub(crate) fn tracing(&self) -> bool {
+        match self {
+            OsSocket::Sim(s) => s.net().tracing(),
+            _ => false,
+        }
+    }
+
     /// Adds a line to the simulated network's trace (nothing for an OS socket).
+    #[inline]
     pub(crate) fn trace(&self, what: std::fmt::Arguments<'_>) {
         if let OsSocket::Sim(s) = self {
             s.trace_line(what);
         }
     }
 
+    #[inline]
     pub(crate) fn sock(&self) -> io::Result<Opts<'_>> {
         match self {
             OsSocket::Os(s) => s.sock().map(Opts::Os),
@@ -88,6 +103,7 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn is_closed(&self) -> bool {
         match self {
             OsSocket::Os(s) => s.is_closed(),
@@ -96,23 +112,28 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn bind(&self, addr: SocketAddr) -> io::Result<()> {
         both!(self, s => s.bind(addr), s.bind(addr))
     }
 
+    #[inline]
     pub(crate) fn listen(&mut self, backlog: i32) -> io::Result<()> {
         both!(self, s => s.listen(backlog), s.listen(backlog))
     }
 
+    #[inline]
     pub(crate) fn connect(&mut self, addr: SocketAddr) -> io::Result<bool> {
         both!(self, s => s.connect(addr), s.connect(addr))
     }
 
+    #[inline]
     #[cfg_attr(not(target_vendor = "apple"), allow(dead_code))]
     pub(crate) fn renew(&mut self, v6: bool) -> io::Result<()> {
         both!(self, s => s.renew(v6), s.renew())
     }
 
+    #[inline]
     pub(crate) fn accept(&mut self) -> io::Result<(OsSocket, SocketAddr)> {
         match self {
             OsSocket::Os(s) => s.accept().map(|(s, a)| (OsSocket::Os(s), a)),
@@ -121,6 +142,7 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn collect_datagrams(&mut self) -> Option<usize> {
         match self {
             OsSocket::Os(s) => s.collect_datagrams(),
@@ -128,6 +150,7 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn collect_connections(&mut self) -> Option<usize> {
         match self {
             OsSocket::Os(s) => s.collect_connections(),
@@ -140,6 +163,7 @@ impl OsSocket {
         both!(self, s => s.recv(buf, flags), s.recv(buf, flags))
     }
 
+    #[inline]
     pub(crate) fn recv_from(
         &mut self,
         buf: &mut [u8],
@@ -153,30 +177,37 @@ impl OsSocket {
         both!(self, s => s.send(buf, oob), s.send(buf, oob))
     }
 
+    #[inline]
     pub(crate) fn send_to(&self, buf: &[u8], addr: SocketAddr) -> io::Result<usize> {
         both!(self, s => s.send_to(buf, addr), s.send_to(buf, addr))
     }
 
+    #[inline]
     pub(crate) fn shutdown_write(&self) -> io::Result<()> {
         both!(self, s => s.shutdown_write(), s.shutdown_write())
     }
 
+    #[inline]
     pub(crate) fn take_error(&self) -> io::Result<Option<io::Error>> {
         both!(self, s => s.take_error(), s.take_error())
     }
 
+    #[inline]
     pub(crate) fn local_addr(&self) -> io::Result<SocketAddr> {
         both!(self, s => s.local_addr(), s.local_addr())
     }
 
+    #[inline]
     pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
         both!(self, s => s.peer_addr(), s.peer_addr())
     }
 
+    #[inline]
     pub(crate) fn register(&mut self, p: &Poller, token: usize, writable: bool) -> io::Result<()> {
         both!(self, s => s.register(p, token, writable), s.register(token, writable))
     }
 
+    #[inline]
     pub(crate) fn reregister(
         &mut self,
         p: &Poller,
@@ -186,6 +217,7 @@ impl OsSocket {
         both!(self, s => s.reregister(p, token, writable), s.reregister(token, writable))
     }
 
+    #[inline]
     pub(crate) fn rearm(&mut self, p: &Poller, token: usize, writable: bool) -> io::Result<()> {
         match self {
             OsSocket::Os(s) => s.rearm(p, token, writable),
@@ -193,6 +225,7 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn deregister(&mut self, p: &Poller) {
         match self {
             OsSocket::Os(s) => s.deregister(p),
@@ -201,10 +234,12 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn bytes_available(&self) -> io::Result<usize> {
         both!(self, s => s.bytes_available(), s.bytes_available())
     }
 
+    #[inline]
     pub(crate) fn readable_now(&self) -> bool {
         match self {
             OsSocket::Os(s) => s.readable_now(),
@@ -213,6 +248,7 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn writable_now(&self) -> bool {
         match self {
             OsSocket::Os(s) => s.writable_now(),
@@ -221,6 +257,7 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn closed_now(&self) -> bool {
         match self {
             OsSocket::Os(s) => s.closed_now(),
@@ -229,10 +266,12 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn close_error(&self) -> io::Result<Option<io::Error>> {
         both!(self, s => s.close_error(), s.close_error())
     }
 
+    #[inline]
     pub(crate) fn urgent_pending(&self) -> bool {
         match self {
             OsSocket::Os(s) => s.urgent_pending(),
@@ -241,6 +280,7 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     pub(crate) fn normal_readable(&self) -> bool {
         match self {
             OsSocket::Os(s) => s.normal_readable(),
@@ -249,6 +289,7 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     #[cfg(target_os = "linux")]
     pub(crate) fn peek_count(&self, cap: usize) -> usize {
         match self {
@@ -258,22 +299,26 @@ impl OsSocket {
         }
     }
 
+    #[inline]
     #[cfg(target_os = "linux")]
     pub(crate) fn bytes_received(&self) -> io::Result<u64> {
         both!(self, s => s.bytes_received(), s.bytes_received())
     }
 
+    #[inline]
     pub(crate) fn at_mark(&self) -> io::Result<bool> {
         both!(self, s => s.at_mark(), s.at_mark())
     }
 
     /// Whether urgent bytes are kept out of the stream, one by one, as Windows keeps them
     /// (the simulated backend), rather than as the OS keeps them.
+    #[inline]
     pub(crate) fn windows_urgent(&self) -> bool {
         matches!(self, OsSocket::Sim(_))
     }
 
     /// With [`windows_urgent`](Self::windows_urgent): how many urgent bytes arrived so far.
+    #[inline]
     pub(crate) fn urgent_count(&self) -> u64 {
         match self {
             OsSocket::Sim(s) => s.urgent_count(),
@@ -317,6 +362,7 @@ impl Opts<'_> {
     opt!(send_buffer_size() -> usize, |s| s.sndbuf());
 
     /// `SIO_KEEPALIVE_VALS`' times: the model keeps only whether keep-alive is on.
+    #[inline]
     pub(crate) fn set_tcp_keepalive(&self, ka: &TcpKeepalive) -> io::Result<()> {
         match self {
             Opts::Os(o) => o.set_tcp_keepalive(ka),
@@ -325,6 +371,7 @@ impl Opts<'_> {
     }
 
     /// A datagram socket's `connect`.
+    #[inline]
     pub(crate) fn connect(&self, addr: &SockAddr) -> io::Result<()> {
         match self {
             Opts::Os(o) => o.connect(addr),
@@ -338,6 +385,7 @@ impl Opts<'_> {
     }
 
     /// The OS descriptor, for `select`'s own poller (none for a simulated socket).
+    #[inline]
     #[cfg(unix)]
     pub(crate) fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
         use std::os::fd::AsRawFd;

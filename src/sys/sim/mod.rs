@@ -83,6 +83,18 @@ thread_local! {
 
 /// The network with this id, if it is still alive.
 pub(crate) fn net_by_id(id: u32) -> Option<Arc<Net>> {
+    let here = CURRENT
+        .try_with(|c| {
+            c.borrow()
+                .as_ref()
+                .filter(|(n, _)| n.id == id)
+                .map(|(n, _)| Arc::clone(n))
+        })
+        .ok()
+        .flatten();
+    if here.is_some() {
+        return here;
+    }
     let mut nets = NETS.lock();
     nets.retain(|(_, w)| w.strong_count() > 0);
     nets.iter()
@@ -123,6 +135,7 @@ pub(crate) fn enter<R>(net: &Arc<Net>, host: usize, f: impl FnOnce() -> R) -> R 
 }
 
 /// Runs every due item of the thread's current network and hands out its readiness.
+#[inline(never)]
 pub(crate) fn harvest_current() {
     if let Some((n, _)) = current() {
         n.harvest();
@@ -160,6 +173,8 @@ impl Rng {
 pub(crate) struct Net {
     pub(crate) id: u32,
     epoch: Instant,
+    /// Mirrors `NetState::trace_on`, readable without the lock.
+    tracing: AtomicBool,
     st: Mutex<NetState>,
 }
 
@@ -239,6 +254,8 @@ pub(crate) struct Sock {
     /// The reactor token while registered, and whether writability is watched.
     token: Option<usize>,
     write_interest: bool,
+    /// Wake-up causes queued for the next harvest (0: not queued).
+    pending: u8,
     local: Option<SocketAddr>,
     remote: Option<SocketAddr>,
     tcp: Tcp,
@@ -292,6 +309,7 @@ impl Sock {
             stream,
             token: None,
             write_interest: false,
+            pending: 0,
             local: None,
             remote: None,
             tcp: Tcp::Fresh,
@@ -404,7 +422,8 @@ pub(crate) struct NetState {
     hosts: Vec<HostSt>,
     socks: Vec<Option<Sock>>,
     timers: BTreeMap<(u64, u64), Item>,
-    pending: BTreeMap<usize, u8>,
+    /// Notified sockets, in notification order (each once: see `Sock::pending`).
+    pending: Vec<usize>,
     links: BTreeMap<(usize, usize), Link>,
     default_link: Link,
     /// Addresses a router answers for with ICMP host-unreachable.
@@ -424,6 +443,7 @@ impl Net {
         let net = Arc::new(Net {
             id,
             epoch: Instant::now(),
+            tracing: AtomicBool::new(true),
             st: Mutex::new(NetState {
                 now: 0,
                 seq: 0,
@@ -432,7 +452,7 @@ impl Net {
                 hosts: Vec::new(),
                 socks: Vec::new(),
                 timers: BTreeMap::new(),
-                pending: BTreeMap::new(),
+                pending: Vec::new(),
                 links: BTreeMap::new(),
                 default_link: Link {
                     latency: MS / 2,
@@ -452,6 +472,15 @@ impl Net {
 
     pub(crate) fn lock(&self) -> crate::sync::MutexGuard<'_, NetState> {
         self.st.lock()
+    }
+
+    pub(crate) fn tracing(&self) -> bool {
+        self.tracing.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_tracing(&self, on: bool) {
+        self.st.lock().trace_on = on;
+        self.tracing.store(on, Ordering::Relaxed);
     }
 
     /// Virtual now, as an `Instant` (the network's creation plus virtual time), so that
@@ -634,10 +663,6 @@ impl NetState {
         self.trace.clone()
     }
 
-    pub(crate) fn set_trace(&mut self, on: bool) {
-        self.trace_on = on;
-    }
-
     pub(crate) fn live_sockets(&self) -> usize {
         self.live_socks
     }
@@ -683,7 +708,12 @@ impl NetState {
     }
 
     fn notify(&mut self, sock: usize, cause: u8) {
-        *self.pending.entry(sock).or_insert(0) |= cause;
+        if let Some(s) = self.sock(sock) {
+            if s.pending == 0 {
+                self.pending.push(sock);
+            }
+            self.socks[sock].as_mut().expect("live").pending |= cause;
+        }
     }
 
     /// The readiness of every notified, registered socket, filtered by its interest as
@@ -691,10 +721,12 @@ impl NetState {
     fn take_ready(&mut self) -> Vec<(usize, Readiness)> {
         let pending = std::mem::take(&mut self.pending);
         let mut out = Vec::with_capacity(pending.len());
-        for (i, cause) in pending {
-            let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) else {
+        for i in pending {
+            let Some(s) = self.socks.get_mut(i).and_then(|s| s.as_mut()) else {
                 continue;
             };
+            let cause = std::mem::take(&mut s.pending);
+            let s = self.socks[i].as_ref().expect("live");
             let Some(token) = s.token else { continue };
             let interest = CAUSE_IN | CAUSE_ERR | if s.write_interest { CAUSE_OUT } else { 0 };
             if cause & interest == 0 {
