@@ -28,7 +28,10 @@ const CONNECTIONS_GOAL_SECS: f64 = 1.0;
 fn main() {
     let mode = Mode::from_args();
     print_header("sim", mode);
-    let n: u64 = mode.pick(25_000, 200);
+    let n: u64 = std::env::var("WSAEVENTS_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(mode.pick(25_000, 200));
     let rounds = mode.pick(11, 2);
 
     let net = Network::new(1);
