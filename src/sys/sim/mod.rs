@@ -499,19 +499,26 @@ impl Net {
     /// Runs the items due now and hands the readiness they caused to the sockets'
     /// records (outside the lock: the records' handlers call back into the network).
     pub(crate) fn harvest(&self) {
+        thread_local! {
+            static BATCH: std::cell::Cell<Vec<(usize, Readiness)>> =
+                const { std::cell::Cell::new(Vec::new()) };
+        }
+        let mut batch = BATCH.try_with(|b| b.take()).unwrap_or_default();
         loop {
-            let batch: Vec<(usize, Readiness)> = {
+            batch.clear();
+            {
                 let mut st = self.st.lock();
                 st.run_due();
-                st.take_ready()
-            };
-            if batch.is_empty() {
-                return;
+                st.take_ready(&mut batch);
             }
-            for (token, r) in batch {
+            if batch.is_empty() {
+                break;
+            }
+            for &(token, r) in &batch {
                 crate::reactor::dispatch_sim(token, r);
             }
         }
+        let _ = BATCH.try_with(|b| b.set(batch));
     }
 
     /// Moves the clock to the next scheduled item, but not past `deadline`. Returns
@@ -724,10 +731,9 @@ impl NetState {
 
     /// The readiness of every notified, registered socket, filtered by its interest as
     /// epoll filters wake-ups.
-    fn take_ready(&mut self) -> Vec<(usize, Readiness)> {
-        let pending = std::mem::take(&mut self.pending);
-        let mut out = Vec::with_capacity(pending.len());
-        for i in pending {
+    fn take_ready(&mut self, out: &mut Vec<(usize, Readiness)>) {
+        let mut pending = std::mem::take(&mut self.pending);
+        for &i in &pending {
             let Some(s) = self.socks.get_mut(i).and_then(|s| s.as_mut()) else {
                 continue;
             };
@@ -742,7 +748,11 @@ impl NetState {
             r.writable &= s.write_interest;
             out.push((token, r));
         }
-        out
+        // Keep the buffer (no allocation per harvest).
+        pending.clear();
+        if self.pending.is_empty() {
+            self.pending = pending;
+        }
     }
 
     /// What epoll would report for socket `i` now.
