@@ -231,6 +231,24 @@ impl Network {
     }
 }
 
+/// Undoes [`Host::set_process_default`]: threads that have not entered a host use the
+/// real network again.
+pub fn reset_process_default() {
+    crate::sys::sim::set_process(None);
+}
+
+/// Undoes [`Host::set_thread_default`] for the calling thread.
+pub fn clear_thread_default() {
+    crate::sys::sim::set_current(None);
+}
+
+/// The virtual time of the calling thread's simulated network (entered, or the process
+/// default), if it runs on one: what `GetTickCount`, `QueryPerformanceCounter` and `Sleep`
+/// follow there.
+pub fn current_time() -> Option<Duration> {
+    crate::sys::sim::current().map(|(n, _)| Duration::from_nanos(n.now_ns()))
+}
+
 /// Whether this thread runs inside a simulated network ([`Host::enter`]).
 pub fn is_simulated() -> bool {
     crate::sys::sim::current_id() != 0
@@ -242,6 +260,20 @@ impl Host {
     /// `enter`s switch hosts and restore the outer one after.
     pub fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
         crate::sys::sim::enter(&self.net, self.idx, f)
+    }
+
+    /// Makes this host the whole process's: every thread that has not entered a host
+    /// (with [`enter`](Host::enter) or [`set_thread_default`](Host::set_thread_default))
+    /// runs on it, from now on. This is the C API's switch (`wsaevents_sim_start`), for a
+    /// program whose threads are not all the test's own. [`reset_process_default`] undoes it.
+    pub fn set_process_default(&self) {
+        crate::sys::sim::set_process(Some((Arc::clone(&self.net), self.idx)));
+    }
+
+    /// Makes this host the calling thread's from now on (until another call, or
+    /// [`clear_thread_default`]); [`enter`](Host::enter) is the scoped form.
+    pub fn set_thread_default(&self) {
+        crate::sys::sim::set_current(Some((Arc::clone(&self.net), self.idx)));
     }
 
     /// The host's name.

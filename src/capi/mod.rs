@@ -44,6 +44,7 @@ pub mod last_error;
 #[cfg(unix)]
 pub mod resolve;
 pub mod select;
+pub mod sim;
 pub mod sockets;
 pub mod startup;
 pub mod time;

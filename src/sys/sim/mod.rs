@@ -81,6 +81,15 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
+/// The process-wide switch (the C API's `wsaevents_sim_start`): the network and host of
+/// every thread that has not entered one itself.
+static PROCESS: parking_lot::Mutex<Option<(Arc<Net>, usize)>> = parking_lot::Mutex::new(None);
+
+/// Switches the whole process to `net`, on `host` (`None`: back to the OS).
+pub(crate) fn set_process(to: Option<(Arc<Net>, usize)>) {
+    *PROCESS.lock() = to;
+}
+
 /// The network with this id, if it is still alive.
 pub(crate) fn net_by_id(id: u32) -> Option<Arc<Net>> {
     let here = CURRENT
@@ -107,7 +116,11 @@ pub(crate) fn current() -> Option<(Arc<Net>, usize)> {
     if !in_use() {
         return None;
     }
-    CURRENT.try_with(|c| c.borrow().clone()).ok().flatten()
+    CURRENT
+        .try_with(|c| c.borrow().clone())
+        .ok()
+        .flatten()
+        .or_else(|| PROCESS.lock().clone())
 }
 
 /// The id of the network this thread is inside, or 0.
@@ -115,9 +128,18 @@ pub(crate) fn current_id() -> u32 {
     if !in_use() {
         return 0;
     }
-    CURRENT
-        .try_with(|c| c.borrow().as_ref().map_or(0, |(n, _)| n.id))
+    let here = CURRENT
+        .try_with(|c| c.borrow().as_ref().map(|(n, _)| n.id))
+        .ok()
+        .flatten();
+    here.or_else(|| PROCESS.lock().as_ref().map(|(n, _)| n.id))
         .unwrap_or(0)
+}
+
+/// Sets the calling thread's network and host for good (the C API's
+/// `wsaevents_sim_enter`), or clears it (`None`).
+pub(crate) fn set_current(to: Option<(Arc<Net>, usize)>) {
+    let _ = CURRENT.try_with(|c| *c.borrow_mut() = to);
 }
 
 /// Runs `f` inside `host` of `net`: sockets and events it creates belong to that network.
