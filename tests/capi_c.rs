@@ -241,6 +241,12 @@ fn sim_c() {
     run_strict_c11("sim");
 }
 
+/// Issue 14: docs/simulation.md's C example (the silent host's 21 s).
+#[test]
+fn sim_doc_example_c() {
+    run_strict_c11("sim_doc_example");
+}
+
 /// Issue 14: `fd_events.c`, unchanged, on the simulated network (it switches before the
 /// program's main): every FD_* scenario gives Windows' values there too.
 #[test]

@@ -28,3 +28,20 @@ fn every_scene_shows_windows_values() {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
     }
 }
+
+/// docs/simulation.md's examples are the files that run: the Rust one is
+/// `tests/sim_doc_example.rs`, the C one `tests/c/sim_doc_example.c` (built and run by
+/// `tests/capi_c.rs`).
+#[test]
+fn the_docs_examples_are_the_tested_files() {
+    let doc = include_str!("../docs/simulation.md");
+    let block = |fence: &str| {
+        doc.split(fence)
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("the example block")
+            .to_string()
+    };
+    assert_eq!(block("```rust\n"), include_str!("sim_doc_example.rs"));
+    assert_eq!(block("```c\n"), include_str!("c/sim_doc_example.c"));
+}
