@@ -93,12 +93,22 @@ impl Drop for Handle {
 impl Event {
     /// Creates an event: `CreateEvent(NULL, manual_reset, initially_set, NULL)`.
     pub fn new(manual_reset: bool, initially_set: bool) -> Event {
+        Event::new_in(manual_reset, initially_set, sim_context())
+    }
+
+    /// An event of no simulated network, wherever it is created: for objects whose waits
+    /// are real time even in a simulated process (a thread's handle).
+    pub(crate) fn new_real_time(manual_reset: bool, initially_set: bool) -> Event {
+        Event::new_in(manual_reset, initially_set, 0)
+    }
+
+    fn new_in(manual_reset: bool, initially_set: bool, net: u32) -> Event {
         let mut d = dispatcher().lock();
         let slot = EventSlot {
             signaled: initially_set,
             manual: manual_reset,
             fed: false,
-            net: sim_context(),
+            net,
             waiters: Vec::new(),
         };
         let id = match d.free_events.pop() {

@@ -8,7 +8,12 @@ fn the_client_reports_a_reset_mid_transfer() {
     let net = Network::new(7);
     let client = net.host("client", &["10.0.0.1".parse().unwrap()]);
     let server = net.host("server", &["10.0.0.2".parse().unwrap()]);
-    net.set_latency(&client, &server, Duration::from_millis(20), Duration::from_millis(5));
+    net.set_latency(
+        &client,
+        &server,
+        Duration::from_millis(20),
+        Duration::from_millis(5),
+    );
 
     // The scripted peer: a server that accepts and sends 10,000 bytes.
     let listener = server.enter(|| {
@@ -29,8 +34,13 @@ fn the_client_reports_a_reset_mid_transfer() {
         c.event_select(&ev, Fd::READ | Fd::CLOSE).unwrap();
         let mut got = 0;
         loop {
-            assert_eq!(ev.wait(Some(Duration::from_secs(60))), WaitOutcome::Signaled(0),
-                       "seed {}:\n{}", net.seed(), net.trace());
+            assert_eq!(
+                ev.wait(Some(Duration::from_secs(60))),
+                WaitOutcome::Signaled(0),
+                "seed {}:\n{}",
+                net.seed(),
+                net.trace()
+            );
             let rec = c.enum_network_events(Some(&ev)).unwrap();
             let mut buf = [0u8; 4096];
             while let Ok(n @ 1..) = c.recv(&mut buf) {
