@@ -278,7 +278,11 @@ fn plans() -> impl Strategy<Value = Plan> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // 48 cases in the suite; `SIM_PROPTEST_CASES=N` for a deeper run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("SIM_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48),
+        ..ProptestConfig::default()
+    })]
 
     /// No lost wake-up (every run ends: FD_CLOSE reaches the server, or the client's
     /// connection aborts), bytes arrive at most once and in order (a prefix of what was
@@ -303,4 +307,29 @@ proptest! {
             prop_assert!(o.received.len() <= k as usize, "seed {seed}: past the reset");
         }
     }
+}
+
+/// A schedule proptest found (on the Windows target): a reset at byte 28,957 with jitter
+/// and loss.
+#[test]
+fn regression_reset_with_jitter_and_loss() {
+    let p = Plan {
+        seed: 4730013300697446904,
+        latency_ms: 1,
+        jitter_ms: 12,
+        loss: 0.09103766253861095,
+        bytes: 98305,
+        rcvbuf: 8192,
+        reset_at: Some(28957),
+        faults: vec![],
+    };
+    let o = run(&p);
+    assert!(o.finished, "{}", o.trace);
+    assert!(
+        o.sent.starts_with(&o.received),
+        "not a prefix: got {} bytes\n{}",
+        o.received.len(),
+        o.trace
+    );
+    assert!(o.received.len() <= 28957);
 }

@@ -309,6 +309,8 @@ pub(crate) struct Sock {
     out_armed: bool,
     /// Bytes of this endpoint's stream the network has carried (for [`StreamFault`]).
     carried: u64,
+    /// A scripted fault ended this endpoint's stream: nothing more of it is carried.
+    cut: bool,
     /// Bytes received in sequence space (data, urgent, 1 for the FIN).
     rx_bytes: u64,
     rcvbuf: usize,
@@ -355,6 +357,7 @@ impl Sock {
             outq: VecDeque::new(),
             out_armed: false,
             carried: 0,
+            cut: false,
             rx_bytes: 0,
             rcvbuf: DEFAULT_BUF,
             sndbuf: DEFAULT_BUF,
@@ -1101,7 +1104,7 @@ impl NetState {
             let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) else {
                 return;
             };
-            if s.tcp != Tcp::Established || s.broken() {
+            if s.tcp != Tcp::Established || s.broken() || s.cut {
                 return;
             }
             let Some(p) = s.peer else { return };
@@ -1224,7 +1227,7 @@ impl NetState {
     fn head_arrives(&mut self, i: usize) {
         let Some(s) = self.sock(i) else { return };
         s.out_armed = false;
-        if s.broken() || s.outq.is_empty() {
+        if s.broken() || s.cut || s.outq.is_empty() {
             s.outq.clear();
             return;
         }
@@ -1307,6 +1310,7 @@ impl NetState {
                         if let Some(s) = self.sock(i) {
                             s.outq.clear();
                             s.unsent.clear();
+                            s.cut = true;
                         }
                         let d = self.link(a, b).latency;
                         self.schedule(now + d, Item::Rst(p));
@@ -1320,6 +1324,7 @@ impl NetState {
                             s.outq.clear();
                             s.unsent.clear();
                             s.fin_sent = true;
+                            s.cut = true;
                         }
                         self.deliver(i, p, Seg::Fin);
                     }
