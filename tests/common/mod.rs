@@ -266,6 +266,10 @@ pub fn stuck_connect(v6: bool) -> (Socket, Vec<Socket>, Socket, Event) {
 /// The Wine version when the tests run under Wine (ntdll exports `wine_get_version`;
 /// Windows' does not), `None` on Windows and elsewhere.
 pub fn wine_version() -> Option<String> {
+    // The simulated network is neither Wine nor the Windows backend: Windows' values.
+    if wsaevents::sim::is_simulated() {
+        return None;
+    }
     #[cfg(windows)]
     {
         use std::ffi::{CStr, c_char, c_void};
@@ -315,10 +319,6 @@ pub fn windows_or_wine<T: std::fmt::Debug>(windows: T, wine: T, what: &str) -> T
 /// caller checks Wine's behaviour instead of Windows'.
 #[track_caller]
 pub fn wine_differs(what: &str) -> bool {
-    // The simulated network follows Windows, not Wine, whatever the OS.
-    if wsaevents::sim::is_simulated() {
-        return false;
-    }
     let Some(v) = wine_version() else {
         return false;
     };
@@ -336,7 +336,7 @@ pub fn wine_differs(what: &str) -> bool {
 /// `WINDOWS BACKEND GAP:` line and the caller checks what the backend does instead.
 #[track_caller]
 pub fn windows_backend_gap(what: &str) -> bool {
-    if !cfg!(windows) {
+    if !cfg!(windows) || wsaevents::sim::is_simulated() {
         return false;
     }
     use std::io::Write;
