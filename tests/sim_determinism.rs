@@ -333,3 +333,50 @@ fn regression_reset_with_jitter_and_loss() {
     );
     assert!(o.received.len() <= 28957);
 }
+
+/// FNV-1a, to print a trace's fingerprint.
+fn fingerprint(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// In a child run of this test binary (see below): prints the fingerprint of one seed's
+/// trace while the harness runs the binary's other tests on its other threads.
+#[test]
+fn harness_child_prints_its_trace() {
+    if std::env::var_os("SIM_HARNESS_CHILD").is_none() {
+        return;
+    }
+    println!("TRACE {:016x}", fingerprint(&run(&plan(21)).trace));
+}
+
+/// The same seed gives the same trace whatever the test harness's thread count: this
+/// binary runs itself with `--test-threads=1` and `--test-threads=8` (all its tests, so the
+/// traced one runs next to the others), and both print the trace this process computes.
+#[test]
+fn same_trace_across_harness_thread_counts() {
+    if std::env::var_os("SIM_HARNESS_CHILD").is_some() {
+        return;
+    }
+    let want = format!("TRACE {:016x}", fingerprint(&run(&plan(21)).trace));
+    let exe = std::env::current_exe().unwrap();
+    for threads in ["1", "8"] {
+        let out = std::process::Command::new(&exe)
+            .args(["--test-threads", threads, "--nocapture"])
+            .env("SIM_HARNESS_CHILD", "1")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "child with {threads} threads failed:\n{text}"
+        );
+        // With --nocapture the line may follow the harness's "test name ... ".
+        let got: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.find("TRACE ").map(|i| &l[i..i + 22]))
+            .collect();
+        assert_eq!(got, vec![want.as_str()], "{threads} threads");
+    }
+}
