@@ -543,3 +543,40 @@ fn networks_have_their_own_ports() {
     });
     drop((l1, l2));
 }
+
+/// Keep-alive (`SIO_KEEPALIVE_VALS`, 10 s idle, 1 s between probes) across a partition:
+/// 10 unanswered probes abort the connection after 10 + 10 × 1 = 20 s of idleness
+/// (Windows' probe count is 10: `SIO_KEEPALIVE_VALS` documentation); FD_CLOSE with
+/// WSAECONNABORTED. While the path is up, probes are answered and nothing happens.
+#[test]
+fn keepalive_failure_after_ten_probes() {
+    let (net, a, b) = two_hosts(18);
+    traced(&net, || {
+        let p = connected(&a, &b);
+        a.enter(|| {
+            p.c.set_keepalive_values(true, Duration::from_secs(10), Duration::from_secs(1))
+                .unwrap();
+            // A minute of idleness with the path up: probes answered, no event.
+            assert_eq!(
+                p.cev.wait(Some(Duration::from_secs(60))),
+                WaitOutcome::TimedOut
+            );
+        });
+        assert!(net.trace().contains("keep-alive probe answered"));
+        net.partition(&a, &b);
+        let t0 = net.now();
+        a.enter(|| {
+            let rec = next(&p.c, &p.cev);
+            assert_eq!(rec.events(), Fd::CLOSE);
+            assert_eq!(rec.error_code[wsaevents::FD_CLOSE_BIT], WSAECONNABORTED);
+            assert_eq!(code(p.c.recv(&mut [0u8; 4])), WSAECONNABORTED);
+        });
+        // The last answered probe was at most 10 s before the partition.
+        let took = net.now() - t0;
+        assert!(
+            took > Duration::from_secs(10) && took <= Duration::from_secs(20),
+            "{took:?}"
+        );
+        assert_eq!(net.trace().matches("unanswered").count(), 10);
+    });
+}

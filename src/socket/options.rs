@@ -200,7 +200,7 @@ impl Socket {
         self.stream_only()?;
         self.with_sock(|s| {
             s.set_keepalive(on)?;
-            if !on {
+            if !on || s.sim_keepalive_times(time, interval) {
                 return Ok(());
             }
             let secs =

@@ -346,7 +346,30 @@ impl Opts<'_> {
     opt!(linger() -> Option<Duration>, |s| s.linger());
     opt!(set_tcp_nodelay(on: bool) -> (), |s| s.set_nodelay(on));
     opt!(tcp_nodelay() -> bool, |s| s.nodelay());
-    opt!(set_keepalive(on: bool) -> (), |s| s.set_keepalive(on));
+    /// `SO_KEEPALIVE` (Windows' default times on a simulated socket).
+    pub(crate) fn set_keepalive(&self, on: bool) -> io::Result<()> {
+        match self {
+            Opts::Os(o) => o.set_keepalive(on),
+            Opts::Sim(s) => {
+                let d = |ns| Duration::from_nanos(ns);
+                let times = (d(super::KEEPALIVE_TIME), d(super::KEEPALIVE_INTERVAL));
+                s.set_keepalive_values(on.then_some(times));
+                Ok(())
+            }
+        }
+    }
+
+    /// `SIO_KEEPALIVE_VALS`' times on a simulated socket (`Ok(true)`: taken; an OS socket
+    /// takes them through `set_tcp_keepalive`).
+    pub(crate) fn sim_keepalive_times(&self, time: Duration, interval: Duration) -> bool {
+        match self {
+            Opts::Os(_) => false,
+            Opts::Sim(s) => {
+                s.set_keepalive_values(Some((time, interval)));
+                true
+            }
+        }
+    }
     opt!(keepalive() -> bool, |s| s.keepalive());
     opt!(set_broadcast(on: bool) -> (), |s| s.set_broadcast(on));
     opt!(broadcast() -> bool, |s| s.broadcast());

@@ -54,6 +54,11 @@ const RST_RETRY: u64 = 500 * MS;
 const DATA_RTO: u64 = 300 * MS;
 /// `TcpMaxDataRetransmissions`: 5.
 const DATA_RETRIES: u32 = 5;
+/// Keep-alive defaults (`KeepAliveTime` 2 h, `KeepAliveInterval` 1 s) and Windows' fixed
+/// probe count, 10 (Microsoft: "TCP/IP registry values", `SIO_KEEPALIVE_VALS`).
+pub(crate) const KEEPALIVE_TIME: u64 = 7200 * SEC;
+pub(crate) const KEEPALIVE_INTERVAL: u64 = SEC;
+const KEEPALIVE_PROBES: u32 = 10;
 /// Windows' default `SO_RCVBUF` / `SO_SNDBUF`: 64 KiB.
 const DEFAULT_BUF: usize = 64 * 1024;
 /// One segment's payload at most (an Ethernet MSS).
@@ -307,6 +312,11 @@ pub(crate) struct Sock {
     fin_sent: bool,
     outq: VecDeque<Flight>,
     out_armed: bool,
+    /// Keep-alive (time, interval) in ns when on, its timer's generation, and when the
+    /// peer was last heard from.
+    keepalive: Option<(u64, u64)>,
+    ka_gen: u32,
+    last_heard: u64,
     /// Bytes of this endpoint's stream the network has carried (for [`StreamFault`]).
     carried: u64,
     /// A scripted fault ended this endpoint's stream: nothing more of it is carried.
@@ -356,6 +366,9 @@ impl Sock {
             fin_sent: false,
             outq: VecDeque::new(),
             out_armed: false,
+            keepalive: None,
+            ka_gen: 0,
+            last_heard: 0,
             carried: 0,
             cut: false,
             rx_bytes: 0,
@@ -418,6 +431,12 @@ enum Item {
     },
     /// A RST reaches `sock`.
     Rst(usize),
+    /// Keep-alive timer `generation` of `sock`: `probe` unanswered probes so far.
+    KeepAlive {
+        sock: usize,
+        generation: u32,
+        probe: u32,
+    },
     /// A datagram (or an ICMP port-unreachable for `to`) arrives.
     Dgram {
         to: usize,
@@ -838,6 +857,11 @@ impl NetState {
                 answer,
             } => self.syn_answer(sock, generation, n, answer),
             Item::Rst(i) => self.rst_arrives(i),
+            Item::KeepAlive {
+                sock,
+                generation,
+                probe,
+            } => self.keepalive_fires(sock, generation, probe),
             Item::Dgram { to, from, data } => self.dgram_arrives(to, from, data),
         }
     }
@@ -986,6 +1010,7 @@ impl NetState {
                 c.tcp = Tcp::Established;
                 c.peer = Some(i);
                 c.syn_from = Some((i, generation));
+                c.last_heard = self.now;
                 let lst = self.socks[l].as_ref().expect("found");
                 c.opts.oob_inline = lst.opts.oob_inline;
                 c.rcvbuf = lst.rcvbuf;
@@ -1046,9 +1071,11 @@ impl NetState {
         }
         match answer {
             Answer::SynAck(id) => {
+                let now = self.now;
                 let s = self.sock(i).expect("live");
                 s.tcp = Tcp::Established;
                 s.peer = Some(id);
+                s.last_heard = now;
                 s.attempt_gen += 1;
                 let name = self.sock_name(i);
                 self.event(format_args!("{name} established"));
@@ -1337,6 +1364,113 @@ impl NetState {
         self.reap(i);
     }
 
+    /// Turns keep-alive on (with these times, ns) or off for `i`.
+    pub(crate) fn set_keepalive(&mut self, i: usize, on: Option<(u64, u64)>) {
+        let now = self.now;
+        let Some(s) = self.sock(i) else { return };
+        s.keepalive = on;
+        s.opts.keepalive = on.is_some();
+        s.ka_gen += 1;
+        s.last_heard = s.last_heard.max(now);
+        let (g, heard) = (s.ka_gen, s.last_heard);
+        if let Some((time, _)) = on {
+            self.schedule(
+                heard + time,
+                Item::KeepAlive {
+                    sock: i,
+                    generation: g,
+                    probe: 0,
+                },
+            );
+        }
+    }
+
+    /// A keep-alive timer: the connection idle for the keep-alive time gets a probe; one
+    /// answered (the path and the peer are there) starts the idle time again; 10
+    /// unanswered, one interval apart, abort the connection (`WSAECONNABORTED`, as for
+    /// exhausted retransmissions; docs/simulation.md).
+    fn keepalive_fires(&mut self, i: usize, generation: u32, probe: u32) {
+        let now = self.now;
+        let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) else {
+            return;
+        };
+        let Some((time, interval)) = s.keepalive else {
+            return;
+        };
+        if s.ka_gen != generation || s.broken() {
+            return;
+        }
+        if s.tcp != Tcp::Established {
+            // Not connected (yet): the idle time counts from the connection.
+            self.schedule(
+                now + time,
+                Item::KeepAlive {
+                    sock: i,
+                    generation,
+                    probe: 0,
+                },
+            );
+            return;
+        }
+        if probe >= KEEPALIVE_PROBES {
+            let name = self.sock_name(i);
+            self.event(format_args!("{name} keep-alive: no answer to 10 probes"));
+            self.abort(i, WSAECONNABORTED);
+            return;
+        }
+        if probe == 0 && s.last_heard + time > now {
+            // Heard from the peer meanwhile: idle again from then.
+            let at = s.last_heard + time;
+            self.schedule(
+                at,
+                Item::KeepAlive {
+                    sock: i,
+                    generation,
+                    probe: 0,
+                },
+            );
+            return;
+        }
+        let (a, peer) = (s.host, s.peer);
+        let answered = match peer.and_then(|p| self.socks.get(p)?.as_ref()) {
+            Some(ps) if !ps.orphan => {
+                let b = ps.host;
+                let up = !self.hosts[b].silent && !self.hosts[b].net_down;
+                up && matches!(self.transit(a, b), Ok(Some(_)))
+                    && matches!(self.transit(b, a), Ok(Some(_)))
+            }
+            // The peer's stack is gone with its socket: it would answer with a RST.
+            _ => false,
+        };
+        let name = self.sock_name(i);
+        if answered {
+            self.event(format_args!("{name} keep-alive probe answered"));
+            let s = self.sock(i).expect("live");
+            s.last_heard = now;
+            self.schedule(
+                now + time,
+                Item::KeepAlive {
+                    sock: i,
+                    generation,
+                    probe: 0,
+                },
+            );
+        } else {
+            self.event(format_args!(
+                "{name} keep-alive probe {} unanswered",
+                probe + 1
+            ));
+            self.schedule(
+                now + interval,
+                Item::KeepAlive {
+                    sock: i,
+                    generation,
+                    probe: probe + 1,
+                },
+            );
+        }
+    }
+
     /// A segment from `from` is taken in by `to`.
     fn deliver(&mut self, from: usize, to: usize, seg: Seg) {
         let alive = self
@@ -1351,10 +1485,12 @@ impl NetState {
             }
             return;
         }
+        let now = self.now;
         let s = self.sock(to).expect("live");
         if s.broken() {
             return;
         }
+        s.last_heard = now;
         let name = self.sock_name(to);
         match seg {
             Seg::Data(d) => {

@@ -574,6 +574,14 @@ impl SimSocket {
         Ok(false)
     }
 
+    /// `SO_KEEPALIVE` / `SIO_KEEPALIVE_VALS`: on with these times, or off.
+    pub(crate) fn set_keepalive_values(&self, on: Option<(Duration, Duration)>) {
+        self.with(|st, id| {
+            let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).max(1);
+            st.set_keepalive(id, on.map(|(t, i)| (ns(t), ns(i))));
+        });
+    }
+
     /// The virtual clock.
     pub(crate) fn now(&self) -> Instant {
         self.net.instant()
@@ -607,9 +615,6 @@ impl Sock {
     }
     pub(crate) fn nodelay(&self) -> bool {
         self.opts.nodelay
-    }
-    pub(crate) fn set_keepalive(&mut self, on: bool) {
-        self.opts.keepalive = on;
     }
     pub(crate) fn keepalive(&self) -> bool {
         self.opts.keepalive
