@@ -17,7 +17,9 @@
 //!   then 1 s apart, before `WSAECONNREFUSED`), an in-order byte stream per direction with
 //!   the peer's receive window, send buffers, FIN, RST, urgent bytes kept out of band one
 //!   by one (several, as Windows keeps them), data retransmission (RTO 300 ms doubling,
-//!   5 retransmissions, then the connection is aborted with `WSAECONNABORTED`).
+//!   5 retransmissions, then the connection is aborted with `WSAECONNABORTED`),
+//!   keep-alive (10 unanswered probes abort). A link without latency, loss or hold
+//!   (loopback) moves data straight into the peer's buffer.
 //! - UDP: datagrams; one to a port nobody has bound gives the sender an ICMP
 //!   port-unreachable, the next receive fails (`WSAECONNRESET` once mapped by the socket
 //!   layer).
