@@ -98,6 +98,7 @@ impl Event {
 
     /// An event of no simulated network, wherever it is created: for objects whose waits
     /// are real time even in a simulated process (a thread's handle).
+    #[cfg_attr(loom, allow(dead_code))]
     pub(crate) fn new_real_time(manual_reset: bool, initially_set: bool) -> Event {
         Event::new_in(manual_reset, initially_set, 0)
     }
@@ -188,6 +189,7 @@ impl Event {
     /// socket of that network selects it or blocks on it. An event belongs to one network:
     /// one already fed by another network's socket is refused (`WSAEINVAL`), so that a wait
     /// never mixes virtual and real time.
+    #[cfg_attr(loom, allow(dead_code))]
     pub(crate) fn claim_network(&self, net: u32) -> Result<()> {
         let mut d = dispatcher().lock();
         let slot = &mut d.events[self.handle.id as usize];
@@ -267,7 +269,8 @@ struct EventSlot {
     /// through its condition variable directly.
     fed: bool,
     /// The simulated network the event belongs to (0: none, the OS's). A wait on it runs
-    /// on that network's clock (see [`wait_virtual`]).
+    /// on that network's clock (see `wait_virtual`).
+    #[cfg_attr(loom, allow(dead_code))]
     net: u32,
     /// Waiter ids blocked on this event (one entry per occurrence in their wait array).
     waiters: Vec<u32>,

@@ -256,7 +256,7 @@ pub unsafe extern "C" fn wsaevents_sim_set_unreachable(ip: *const c_char) -> c_i
 }
 
 /// `int wsaevents_sim_reset_stream_at(const char *from, const char *to,
-/// unsigned long long at_byte)`: endpoints as "a.b.c.d:port" or "[v6]:port".
+/// unsigned long long at_byte)`: endpoints as `"a.b.c.d:port"` or `"[v6]:port"`.
 ///
 /// # Safety
 /// `from` and `to` are NULL or NUL-terminated strings.
