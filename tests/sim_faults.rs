@@ -580,3 +580,27 @@ fn keepalive_failure_after_ten_probes() {
         assert_eq!(net.trace().matches("unanswered").count(), 10);
     });
 }
+
+/// A program that polls `WSAEnumNetworkEvents` without ever waiting still sees a loopback
+/// connect complete (zero-latency deliveries are due at once, and every call that observes
+/// network state runs them).
+#[test]
+fn polling_enum_sees_a_loopback_connect() {
+    let (net, a, _b) = two_hosts(19);
+    traced(&net, || {
+        a.enter(|| {
+            let l = Socket::tcp_v4().unwrap();
+            l.bind(sa("127.0.0.1:0")).unwrap();
+            l.listen(1).unwrap();
+            let (c, ev) = start_connect(l.local_addr().unwrap());
+            let mut seen = Fd::empty();
+            for _ in 0..100 {
+                seen |= c.enum_network_events(Some(&ev)).unwrap().events();
+                if seen.contains(Fd::CONNECT) {
+                    break;
+                }
+            }
+            assert_eq!(seen, Fd::CONNECT | Fd::WRITE);
+        });
+    });
+}

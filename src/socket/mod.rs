@@ -969,7 +969,7 @@ impl Socket {
     /// network's due items), before a call that observes network state.
     fn harvest(&self) {
         match &self.h.core.sim {
-            Some(net) => net.harvest(),
+            Some(net) => net.harvest_ready(),
             None => reactor::harvest(),
         }
     }

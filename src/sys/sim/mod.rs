@@ -204,6 +204,9 @@ pub(crate) struct Net {
     epoch: Instant,
     /// Mirrors `NetState::trace_on`, readable without the lock.
     tracing: AtomicBool,
+    /// Set when a socket is notified (`NetState::notify`), cleared when the readiness is
+    /// taken: a harvest with nothing notified needs no lock.
+    pending: Arc<AtomicBool>,
     st: Mutex<NetState>,
 }
 
@@ -470,6 +473,8 @@ pub(crate) struct NetState {
     timers: BTreeMap<(u64, u64), Item>,
     /// Notified sockets, in notification order (each once: see `Sock::pending`).
     pending: Vec<usize>,
+    /// `Net::pending`.
+    pending_flag: Arc<AtomicBool>,
     links: BTreeMap<(usize, usize), Link>,
     default_link: Link,
     /// Addresses a router answers for with ICMP host-unreachable.
@@ -488,10 +493,12 @@ impl Net {
     pub(crate) fn new(seed: u64) -> Arc<Net> {
         IN_USE.store(true, Ordering::Relaxed);
         let id = NEXT_NET.fetch_add(1, Ordering::Relaxed);
+        let pending = Arc::new(AtomicBool::new(false));
         let net = Arc::new(Net {
             id,
             epoch: Instant::now(),
             tracing: AtomicBool::new(true),
+            pending: Arc::clone(&pending),
             st: Mutex::new(NetState {
                 now: 0,
                 seq: 0,
@@ -501,6 +508,7 @@ impl Net {
                 socks: Vec::new(),
                 timers: BTreeMap::new(),
                 pending: Vec::new(),
+                pending_flag: pending,
                 links: BTreeMap::new(),
                 default_link: Link {
                     latency: MS / 2,
@@ -521,6 +529,15 @@ impl Net {
 
     pub(crate) fn lock(&self) -> crate::sync::MutexGuard<'_, NetState> {
         self.st.lock()
+    }
+
+    /// [`harvest`](Self::harvest) for calls that observe state between waits: the clock
+    /// has not moved since the last call ran what was due, so only notified readiness can
+    /// be waiting.
+    pub(crate) fn harvest_ready(&self) {
+        if self.pending.load(Ordering::Acquire) {
+            self.harvest();
+        }
     }
 
     pub(crate) fn tracing(&self) -> bool {
@@ -550,7 +567,14 @@ impl Net {
                 const { std::cell::Cell::new(Vec::new()) };
         }
         let mut batch = BATCH.try_with(|b| b.take()).unwrap_or_default();
+        let mut first = true;
         loop {
+            // After the first round only readiness can be left (every call runs what is
+            // due itself): with nothing notified there is nothing to take.
+            if !first && !self.pending.load(Ordering::Acquire) {
+                break;
+            }
+            first = false;
             batch.clear();
             {
                 let mut st = self.st.lock();
@@ -751,6 +775,10 @@ impl NetState {
 
 impl NetState {
     fn schedule(&mut self, at: u64, item: Item) {
+        if at <= self.now {
+            // Due now: a harvest between waits must run it (see `Net::harvest_ready`).
+            self.pending_flag.store(true, Ordering::Release);
+        }
         self.seq += 1;
         self.timers.insert((at.max(self.now), self.seq), item);
     }
@@ -770,6 +798,7 @@ impl NetState {
         if let Some(s) = self.sock(sock) {
             if s.pending == 0 {
                 self.pending.push(sock);
+                self.pending_flag.store(true, Ordering::Release);
             }
             self.socks[sock].as_mut().expect("live").pending |= cause;
         }
@@ -777,7 +806,9 @@ impl NetState {
 
     /// The readiness of every notified, registered socket, filtered by its interest as
     /// epoll filters wake-ups.
+    /// Called after `run_due`: nothing is due, so the flag tells only of readiness.
     fn take_ready(&mut self, out: &mut Vec<(usize, Readiness)>) {
+        self.pending_flag.store(false, Ordering::Release);
         let mut pending = std::mem::take(&mut self.pending);
         for &i in &pending {
             let Some(s) = self.socks.get_mut(i).and_then(|s| s.as_mut()) else {
