@@ -784,7 +784,15 @@ impl NetState {
     }
 
     /// Runs every item due at the current time (including those they schedule for now).
+    #[inline]
     fn run_due(&mut self) {
+        if self
+            .timers
+            .first_key_value()
+            .is_none_or(|(&(t, _), _)| t > self.now)
+        {
+            return;
+        }
         while let Some(entry) = self.timers.first_entry() {
             if entry.key().0 > self.now {
                 break;
