@@ -174,7 +174,6 @@ impl Reactor {
     }
 
     /// Stops watching a source registered with [`register_with`](Self::register_with).
-    #[cfg(unix)]
     pub(crate) fn deregister_with(&self, token: usize, dereg: impl FnOnce(&Poller)) {
         dereg(&self.poller);
         self.release(token);

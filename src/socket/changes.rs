@@ -9,8 +9,8 @@ impl Socket {
     /// it do not count, and nothing more comes after the notification until it is asked
     /// again). Non-blocking (or event-selected): fails `WSAEWOULDBLOCK` at once and
     /// `FD_ADDRESS_LIST_CHANGE` (error 0) is recorded at the change. Blocking: returns at
-    /// the change. Linux (netlink) and macOS/BSD (routing socket); elsewhere
-    /// `WSAEOPNOTSUPP`.
+    /// the change. Linux (netlink), macOS/BSD (routing socket), Windows (AFD and IP
+    /// Helper); elsewhere `WSAEOPNOTSUPP`.
     pub fn address_list_change(&self) -> Result<()> {
         self.change_ioctl(None)
     }
@@ -32,10 +32,7 @@ impl Socket {
     /// 0), without loopback addresses.
     pub fn address_list_query(&self) -> Result<Vec<SocketAddr>> {
         drop(self.lock()?);
-        #[cfg(unix)]
-        return change::address_list(self.h.core.v6).map_err(|e| map(&e));
-        #[cfg(not(unix))]
-        return err(WSAEOPNOTSUPP);
+        change::address_list(self.h.core.v6).map_err(|e| map(&e))
     }
 
     /// `WSAIoctl(SIO_ROUTING_INTERFACE_QUERY)`: the local address (port 0) the system would
@@ -45,17 +42,13 @@ impl Socket {
         if dest.is_ipv6() != self.h.core.v6 {
             return err(WSAEINVAL);
         }
-        #[cfg(unix)]
-        return crate::sys::route_to(dest)
+        crate::sys::route_to(dest)
             .map(|ip| SocketAddr::new(ip, 0))
-            .map_err(|e| map(&e));
-        #[cfg(not(unix))]
-        return err(WSAEOPNOTSUPP);
+            .map_err(|e| map(&e))
     }
 
     /// The two change ioctls: arm (delivering what was armed before and is already due),
     /// then in blocking mode wait until the one armed here has fired.
-    #[cfg(unix)]
     fn change_ioctl(&self, route: Option<SocketAddr>) -> Result<()> {
         let mut armed = false;
         self.op(|st| {
@@ -87,18 +80,10 @@ impl Socket {
             }
         })
     }
-
-    #[cfg(not(unix))]
-    fn change_ioctl(&self, _route: Option<SocketAddr>) -> Result<()> {
-        drop(self.lock()?);
-        err(WSAEOPNOTSUPP)
-    }
 }
 
-#[cfg(unix)]
 impl State {
     /// Opens and registers the change source on first use.
-    #[cfg(unix)]
     fn ensure_watch(&mut self, core: &Arc<Core>) -> Result<()> {
         if self.changes.is_some() {
             return Ok(());
@@ -116,7 +101,6 @@ impl State {
     }
 
     /// Delivers fired change notifications: recorded, or (blocking mode) to the waiter.
-    #[cfg(unix)]
     fn deliver(&mut self, fired: Fired) {
         if fired.address == Some(Mode::Record) {
             self.record.arrive(Fd::ADDRESS_LIST_CHANGE, 0);
@@ -131,12 +115,10 @@ impl State {
 }
 
 /// The change source of one socket, as the reactor sees it.
-#[cfg(unix)]
 struct ChangeSource {
     core: std::sync::Weak<Core>,
 }
 
-#[cfg(unix)]
 impl Source for ChangeSource {
     fn on_ready(&self, _r: Readiness, _poll: reactor::PollSeq) {
         let Some(core) = self.core.upgrade() else {

@@ -46,7 +46,6 @@ use std::net::{Shutdown, SocketAddr};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
-#[cfg(unix)]
 use crate::change::{self, Fired, Mode, Watch};
 use crate::error::*;
 use crate::event::Event;
@@ -177,7 +176,6 @@ struct State {
     /// Threads blocked in a call on this socket (in `Socket::op`'s wait).
     blocked: usize,
     /// The address/route change source and its armed notifications, once an ioctl asked.
-    #[cfg(unix)]
     changes: Option<Box<Watch>>,
     /// Events blocking-mode calls wait on, created on first use.
     read_wait: Option<Event>,
@@ -961,7 +959,6 @@ impl Core {
                 r.deregister(&mut st.os, token);
             }
         }
-        #[cfg(unix)]
         if let Some(w) = st.changes.take() {
             if let Ok(r) = reactor() {
                 r.deregister_with(w.token, |p| w.source.deregister(p));
@@ -1040,7 +1037,6 @@ impl State {
             recv_stamp: 0,
             write_interest: false,
             blocked: 0,
-            #[cfg(unix)]
             changes: None,
             read_wait: None,
             write_wait: None,

@@ -38,8 +38,10 @@
 //! types without the rest of the crate changing.
 //!
 //! Address and route changes (`FD_ADDRESS_LIST_CHANGE`, `FD_ROUTING_INTERFACE_CHANGE`)
-//! come from `netlink.rs` (Linux) and `route_socket.rs` (macOS/BSD) as [`Change`] facts,
-//! and the interface look-ups from `interfaces.rs`.
+//! come from `netlink.rs` (Linux), `route_socket.rs` (macOS/BSD) and `ip_helper.rs`
+//! (Windows: AFD's own `SIO_ADDRESS_LIST_CHANGE` on helper sockets, IP Helper's route and
+//! interface notifications) as [`Change`] facts, and the interface look-ups from
+//! `interfaces.rs` (Unix) and `ip_helper.rs` (Windows).
 //!
 //! Every OS socket here is non-blocking at the OS level; Winsock's blocking mode is emulated
 //! above this boundary, by waiting on events.
@@ -85,6 +87,8 @@ pub(crate) struct RecvFlags {
 
 #[cfg(unix)]
 mod interfaces;
+#[cfg(windows)]
+mod ip_helper;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod netlink;
 #[cfg(any(target_os = "macos", target_os = "ios"))]
@@ -92,6 +96,10 @@ mod route_socket;
 
 #[cfg(unix)]
 pub(crate) use interfaces::{interface_of, interface_up, local_addresses, route_to};
+#[cfg(windows)]
+pub(crate) use ip_helper::{
+    Change, ChangeSocket, interface_of, interface_up, local_addresses, route_to,
+};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use netlink::{Change, ChangeSocket};
 #[cfg(any(target_os = "macos", target_os = "ios"))]
