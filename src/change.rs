@@ -2,7 +2,8 @@
 //! `SIO_ADDRESS_LIST_CHANGE` and `SIO_ROUTING_INTERFACE_CHANGE` (the seed page's
 //! `FD_ADDRESS_LIST_CHANGE` and `FD_ROUTING_INTERFACE_CHANGE`), over the facts the OS's
 //! change source reports (`sys::ChangeSocket`: netlink on Linux, the routing socket on
-//! macOS/BSD), which arrive through the same poller as the sockets.
+//! macOS/BSD, AFD's own notification and IP Helper's on Windows), which arrive through the
+//! same poller as the sockets.
 //!
 //! * The ioctl is the bit's **re-enabling call**: it arms one notification. Changes before
 //!   it do not count (whatever the source had queued is discarded when it is issued), and
@@ -176,11 +177,13 @@ pub(crate) fn route_outcome(before: &Route, now: &Route, up_before: Option<bool>
 
 /// `SIO_ADDRESS_LIST_QUERY`: the local addresses of the family, port 0, without the
 /// loopback ones (Windows lists the addresses of its adapters; the loopback interface is
-/// none of them).
+/// none of them), without the unspecified address, and only of the family (as Windows
+/// lists them; Wine 8's ioctl, which the Windows backend asks, gives 0.0.0.0 for an
+/// adapter without an IPv4 address, and IPv4 addresses to an IPv6 socket).
 pub(crate) fn address_list(v6: bool) -> io::Result<Vec<SocketAddr>> {
     Ok(sys::local_addresses(v6)?
         .into_iter()
-        .filter(|a| !a.is_loopback())
+        .filter(|a| !a.is_loopback() && !a.is_unspecified() && a.is_ipv6() == v6)
         .map(|a| SocketAddr::new(a, 0))
         .collect())
 }
