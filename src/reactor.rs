@@ -179,6 +179,12 @@ impl Reactor {
         self.release(token);
     }
 
+    /// Runs `f` with the poller (for a source that wakes it itself: `sys::UrgentWatch`).
+    #[cfg(windows)]
+    pub(crate) fn with_poller<T>(&self, f: impl FnOnce(&Poller) -> T) -> T {
+        f(&self.poller)
+    }
+
     /// Watches writability of a registered socket, or stops watching it.
     pub(crate) fn set_writable_interest(
         &self,

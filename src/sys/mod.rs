@@ -16,6 +16,9 @@
 //!   `collect_connections`, `collect_datagrams`), urgent data (`urgent_pending`,
 //!   `normal_readable`, `at_mark`) and errors (`take_error`, `close_error`).
 //! - [`Readiness`] and [`RecvFlags`], plain data defined here.
+//! - Windows only, `UrgentWatch`: reports urgent data arriving alone, which mio's AFD
+//!   polling does not (started and re-armed by the socket layer while `FD_OOB` is
+//!   selected).
 //! - [`NEEDS_REARM`]: whether the poller reports a readiness once and then stays silent until
 //!   an I/O call would block (mio's documented contract, which its Windows backend keeps
 //!   literally), so that the socket layer must call `OsSocket::rearm` to see the next arrival.
@@ -59,6 +62,8 @@ use windows as imp;
 
 pub(crate) use imp::{NEEDS_REARM, RENEW_AFTER_FAILED_CONNECT};
 pub(crate) use net::{OsSocket, Poller};
+#[cfg(windows)]
+pub(crate) use windows::UrgentWatch;
 
 /// What one readiness notification said about one socket (section D's mio table).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
