@@ -125,24 +125,89 @@ impl OpResult {
         }
     }
 
-    /// The NTSTATUS Windows stores in `OVERLAPPED.Internal` for this result.
+    /// The NTSTATUS Windows stores in `OVERLAPPED.Internal` for this result
+    /// (see [`status_of`]).
     pub fn status(&self) -> usize {
-        use crate::error::*;
-        match self.error {
-            0 => 0,
-            WSA_OPERATION_ABORTED => STATUS_CANCELLED,
-            WSAECONNRESET => STATUS_CONNECTION_RESET,
-            // STATUS_CONNECTION_ABORTED, STATUS_BUFFER_OVERFLOW (a truncated datagram),
-            // STATUS_PIPE_DISCONNECTED (shut down), STATUS_INVALID_CONNECTION.
-            WSAECONNABORTED => 0xC000_0241,
-            WSAEMSGSIZE => 0x8000_0005,
-            WSAESHUTDOWN => 0xC000_00B0,
-            WSAENOTCONN => 0xC000_0140,
-            WSAETIMEDOUT => 0xC000_00B5,
-            WSAENETRESET => 0xC000_023A,
-            // Anything else: STATUS_UNSUCCESSFUL's family; the code is kept in `error`.
-            _ => 0xC000_0001,
-        }
+        status_of(self.error)
+    }
+}
+
+/// The statuses Windows completes socket operations with and the Winsock errors
+/// `WSAGetOverlappedResult` maps them to (Wine's `map_status`, checked on Windows by
+/// `test_WSAGetOverlappedResult`), with the Win32 error `GetOverlappedResult` reports
+/// (`RtlNtStatusToDosError`). The first status listed for an error is the one an
+/// operation here completes with.
+const STATUSES: &[(usize, i32, u32)] = {
+    use crate::error::*;
+    &[
+        (0xC000_0120, WSA_OPERATION_ABORTED, 995), // STATUS_CANCELLED
+        (0xC000_020D, WSAECONNRESET, 64),          // STATUS_CONNECTION_RESET: ERROR_NETNAME_DELETED
+        (0xC000_0241, WSAECONNABORTED, 1236),      // STATUS_CONNECTION_ABORTED
+        (0x8000_0005, WSAEMSGSIZE, 234),           // STATUS_BUFFER_OVERFLOW: ERROR_MORE_DATA
+        (0xC000_00B0, WSAESHUTDOWN, 233),          // STATUS_PIPE_DISCONNECTED
+        (0xC000_0140, WSAENOTCONN, 1229),          // STATUS_INVALID_CONNECTION
+        (0xC000_00B5, WSAETIMEDOUT, 121),          // STATUS_IO_TIMEOUT: ERROR_SEM_TIMEOUT
+        (0xC000_0236, WSAECONNREFUSED, 1225),      // STATUS_CONNECTION_REFUSED
+        (0xC000_023C, WSAENETUNREACH, 1231),       // STATUS_NETWORK_UNREACHABLE
+        (0xC000_023D, WSAEHOSTUNREACH, 1232),      // STATUS_HOST_UNREACHABLE
+        (0xC000_0008, WSAENOTSOCK, 6),             // STATUS_INVALID_HANDLE
+        (0xC000_0005, WSAEFAULT, 998),             // STATUS_ACCESS_VIOLATION: ERROR_NOACCESS
+        (0xC000_009A, WSAENOBUFS, 1450),           // STATUS_INSUFFICIENT_RESOURCES
+        (0xC000_0002, WSAEOPNOTSUPP, 1),           // STATUS_NOT_IMPLEMENTED
+        (0xC000_0022, WSAEACCES, 5),               // STATUS_ACCESS_DENIED
+        (0xC000_020C, WSAECONNRESET, 64),          // STATUS_CONNECTION_DISCONNECTED
+        (0xC000_013C, WSAECONNRESET, 64),          // STATUS_REMOTE_DISCONNECT
+        (0xC000_013B, WSAECONNABORTED, 1236),      // STATUS_LOCAL_DISCONNECT
+        (0xC000_0207, WSAEMSGSIZE, 234),           // STATUS_INVALID_BUFFER_SIZE
+    ]
+};
+
+/// Bit 29 of an NTSTATUS marks a "customer" code: an error no Windows status stands for is
+/// stored as `0xE000_0000 | error`, so that it maps back exactly (on Windows such a status
+/// would read as `WSAEINVAL`).
+const CUSTOMER: usize = 0xE000_0000;
+
+/// The NTSTATUS for a completion with Winsock error `error` (0: `STATUS_SUCCESS`).
+pub fn status_of(error: i32) -> usize {
+    if error == 0 {
+        return 0;
+    }
+    STATUSES
+        .iter()
+        .find(|&&(_, e, _)| e == error)
+        .map_or(CUSTOMER | (error as u32 as usize & 0xFFFF), |&(s, _, _)| s)
+}
+
+/// `WSAGetOverlappedResult`'s error for status `status`: 0 for success,
+/// `WSA_IO_INCOMPLETE` for `STATUS_PENDING`, `WSAEINVAL` for a status it does not know
+/// (as Windows: `map_status`).
+pub fn error_of_status(status: usize) -> i32 {
+    let status = status & 0xFFFF_FFFF;
+    match status {
+        STATUS_PENDING => WSA_IO_INCOMPLETE,
+        s if s & CUSTOMER == CUSTOMER => (s & 0xFFFF) as i32,
+        s if s & 0x8000_0000 == 0 => 0,
+        s => STATUSES
+            .iter()
+            .find(|&&(st, _, _)| st == s)
+            .map_or(crate::error::WSAEINVAL, |&(_, e, _)| e),
+    }
+}
+
+/// `GetOverlappedResult`'s Win32 error for status `status` (`RtlNtStatusToDosError`):
+/// `ERROR_IO_INCOMPLETE` (996) while pending, `ERROR_NETNAME_DELETED` (64) after a RST,
+/// `ERROR_OPERATION_ABORTED` (995) when cancelled.
+pub fn win32_error_of_status(status: usize) -> u32 {
+    let status = status & 0xFFFF_FFFF;
+    match status {
+        STATUS_PENDING => 996,
+        s if s & CUSTOMER == CUSTOMER => (s & 0xFFFF) as u32,
+        s if s & 0x8000_0000 == 0 => 0,
+        s => STATUSES
+            .iter()
+            .find(|&&(st, _, _)| st == s)
+            // ERROR_MR_MID_NOT_FOUND: what RtlNtStatusToDosError gives an unknown status.
+            .map_or(317, |&(_, _, w)| w),
     }
 }
 

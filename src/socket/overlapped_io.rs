@@ -129,6 +129,16 @@ impl Socket {
         Ok(n)
     }
 
+    /// The first pending operation issued with tag `tag` (C: the `OVERLAPPED` address).
+    pub fn find_overlapped(&self, tag: usize) -> Option<Overlapped> {
+        let st = self.h.core.state.lock();
+        st.ov_read
+            .iter()
+            .chain(st.ov_write.iter())
+            .find(|op| op.tag() == tag)
+            .cloned()
+    }
+
     /// How many overlapped operations are pending on this socket.
     pub fn pending_overlapped(&self) -> usize {
         let st = self.h.core.state.lock();
