@@ -252,7 +252,7 @@ pub trait Notifier: Send {
 pub type Routine = Box<dyn FnOnce(&Overlapped, &OpResult) + Send>;
 
 /// How an operation announces its completion. Several apply at once (an event, and a
-/// completion port's packet).
+/// completion port's packet); they run in the order given, after the result is recorded.
 pub enum Notify {
     /// `hEvent` without a completion routine: set when the operation completes (and, as on
     /// Windows, reset when it starts).
