@@ -350,6 +350,24 @@ fn wsaext_c() {
     run(&exe);
 }
 
+/// Overlapped I/O (issue 11): WSARecv/WSASend/WSARecvFrom/WSASendTo with an OVERLAPPED and
+/// an event or a completion routine, WSAGetOverlappedResult / GetOverlappedResult, alertable
+/// waits and QueueUserAPC, CancelIo / CancelIoEx / closesocket under a pending operation,
+/// a pending receive and the event-select record (tests/c/overlapped.c cites its sources).
+/// As C, and as C++.
+#[test]
+fn overlapped_c() {
+    run_strict_c11("overlapped");
+    let exe = build(
+        Lang::Cxx,
+        &c_source("overlapped.c"),
+        "overlapped_cxx",
+        STRICT,
+        false,
+    );
+    run(&exe);
+}
+
 /// `struct tcp_keepalive` and `SIO_KEEPALIVE_VALS` come with `<mstcpip.h>`, not
 /// `<winsock2.h>`, as on Windows: code that defines them when missing still builds (C and
 /// C++, with and without `<mstcpip.h>`).
@@ -401,6 +419,14 @@ fn wsaext_exports() {
         "WSAAccept",
         "WSAConnect",
         "WSAIoctl",
+        "WSAGetOverlappedResult",
+        "GetOverlappedResult",
+        "CancelIo",
+        "CancelIoEx",
+        "SleepEx",
+        "QueueUserAPC",
+        "GetCurrentThread",
+        "WaitForSingleObjectEx",
     ] {
         assert!(exported.contains(&name), "{name} is not exported");
     }
