@@ -304,7 +304,8 @@ fn cancel_c() {
 
 /// The C examples (`examples/c/`) build warning-free against the headers and run to
 /// completion: the echo server's self-test (its own non-blocking clients in its event loop,
-/// every echo checked) and a short ping-pong.
+/// every echo checked), the overlapped echo server's (overlapped clients in its loop), and a
+/// short ping-pong.
 #[test]
 fn examples_c_run() {
     let examples = repo().join("examples/c");
@@ -316,6 +317,17 @@ fn examples_c_run() {
         false,
     );
     let o = run_args(&echo, &["--selftest", "16"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    println!("{out}");
+    assert!(out.contains("self-test passed: 16 clients"), "{out}");
+    let overlapped = build(
+        Lang::C,
+        &examples.join("overlapped_echo.c"),
+        "example_overlapped_echo",
+        STRICT,
+        false,
+    );
+    let o = run_args(&overlapped, &["--selftest", "16"]);
     let out = String::from_utf8_lossy(&o.stdout);
     println!("{out}");
     assert!(out.contains("self-test passed: 16 clients"), "{out}");

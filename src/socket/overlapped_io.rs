@@ -267,8 +267,10 @@ impl State {
                 self.record.reenable(Fd::READ, more);
                 let mut r = OpResult::ok(n);
                 if truncated {
-                    // Windows fills the buffer and fails the operation (WSAEMSGSIZE).
+                    // Windows fills the buffer and fails the operation (WSAEMSGSIZE); the
+                    // count is the buffer's (Winsock's own count may read 0 here).
                     r.error = WSAEMSGSIZE;
+                    r.bytes = buf.len();
                 }
                 if matches!(kind, OpKind::RecvFrom(_)) {
                     r.from = addr;
@@ -284,7 +286,13 @@ impl State {
                     WSAECONNREFUSED => WSAECONNRESET,
                     c => c,
                 };
-                Attempt::Done(OpResult::failed(code))
+                let mut r = OpResult::failed(code);
+                if code == WSAEMSGSIZE {
+                    // Winsock itself reports a truncated datagram (Windows): the buffer is
+                    // full.
+                    r.bytes = buf.len();
+                }
+                Attempt::Done(r)
             }
         }
     }
