@@ -177,6 +177,20 @@ impl Event {
         self.handle.id
     }
 
+    /// Resets the event and marks it fed, under one lock: what starting an overlapped
+    /// operation does to its `hEvent` (see `overlapped.rs`).
+    pub(crate) fn reset_and_feed(&self) {
+        {
+            let mut d = dispatcher().lock();
+            let slot = &mut d.events[self.handle.id as usize];
+            slot.signaled = false;
+            if slot.fed {
+                return;
+            }
+        }
+        self.mark_fed();
+    }
+
     /// Marks the event as fed by a socket (its record selected it). Threads already waiting
     /// on it re-evaluate, so that one of them reads the network from now on.
     pub(crate) fn mark_fed(&self) {

@@ -37,7 +37,6 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::thread::ThreadId;
 use std::time::Duration;
 
 use crate::error::{Error, Result, WSA_IO_INCOMPLETE, WSA_OPERATION_ABORTED};
@@ -287,7 +286,7 @@ struct Op {
     /// The caller's tag: the `OVERLAPPED` address in C (`CancelIoEx` finds operations by it).
     tag: usize,
     /// The issuing thread (`CancelIo` cancels the calling thread's operations).
-    thread: ThreadId,
+    thread: u64,
     apcs: Option<ApcQueue>,
     inner: Mutex<Inner>,
 }
@@ -303,6 +302,25 @@ struct Inner {
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+static NEXT_THREAD: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// Const-initialised, without a destructor: readable during thread teardown too (an
+    /// operation issued or cancelled from a thread-exit path).
+    static THREAD_KEY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The calling thread's number (unique in the process, never 0): what `CancelIo` compares.
+pub fn thread_key() -> u64 {
+    THREAD_KEY
+        .try_with(|k| {
+            if k.get() == 0 {
+                k.set(NEXT_THREAD.fetch_add(1, Ordering::Relaxed));
+            }
+            k.get()
+        })
+        .unwrap_or(u64::MAX)
+}
 
 impl Overlapped {
     /// A new, pending operation of `kind` over `buffer`, announced by `notify`. `tag`
@@ -315,8 +333,7 @@ impl Overlapped {
                 // specified by the hEvent member ... when it begins the I/O operation";
                 // WSARecv goes through the same I/O manager). A wait on it must drive the
                 // network: it is fed, as an event-select event is.
-                e.reset();
-                e.mark_fed();
+                e.reset_and_feed();
             }
         }
         Overlapped {
@@ -324,7 +341,7 @@ impl Overlapped {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 kind,
                 tag,
-                thread: std::thread::current().id(),
+                thread: thread_key(),
                 apcs: routine.then(ApcQueue::current),
                 inner: Mutex::new(Inner {
                     buffer: Some(buffer),
@@ -352,8 +369,9 @@ impl Overlapped {
         self.op.id
     }
 
-    /// The thread that issued it.
-    pub fn thread(&self) -> ThreadId {
+    /// The thread that issued it (a number unique to the thread in the process; see
+    /// [`thread_key`]).
+    pub fn thread(&self) -> u64 {
         self.op.thread
     }
 
@@ -505,7 +523,7 @@ pub enum CancelFilter {
 impl CancelFilter {
     pub(crate) fn matches(self, op: &Overlapped) -> bool {
         match self {
-            CancelFilter::CallingThread => op.thread() == std::thread::current().id(),
+            CancelFilter::CallingThread => op.thread() == thread_key(),
             CancelFilter::All => true,
             CancelFilter::Tag(t) => op.tag() == t,
             CancelFilter::Id(i) => op.id() == i,

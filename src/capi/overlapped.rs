@@ -322,11 +322,10 @@ unsafe fn wait_done(s: usize, ov: *const OVERLAPPED) {
     let event = handles::value(unsafe { std::ptr::addr_of!((*ov).hEvent).read_volatile() }) & !1;
     if event != 0 {
         if let Some(e) = winsock::event_of(event) {
-            // SAFETY: readable (caller's contract).
-            while unsafe { internal(ov) } == STATUS_PENDING {
+            // SAFETY: readable (caller's contract). One wait, as Windows: an event set by
+            // someone else ends it with the operation still pending.
+            if unsafe { internal(ov) } == STATUS_PENDING {
                 e.wait(None);
-                // A manual-reset event set by someone else: Windows returns after one wait.
-                break;
             }
             return;
         }
