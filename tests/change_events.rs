@@ -23,7 +23,8 @@ use std::time::Instant;
 
 use common::*;
 use wsaevents::error::*;
-use wsaevents::{Event, NetworkEvents as Fd, Socket};
+use wsaevents::overlapped::{CancelFilter, Notify};
+use wsaevents::{Event, NetworkEvents as Fd, Socket, WaitOutcome};
 
 /// Runs `ip ARGS` in this thread's namespace; it must succeed.
 #[cfg(target_os = "linux")]
@@ -306,6 +307,67 @@ fn routing_by_address(v6: bool) {
     check_events(&s, &ev, &[(Fd::ROUTING_INTERFACE_CHANGE, WSAENETUNREACH)]);
 }
 
+/// The overlapped model (Microsoft's SIO_ADDRESS_LIST_CHANGE / SIO_ROUTING_INTERFACE_CHANGE
+/// reference pages: "the overlapped operation completes when the list changes"): pending
+/// (WSA_IO_INCOMPLETE) until the change, then complete with 0 bytes and the event set;
+/// nothing recorded; two pending ones both complete; the routing one fails with its code;
+/// CancelIoEx and closesocket abort (WSA_OPERATION_ABORTED, 995).
+fn overlapped_model() {
+    let s = udp(false);
+    let sel = Event::new_manual(false);
+    s.event_select(&sel, BOTH).unwrap();
+    let (e1, e2) = (Event::new_manual(true), Event::new_manual(true));
+    let op1 = s
+        .address_list_change_overlapped(vec![Notify::Event(e1.clone())])
+        .unwrap();
+    let op2 = s
+        .address_list_change_overlapped(vec![Notify::Event(e2.clone())])
+        .unwrap();
+    assert_eq!(
+        e1.wait(Some(SHORT)),
+        WaitOutcome::TimedOut,
+        "reset at issue"
+    );
+    assert_eq!(code(op1.result()), WSA_IO_INCOMPLETE);
+    ip("-4 addr add 10.99.0.50/24 dev v0");
+    assert_eq!(e1.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    assert_eq!(e2.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    for op in [&op1, &op2] {
+        let r = op.result().unwrap();
+        assert_eq!((r.bytes, r.error), (0, 0));
+    }
+    check_events(&s, &sel, &[]);
+
+    // Routing: reachable from a new address (0), then unreachable (WSAENETUNREACH).
+    let dest = sa("10.66.0.77:0");
+    let op = s.routing_interface_change_overlapped(dest, vec![]).unwrap();
+    assert_eq!(code(op.result()), WSA_IO_INCOMPLETE);
+    ip("-4 addr add 10.66.0.1/24 dev v0");
+    let r = op.wait(Some(LONG)).unwrap();
+    assert_eq!((r.bytes, r.error), (0, 0));
+    let op = s.routing_interface_change_overlapped(dest, vec![]).unwrap();
+    ip("-4 addr del 10.66.0.1/24 dev v0");
+    assert_eq!(code(op.wait(Some(LONG))), WSAENETUNREACH);
+    check_events(&s, &sel, &[]);
+    let wrong = sa("[::1]:0");
+    assert_eq!(
+        code(s.routing_interface_change_overlapped(wrong, vec![])),
+        WSAEINVAL
+    );
+
+    // CancelIoEx, then closesocket, abort what pends; a change after completes nothing.
+    let op = s.address_list_change_overlapped(vec![]).unwrap();
+    assert_eq!(s.cancel_overlapped(CancelFilter::All).unwrap(), 1);
+    assert_eq!(code(op.result()), WSA_OPERATION_ABORTED);
+    let a = s.address_list_change_overlapped(vec![]).unwrap();
+    let r = s.routing_interface_change_overlapped(dest, vec![]).unwrap();
+    s.close().unwrap();
+    assert_eq!(code(a.result()), WSA_OPERATION_ABORTED);
+    assert_eq!(code(r.result()), WSA_OPERATION_ABORTED);
+    ip("-4 addr del 10.99.0.50/24 dev v0");
+    assert_eq!(code(a.result()), WSA_OPERATION_ABORTED);
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn change_notifications_in_a_private_network_namespace() {
@@ -326,6 +388,7 @@ fn change_notifications_in_a_private_network_namespace() {
     routing_by_address(false);
     routing_by_address(true);
     blocking_model();
+    overlapped_model();
 }
 
 /// Windows (under Wine, in the namespace `.ci/run` starts the binary in).
@@ -345,6 +408,7 @@ fn change_notifications_in_a_private_network_namespace() {
     routing_by_address(false);
     routing_by_address(true);
     blocking_model();
+    overlapped_model();
 }
 
 /// What needs no change (every platform, no namespace: also on real Windows and in the

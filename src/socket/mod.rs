@@ -976,7 +976,9 @@ impl Core {
                 r.deregister(&mut st.os, token);
             }
         }
-        if let Some(w) = st.changes.take() {
+        if let Some(mut w) = st.changes.take() {
+            // Its pending overlapped notifications complete aborted, as the others below.
+            w.abort(CancelFilter::All);
             if let Ok(r) = reactor() {
                 r.deregister_with(w.token, |p| w.source.deregister(p));
             }

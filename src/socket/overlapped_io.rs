@@ -194,6 +194,9 @@ impl State {
                     }
                 }
             }
+            // Issued by the change ioctls themselves (`Socket::address_list_change_overlapped`),
+            // never through the data queues.
+            OpKind::Notify(_) => return err(WSAEINVAL),
         }
         Ok(())
     }
@@ -210,6 +213,8 @@ impl State {
             OpKind::Recv(f) | OpKind::RecvFrom(f) => self.attempt_dgram_recv(buf, f, kind),
             OpKind::Send { oob } => self.attempt_send(stream, buf, progress, oob, None),
             OpKind::SendTo(to) => self.attempt_send(stream, buf, progress, false, Some(to)),
+            // Never queued here (`check_op` refuses it): the change watch completes it.
+            OpKind::Notify(_) => Attempt::Block,
         });
         // Already complete (cancelled under us): nothing more to do for it.
         r.unwrap_or(Attempt::Done(OpResult::ok(0)))
@@ -422,6 +427,10 @@ impl State {
         }
         if n > 0 {
             self.sent_all();
+        }
+        // The change ioctls' pending notifications (`change.rs`).
+        if let Some(w) = self.changes.as_mut() {
+            n += w.abort(filter);
         }
         n
     }
