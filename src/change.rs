@@ -150,6 +150,18 @@ impl Watch {
         fired
     }
 
+    /// The pending overlapped notification issued with `tag` (C: the `OVERLAPPED`).
+    pub(crate) fn find(&self, tag: usize) -> Option<Overlapped> {
+        self.address_ov
+            .iter()
+            .chain(self.route_ov.iter().filter_map(|a| match &a.mode {
+                Mode::Overlapped(op) => Some(op),
+                _ => None,
+            }))
+            .find(|op| op.tag() == tag)
+            .cloned()
+    }
+
     /// `CancelIo`/`CancelIoEx`/`closesocket`: aborts the pending overlapped notifications
     /// `filter` selects; returns how many.
     pub(crate) fn abort(&mut self, filter: CancelFilter) -> usize {

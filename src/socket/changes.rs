@@ -87,6 +87,21 @@ impl Socket {
         Ok(op)
     }
 
+    /// Arms an overlapped change notification `op` (of kind `OpKind::Notify`; pending when
+    /// this returns): the C ABI's `WSAIoctl` with an `OVERLAPPED` (the C ABI is not built
+    /// on Windows).
+    #[cfg_attr(windows, allow(dead_code))]
+    pub(crate) fn arm_change_overlapped(
+        &self,
+        route: Option<SocketAddr>,
+        op: &Overlapped,
+    ) -> Result<()> {
+        if route.is_some_and(|d| d.is_ipv6() != self.h.core.v6) {
+            return err(WSAEINVAL);
+        }
+        self.change_overlapped(route, op)
+    }
+
     /// Arms an overlapped change notification (it is pending when this returns).
     fn change_overlapped(&self, route: Option<SocketAddr>, op: &Overlapped) -> Result<()> {
         let mut st = self.lock()?;

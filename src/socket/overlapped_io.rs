@@ -137,6 +137,7 @@ impl Socket {
             .chain(st.ov_write.iter())
             .find(|op| op.tag() == tag)
             .cloned()
+            .or_else(|| st.changes.as_ref().and_then(|w| w.find(tag)))
     }
 
     /// How many overlapped operations are pending on this socket.
