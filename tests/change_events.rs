@@ -307,6 +307,23 @@ fn routing_by_address(v6: bool) {
     check_events(&s, &ev, &[(Fd::ROUTING_INTERFACE_CHANGE, WSAENETUNREACH)]);
 }
 
+/// The first ioctl issued by a thread that has exited since: the notification still comes.
+/// (Windows cancels a thread's pending I/O when it exits; the Windows source's own
+/// overlapped `SIO_ADDRESS_LIST_CHANGE` was first issued on that thread.)
+fn armed_by_an_exited_thread() {
+    let s = udp(false);
+    let ev = Event::new_manual(false);
+    s.event_select(&ev, BOTH).unwrap();
+    let c = s.clone();
+    let r = std::thread::spawn(move || code(c.address_list_change()))
+        .join()
+        .unwrap();
+    assert_eq!(r, WSAEWOULDBLOCK);
+    ip("-4 addr add 10.99.0.70/24 dev v0");
+    check_events(&s, &ev, &[(Fd::ADDRESS_LIST_CHANGE, 0)]);
+    ip("-4 addr del 10.99.0.70/24 dev v0");
+}
+
 /// The overlapped model (Microsoft's SIO_ADDRESS_LIST_CHANGE / SIO_ROUTING_INTERFACE_CHANGE
 /// reference pages: "the overlapped operation completes when the list changes"): pending
 /// (WSA_IO_INCOMPLETE) until the change, then complete with 0 bytes and the event set;
@@ -388,6 +405,7 @@ fn change_notifications_in_a_private_network_namespace() {
     routing_by_address(false);
     routing_by_address(true);
     blocking_model();
+    armed_by_an_exited_thread();
     overlapped_model();
 }
 
@@ -408,6 +426,7 @@ fn change_notifications_in_a_private_network_namespace() {
     routing_by_address(false);
     routing_by_address(true);
     blocking_model();
+    armed_by_an_exited_thread();
     overlapped_model();
 }
 

@@ -37,7 +37,7 @@ use windows_sys::Win32::NetworkManagement::Ndis::IfOperStatusUp;
 use windows_sys::Win32::Networking::WinSock as ws;
 use windows_sys::Win32::System::IO::OVERLAPPED;
 use windows_sys::Win32::System::Threading::{
-    CreateEventW, INFINITE, RegisterWaitForSingleObject, UnregisterWaitEx, WT_EXECUTEDEFAULT,
+    CreateEventW, INFINITE, RegisterWaitForSingleObject, UnregisterWaitEx, WT_EXECUTEINWAITTHREAD,
     WaitForSingleObject,
 };
 
@@ -254,7 +254,9 @@ impl AddressWatch {
         let ctx: *const AddressWatch = &*w;
         let mut wait: HANDLE = std::ptr::null_mut();
         // SAFETY: the box outlives the wait (unregistered in drop, waiting for callbacks);
-        // the callback matches WAITORTIMERCALLBACK.
+        // the callback matches WAITORTIMERCALLBACK. In the wait thread: the callback
+        // re-issues the ioctl, and I/O issued by a pool worker would be cancelled when
+        // that worker exits; the wait thread lives as long as the wait.
         let ok = unsafe {
             RegisterWaitForSingleObject(
                 &mut wait,
@@ -262,7 +264,7 @@ impl AddressWatch {
                 Some(address_fired),
                 ctx.cast(),
                 INFINITE,
-                WT_EXECUTEDEFAULT,
+                WT_EXECUTEINWAITTHREAD,
             )
         };
         if ok == 0 {
@@ -314,16 +316,31 @@ unsafe extern "system" fn address_fired(ctx: *mut c_void, _timed_out: bool) {
     // SAFETY: the `AddressWatch` the wait was registered with, alive until the wait is
     // unregistered (which waits for this callback).
     let w = unsafe { &*ctx.cast::<AddressWatch>() };
-    // The event is signalled only by the completion: nothing pends any more.
+    let (mut n, mut flags) = (0u32, 0u32);
+    // SAFETY: the operation's own OVERLAPPED; no wait.
+    let ok = unsafe { ws::WSAGetOverlappedResult(w.raw(), &w.ov, &mut n, 0, &mut flags) };
+    // SAFETY: plain call.
+    let error = if ok == 0 {
+        unsafe { ws::WSAGetLastError() }
+    } else {
+        0
+    };
+    if error == ws::WSA_IO_INCOMPLETE {
+        // Not its completion (the event is signalled only by it): still pending.
+        return;
+    }
     w.pending.store(false, Ordering::SeqCst);
     if w.closing.load(Ordering::SeqCst) {
         return;
     }
-    let (mut n, mut flags) = (0u32, 0u32);
-    // SAFETY: the operation's own OVERLAPPED; no wait.
-    let ok = unsafe { ws::WSAGetOverlappedResult(w.raw(), &w.ov, &mut n, 0, &mut flags) };
     if ok == 0 {
-        // Still pending (a spurious wake) or failed (the socket is going): nothing changed.
+        if error == ws::WSA_OPERATION_ABORTED {
+            // Windows cancels a thread's pending I/O when the thread exits, and the first
+            // ioctl was issued by the application's thread: issued again from this wait
+            // thread, which lives as long as the wait.
+            let _ = w.arm();
+        }
+        // Otherwise failed: the socket is going. Nothing changed.
         return;
     }
     // Re-issued first, so that the next change finds it pending.
