@@ -140,6 +140,7 @@ fn run(plan: &Plan) -> Outcome {
                 .unwrap_or(limit);
             match wait_any(&[&cev, &sev], Some(step)).unwrap() {
                 WaitOutcome::TimedOut => {}
+                WaitOutcome::IoCompletion => unreachable!("not an alertable wait"),
                 WaitOutcome::Signaled(0) => {
                     let rec = c.enum_network_events(Some(&cev)).unwrap();
                     if rec.events().contains(Fd::CLOSE) {

@@ -11,9 +11,6 @@ use wsaevents::{Event, NetworkEvents as Fd};
 #[test]
 fn rule21_urgent_byte_records_oob() {
     both(|| {
-        if urgent_alone_gap() {
-            return;
-        }
         for v6 in [false, true] {
             let (c, s) = pair(v6);
             let ev = Event::new_manual(false);
@@ -61,9 +58,6 @@ fn rule21_oob_inline_records_read() {
 #[test]
 fn rule21_oob_recorded_while_unselected() {
     both(|| {
-        if urgent_alone_gap() {
-            return;
-        }
         for v6 in [false, true] {
             let (c, s) = pair(v6);
             let ev = Event::new_manual(false);
@@ -112,9 +106,6 @@ fn rule22_data_and_urgent_byte() {
 #[test]
 fn rule21_data_after_urgent_byte_records_read() {
     both(|| {
-        if urgent_alone_gap() {
-            return;
-        }
         for v6 in [false, true] {
             for read_oob_first in [false, true] {
                 let (c, s) = pair(v6);
@@ -128,6 +119,10 @@ fn rule21_data_after_urgent_byte_records_read() {
                     check_events(&s, &ev, &[]);
                 }
                 c.send(b"abc").unwrap();
+                if wine_differs(FIONREAD_AT_MARK) {
+                    check_events(&s, &ev, &[]);
+                    continue;
+                }
                 check_events(&s, &ev, &[(Fd::READ, 0)]);
                 assert_eq!(s.recv(&mut b).unwrap(), 3);
                 assert_eq!(&b[..3], b"abc");
@@ -146,9 +141,6 @@ fn rule21_data_after_urgent_byte_records_read() {
 #[test]
 fn rule23_new_urgent_byte_after_reselect_records_oob() {
     both(|| {
-        if urgent_alone_gap() {
-            return;
-        }
         for v6 in [false, true] {
             let (c, s) = pair(v6);
             let ev = Event::new_manual(false);
@@ -158,6 +150,10 @@ fn rule23_new_urgent_byte_after_reselect_records_oob() {
             s.event_select(&ev, Fd::OOB).unwrap();
             check_events(&s, &ev, &[]);
             c.send_oob(b"b").unwrap();
+            if windows_backend_gap(SECOND_URGENT_GAP) {
+                check_events(&s, &ev, &[]);
+                continue;
+            }
             check_events(&s, &ev, &[(Fd::OOB, 0)]);
         }
     });
@@ -172,9 +168,6 @@ fn rule23_new_urgent_byte_after_reselect_records_oob() {
 #[test]
 fn rule22_second_urgent_byte_deviation() {
     both(|| {
-        if urgent_alone_gap() {
-            return;
-        }
         for v6 in [false, true] {
             for data_before in [false, true] {
                 let (c, s) = pair(v6);
@@ -187,6 +180,19 @@ fn rule22_second_urgent_byte_deviation() {
                 c.send_oob(b"a").unwrap();
                 check_events(&s, &ev, &[(Fd::OOB, 0)]);
                 c.send_oob(b"b").unwrap();
+                if windows_backend_gap(SECOND_URGENT_GAP) {
+                    // Nothing for the second byte. Under Wine (Linux's sockets keep one urgent
+                    // byte) the first became normal data behind "d": FD_READ for it.
+                    let expect: &[(Fd, i32)] = if data_before
+                        && wine_differs("the first urgent byte becomes normal data at the second")
+                    {
+                        &[(Fd::READ, 0)]
+                    } else {
+                        &[]
+                    };
+                    check_events(&s, &ev, expect);
+                    continue;
+                }
                 check_events(&s, &ev, &[(Fd::OOB, 0)]);
                 let mut b = [0u8; 4];
                 if wsaevents::sim::is_simulated() {
@@ -252,9 +258,6 @@ fn rule21_pending_urgent_byte_not_rerecorded() {
 #[test]
 fn rule16_fin_after_urgent_byte() {
     both(|| {
-        if urgent_alone_gap() {
-            return;
-        }
         for v6 in [false, true] {
             let (c, s) = pair(v6);
             let ev = Event::new_manual(false);
@@ -262,6 +265,10 @@ fn rule16_fin_after_urgent_byte() {
             c.send_oob(b"x").unwrap();
             check_events(&s, &ev, &[(Fd::OOB, 0)]);
             c.send(b"tail").unwrap();
+            if wine_differs(FIONREAD_AT_MARK) {
+                check_events(&s, &ev, &[]);
+                continue;
+            }
             check_events(&s, &ev, &[(Fd::READ, 0)]);
             c.close().unwrap();
             check_events(&s, &ev, &[(Fd::CLOSE, 0)]);

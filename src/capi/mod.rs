@@ -41,6 +41,7 @@ pub mod addr;
 pub mod events;
 pub mod handles;
 pub mod last_error;
+pub mod overlapped;
 #[cfg(unix)]
 pub mod resolve;
 pub mod select;

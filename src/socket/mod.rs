@@ -40,16 +40,17 @@
 //! # Ok::<(), wsaevents::Error>(())
 //! ```
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
-#[cfg(unix)]
 use crate::change::{self, Fired, Mode, Watch};
 use crate::error::*;
 use crate::event::Event;
+use crate::overlapped::{CancelFilter, Direction, Notify, OpKind, OpResult, Overlapped};
 use crate::reactor::{self, Source, reactor};
 use crate::record::{ArrivalModel, Record};
 use crate::sync::Mutex;
@@ -60,6 +61,7 @@ mod binds;
 mod changes;
 mod levels;
 mod options;
+mod overlapped_io;
 
 pub(crate) use levels::PollLevel;
 use options::SockOpts;
@@ -129,6 +131,11 @@ enum Conn {
 }
 
 struct State {
+    /// Windows: the watch for urgent data arriving alone (`sys::UrgentWatch`), while
+    /// `FD_OOB` is selected on a connected stream. Declared before `os`: it must stop
+    /// before the OS socket closes.
+    #[cfg(windows)]
+    urgent: Option<sys::UrgentWatch>,
     os: OsSocket,
     record: Record,
     conn: Conn,
@@ -180,13 +187,15 @@ struct State {
     /// Threads blocked in a call on this socket (in `Socket::op`'s wait).
     blocked: usize,
     /// The address/route change source and its armed notifications, once an ioctl asked.
-    #[cfg(unix)]
     changes: Option<Box<Watch>>,
     /// Events blocking-mode calls wait on, created on first use.
     read_wait: Option<Event>,
     write_wait: Option<Event>,
     /// Options kept here rather than in the OS socket (see `SockOpts`).
     opts: SockOpts,
+    /// Pending overlapped receives and sends, each in issue order (`overlapped.rs`).
+    ov_read: VecDeque<Overlapped>,
+    ov_write: VecDeque<Overlapped>,
 }
 
 /// What one attempt of a call decided.
@@ -637,6 +646,8 @@ impl Socket {
             oob: flags.oob,
         };
         self.op_timed(true, |st| {
+            // Pending overlapped receives come first.
+            st.serve_all_overlapped(true);
             st.settle_connect();
             if st.conn != Conn::Connected {
                 return Step::Done(err(WSAENOTCONN));
@@ -694,6 +705,8 @@ impl Socket {
             if !st.bound {
                 return Step::Done(err(WSAEINVAL));
             }
+            // Pending overlapped receives come first.
+            st.serve_all_overlapped(false);
             if flags.oob {
                 return Step::Done(err(WSAEOPNOTSUPP));
             }
@@ -764,6 +777,8 @@ impl Socket {
             if st.wr_shutdown {
                 return Step::Done(err(WSAESHUTDOWN));
             }
+            // Pending overlapped sends go first.
+            st.serve_all_overlapped(self.h.core.stream);
             if self.h.core.stream || to.is_none() {
                 st.settle_connect();
                 if st.conn != Conn::Connected {
@@ -1002,12 +1017,17 @@ impl Core {
                 r.deregister(&mut st.os, token);
             }
         }
-        #[cfg(unix)]
-        if let Some(w) = st.changes.take() {
+        if let Some(mut w) = st.changes.take() {
+            // Its pending overlapped notifications complete aborted, as the others below.
+            w.abort(CancelFilter::All);
             if let Ok(r) = reactor() {
                 r.deregister_with(w.token, |p| w.source.deregister(p));
             }
         }
+        #[cfg(windows)]
+        drop(st.urgent.take());
+        // Pending overlapped operations complete aborted, once, and are never touched again.
+        st.abort_overlapped(CancelFilter::All);
         // Closes the OS socket; the record and its reference to the event go with it.
         st.os = OsSocket::Closed;
         st.record = Record::default();
@@ -1081,11 +1101,14 @@ impl State {
             recv_stamp: 0,
             write_interest: false,
             blocked: 0,
-            #[cfg(unix)]
             changes: None,
+            #[cfg(windows)]
+            urgent: None,
             read_wait: None,
             write_wait: None,
             opts: SockOpts::default(),
+            ov_read: VecDeque::new(),
+            ov_write: VecDeque::new(),
         }
     }
 
@@ -1117,15 +1140,45 @@ impl State {
             return;
         }
         let Some(token) = self.token else { return };
+        #[cfg(windows)]
+        self.watch_urgent(stream, token);
         let reading =
             stream && self.conn == Conn::Connected && !self.record.recorded().contains(Fd::READ);
         // A listener or UDP socket counts arrivals by taking them
         // (`OsSocket::collect_connections`, `collect_datagrams`).
         let counting = self.conn == Conn::Listening || !stream;
-        if self.write_interest || reading || counting || !self.os.readable_now() {
+        let pending = !self.ov_read.is_empty();
+        if self.write_interest || reading || counting || pending || !self.os.readable_now() {
             if let Ok(r) = reactor() {
                 r.rearm(&mut self.os, token, self.write_interest);
             }
+        }
+    }
+
+    /// Windows: starts the watch for urgent data arriving alone on a connected stream
+    /// with `FD_OOB` selected (not in line), once.
+    #[cfg(windows)]
+    fn watch_urgent(&mut self, stream: bool, token: usize) {
+        if self.urgent.is_some()
+            || !stream
+            || self.conn != Conn::Connected
+            || self.oob_inline
+            || !self.record.mask().contains(Fd::OOB)
+        {
+            return;
+        }
+        // An OS socket's (a simulated one reports urgent data itself).
+        if let (Ok(r), Some(os)) = (reactor(), self.os.os_socket()) {
+            self.urgent = r.with_poller(|p| sys::UrgentWatch::start(os, p, token).ok());
+        }
+    }
+
+    /// No urgent data is pending: the next urgent byte must be reported (Windows'
+    /// `UrgentWatch` is one-shot; elsewhere the poller reports it).
+    fn urgent_gone(&mut self) {
+        #[cfg(windows)]
+        if let Some(w) = &self.urgent {
+            let _ = w.rearm();
         }
     }
 
@@ -1257,6 +1310,11 @@ impl State {
         if flags.oob {
             let more = self.os.urgent_pending();
             self.record.reenable(Fd::OOB, more);
+            if !more && !cfg!(target_os = "linux") {
+                // What was pending is read: the next urgent byte is new.
+                self.urgent_mark = None;
+                self.urgent_gone();
+            }
             if self.urgent_mode() {
                 // Keep the arrival count current; data that came meanwhile is an arrival.
                 let (data, _) = self.urgent_arrivals();
@@ -1462,6 +1520,9 @@ impl State {
         let pending = self.os.urgent_pending();
         let urgent = pending && self.urgent_mark.is_none();
         self.urgent_mark = pending.then_some(0);
+        if !pending {
+            self.urgent_gone();
+        }
         (false, urgent)
     }
 
@@ -1492,6 +1553,9 @@ impl Source for Core {
         if st.os.is_closed() {
             return;
         }
+        // Pending overlapped operations take what arrived first (rule 19): data they consume
+        // is never recorded, since they stamp the socket as a recv does.
+        st.serve_overlapped(self.stream, r);
         let fresh = poll.fresh_after(st.recv_stamp);
         let before = st.os.tracing().then(|| st.record.recorded());
         match st.conn {

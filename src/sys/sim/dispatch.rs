@@ -51,6 +51,16 @@ impl OsSocket {
         }
     }
 
+    /// The OS socket, if this is one (for the OS backend's own helpers).
+    #[cfg(windows)]
+    #[inline]
+    pub(crate) fn os_socket(&self) -> Option<&net::OsSocket> {
+        match self {
+            OsSocket::Os(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The simulated network this socket belongs to (its id; 0 for the OS).
     #[inline]
     pub(crate) fn network(&self) -> u32 {
