@@ -1310,7 +1310,8 @@ impl State {
         if flags.oob {
             let more = self.os.urgent_pending();
             self.record.reenable(Fd::OOB, more);
-            if !more && !cfg!(target_os = "linux") {
+            // (A simulated socket counts urgent arrivals instead: `urgent_arrivals_counted`.)
+            if !more && !cfg!(target_os = "linux") && !self.os.windows_urgent() {
                 // What was pending is read: the next urgent byte is new.
                 self.urgent_mark = None;
                 self.urgent_gone();
