@@ -691,3 +691,62 @@ fn stress_cancellations_race_completions() {
         "some cancellations won the race"
     );
 }
+
+/// Stress: `closesocket` racing completions, 300 times: three receives pending, the peer
+/// sending, another thread closing the socket. Every operation completes exactly once,
+/// with data (a prefix of the stream, in order) or aborted (rule 43), and none after the
+/// close touches the socket again.
+#[test]
+fn stress_close_races_completions() {
+    let mut aborted_total = 0;
+    for round in 0..300u32 {
+        let (c, s) = pair();
+        let mut ops = Vec::new();
+        let mut counts = Vec::new();
+        for _ in 0..3 {
+            let cnt = Arc::new(AtomicUsize::new(0));
+            let ev = Event::new_manual(false);
+            let op = s
+                .recv_overlapped(
+                    vec![0; 3],
+                    MsgFlags::default(),
+                    vec![Notify::Custom(Box::new(Count(cnt.clone()))), Notify::Event(ev.clone())],
+                )
+                .unwrap();
+            ops.push((op, ev));
+            counts.push(cnt);
+        }
+        let s2 = s.clone();
+        let closer = std::thread::spawn(move || {
+            if round % 2 == 0 {
+                std::thread::yield_now();
+            }
+            s2.close().unwrap();
+        });
+        let _ = c.send(b"abcdefghi");
+        closer.join().unwrap();
+        let mut got = Vec::new();
+        let mut seen_abort = false;
+        for (op, ev) in &ops {
+            assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+            match op.result() {
+                Ok(r) => {
+                    assert!(!seen_abort, "a later receive got data after an aborted one");
+                    got.extend_from_slice(&op.take_buffer().unwrap()[..r.bytes]);
+                }
+                Err(e) => {
+                    assert_eq!(e.code(), 995);
+                    seen_abort = true;
+                    aborted_total += 1;
+                }
+            }
+        }
+        assert_eq!(&got[..], &b"abcdefghi"[..got.len()], "a prefix, in order");
+        for cnt in &counts {
+            assert_eq!(cnt.load(Ordering::SeqCst), 1, "exactly one completion");
+        }
+        assert_eq!(s.pending_overlapped(), 0);
+        assert_eq!(s.cancel_overlapped(CancelFilter::All).unwrap_err().code(), 10038);
+    }
+    assert!(aborted_total > 0, "the close won some races");
+}

@@ -337,6 +337,15 @@ static void test_cancel_and_close(void)
     /* test_WSAGetOverlappedResult: a value that is not an open socket is WSAENOTSOCK. */
     EXPECT_FAIL("WSAGetOverlappedResult(closed socket)",
                 WSAGetOverlappedResult(s, &ov2, &got, FALSE, &oflags), FALSE, WSAENOTSOCK);
+    {
+        /* The operation belonged to the closed socket: a newer socket never sees it. */
+        SOCKET n = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        SetLastError(0);
+        EXPECT_EQ("CancelIoEx(a newer socket, the old OVERLAPPED)", CancelIoEx((HANDLE)n, &ov2),
+                  FALSE);
+        EXPECT_EQ("  ERROR_NOT_FOUND", GetLastError(), ERROR_NOT_FOUND);
+        closesocket(n);
+    }
     closesocket(c);
     WSACloseEvent(ev);
     WSACloseEvent(ev2);
