@@ -179,6 +179,7 @@ impl Event {
 
     /// Resets the event and marks it fed, under one lock: what starting an overlapped
     /// operation does to its `hEvent` (see `overlapped.rs`).
+    #[cfg_attr(loom, allow(dead_code))]
     pub(crate) fn reset_and_feed(&self) {
         {
             let mut d = dispatcher().lock();
@@ -592,6 +593,7 @@ pub(crate) fn harvest() {
 }
 
 /// [`wait_any`] / [`wait_all`] over owned handles (what the C ABI resolves handles into).
+#[cfg_attr(loom, allow(dead_code))]
 pub(crate) fn wait_owned(
     events: &[Event],
     all: bool,

@@ -265,6 +265,10 @@ static void test_routines_and_apcs(void)
     EXPECT_TRUE("QueueUserAPC", QueueUserAPC(apc, GetCurrentThread(), 10) != 0);
     EXPECT_EQ("SleepEx(0, TRUE)", SleepEx(0, TRUE), WAIT_IO_COMPLETION);
     EXPECT_EQ("  APC run", apc_calls, 11);
+    EXPECT_TRUE("QueueUserAPC", QueueUserAPC(apc, GetCurrentThread(), 100) != 0);
+    EXPECT_EQ("WaitForMultipleObjectsEx(alertable)",
+              WaitForMultipleObjectsEx(1, &ev, FALSE, LONG_MS, TRUE), WAIT_IO_COMPLETION);
+    EXPECT_EQ("  APC run", apc_calls, 111);
     EXPECT_EQ("SleepEx(0, FALSE)", SleepEx(0, FALSE), 0);
 
     closesocket(c);
