@@ -132,6 +132,20 @@ static void test_immediate_and_pending(void)
     EXPECT_TRUE("  first", memcmp(buf, "sca", 3) == 0);
     EXPECT_TRUE("  second", memcmp(b2, "tter", 4) == 0);
 
+    SECTION("a NULL hEvent: GetOverlappedResult(bWait) waits on the operation (test_nonblocking_async_recv)");
+    {
+        WSAOVERLAPPED nov;
+        memset(&nov, 0, sizeof nov);
+        b[0].buf = buf;
+        b[0].len = sizeof buf;
+        EXPECT_FAIL("WSARecv(ov, no event)", WSARecv(s, b, 1, NULL, &flags, &nov, NULL),
+                    SOCKET_ERROR, WSA_IO_PENDING);
+        EXPECT_EQ("send", send(c, "null", 4, 0), 4);
+        EXPECT_TRUE("GetOverlappedResult(wait)", GetOverlappedResult((HANDLE)s, &nov, &got, TRUE));
+        EXPECT_EQ("  bytes", got, 4);
+        EXPECT_TRUE("  data", memcmp(buf, "null", 4) == 0);
+    }
+
     SECTION("an overlapped send with room completes at once (test_send)");
     b[0].buf = (char *)"abcdef";
     b[0].len = 6;
