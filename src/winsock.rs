@@ -772,8 +772,9 @@ pub fn WSAWaitForMultipleEvents(
     };
     // From a thread-exit path (a pthread key or C++ thread_local destructor running after
     // this thread's Rust thread-locals are destroyed), the per-thread vector is gone: wait
-    // with a local one instead (issue 8, item 9). A wait never re-enters this function on
-    // the same thread, but a borrowed vector is handled the same way.
+    // with a local one instead (issue 8, item 9). A completion routine or APC that an
+    // alertable wait runs may wait again on the same thread: the vector is then borrowed,
+    // and handled the same way.
     let r = RESOLVED
         .try_with(|cell| match cell.try_borrow_mut() {
             Ok(mut v) => Some(wait(&mut v)),

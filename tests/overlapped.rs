@@ -896,3 +896,28 @@ fn facade_winsock_names() {
     WSACloseEvent(ev);
     WSACloseEvent(probe);
 }
+
+/// A routine that unwinds (a Rust closure's panic, as the C boundary catches) loses none of
+/// the routines queued after it: they run at the thread's next alertable wait.
+#[test]
+fn a_panicking_routine_loses_no_other() {
+    let q = wsaevents::ApcQueue::current();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let (r1, r3) = (ran.clone(), ran.clone());
+    q.queue(Box::new(move || {
+        r1.fetch_add(1, Ordering::SeqCst);
+    }));
+    q.queue(Box::new(|| panic!("routine failed")));
+    q.queue(Box::new(move || {
+        r3.fetch_add(10, Ordering::SeqCst);
+    }));
+    let r = std::panic::catch_unwind(|| sleep_alertable(Some(Duration::ZERO)));
+    assert!(r.is_err());
+    assert_eq!(ran.load(Ordering::SeqCst), 1);
+    assert_eq!(q.len(), 1, "the third is still queued");
+    assert_eq!(
+        sleep_alertable(Some(Duration::ZERO)),
+        WaitOutcome::IoCompletion
+    );
+    assert_eq!(ran.load(Ordering::SeqCst), 11);
+}
