@@ -8,6 +8,9 @@
 //! (two operations issued, each completed and announced).
 //!
 //! `cargo bench --bench overlapped`
+//!
+//! For profilers: `WSAEVENTS_BENCH_ONLY=overlapped` (or `event-select`, `mio`) runs that side
+//! alone, round after round.
 
 #![cfg_attr(test, allow(dead_code))]
 
@@ -102,6 +105,20 @@ fn main() {
     let es = LibPingPong::new(&listener);
     let std_listener = TcpListener::bind(lo()).expect("bind");
     let mut base = MioPingPong::new(&std_listener, Interest::READABLE | Interest::WRITABLE);
+
+    if let Ok(only) = std::env::var("WSAEVENTS_BENCH_ONLY") {
+        // For profilers: one side alone, round after round.
+        for _ in 0..rounds {
+            let r = match only.as_str() {
+                "overlapped" => rate(n, ov.run(n)),
+                "event-select" => rate(n, es.run(n)),
+                "mio" => rate(n, base.run(n)),
+                other => panic!("WSAEVENTS_BENCH_ONLY={other}: overlapped, event-select or mio"),
+            };
+            println!("overlapped/only-{only}: {r:.0} rt/s ({n} round trips)");
+        }
+        return;
+    }
 
     let s = alternate_many(
         rounds,
