@@ -859,6 +859,10 @@ fn facade_winsock_names() {
     assert_eq!(WSAGetLastError() as u32, ERROR_OPERATION_ABORTED);
     assert_eq!(ov3.Internal(), STATUS_CANCELLED);
     assert_eq!(CancelIo(s), TRUE);
+    // CancelIoEx page: "If this function cannot find a request to cancel, the return value
+    // is 0 (zero), and GetLastError returns ERROR_NOT_FOUND" (for all requests too).
+    assert_eq!(CancelIoEx(s, None), FALSE);
+    assert_eq!(WSAGetLastError() as u32, ERROR_NOT_FOUND);
     // Not a socket: WSAENOTSOCK (test_WSAGetOverlappedResult).
     assert_eq!(
         WSAGetOverlappedResult(0x7ff0, &ov3, &mut n, FALSE, &mut f),
