@@ -190,6 +190,8 @@ struct State {
     /// Pending overlapped receives and sends, each in issue order (`overlapped.rs`).
     ov_read: VecDeque<Overlapped>,
     ov_write: VecDeque<Overlapped>,
+    /// The socket handle as a waitable object, once waited on (`Socket::io_event`).
+    io_event: Option<Event>,
 }
 
 /// What one attempt of a call decided.
@@ -1061,6 +1063,7 @@ impl State {
             opts: SockOpts::default(),
             ov_read: VecDeque::new(),
             ov_write: VecDeque::new(),
+            io_event: None,
         }
     }
 

@@ -27,6 +27,10 @@ impl Socket {
         let mut st = self.lock()?;
         let stream = self.h.core.stream;
         st.check_op(stream, op.kind())?;
+        if let Some(e) = &st.io_event {
+            // Every request the I/O manager starts clears its file object's event.
+            e.reset();
+        }
         let dir = op.kind().direction();
         let queued = match dir {
             Direction::Read => !st.ov_read.is_empty(),
@@ -50,7 +54,7 @@ impl Socket {
                     if dir == Direction::Write {
                         st.sent_all();
                     }
-                    op.complete(r);
+                    st.finish(op, r);
                     st.rearm(stream);
                     return Ok(true);
                 }
@@ -137,6 +141,23 @@ impl Socket {
             .chain(st.ov_write.iter())
             .find(|op| op.tag() == tag)
             .cloned()
+    }
+
+    /// The socket handle as a waitable object (`WaitForSingleObject((HANDLE)s, …)`): as
+    /// Windows signals a socket's file object, it is unsignalled until an overlapped
+    /// operation on the socket completes, set at each completion, and reset when an
+    /// operation starts (test_nonblocking_async_recv: a wait on the socket ends when its
+    /// pending receive completes). Created on first use.
+    pub fn io_event(&self) -> Event {
+        let mut st = self.h.core.state.lock();
+        st.io_event
+            .get_or_insert_with(|| {
+                // Waiting on it must drive the network, as on an operation's own event.
+                let e = Event::new_manual(false);
+                e.mark_fed();
+                e
+            })
+            .clone()
     }
 
     /// How many overlapped operations are pending on this socket.
@@ -366,7 +387,7 @@ impl State {
                 match self.attempt_op(stream, &op, false) {
                     Attempt::Done(res) => {
                         self.ov_read.pop_front();
-                        op.complete(res);
+                        self.finish(&op, res);
                     }
                     Attempt::Block => break,
                 }
@@ -377,7 +398,7 @@ impl State {
                 match self.attempt_op(stream, &op, false) {
                     Attempt::Done(res) => {
                         self.ov_write.pop_front();
-                        op.complete(res);
+                        self.finish(&op, res);
                     }
                     Attempt::Block => break,
                 }
@@ -422,7 +443,19 @@ impl State {
         }
         if n > 0 {
             self.sent_all();
+            if let Some(e) = &self.io_event {
+                e.set();
+            }
         }
         n
+    }
+
+    /// Completes `op` with `r` and signals the socket handle (see
+    /// [`Socket::io_event`]).
+    fn finish(&mut self, op: &Overlapped, r: OpResult) {
+        op.complete(r);
+        if let Some(e) = &self.io_event {
+            e.set();
+        }
     }
 }
