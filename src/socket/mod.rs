@@ -1428,7 +1428,23 @@ impl Source for Core {
         }
         // Pending overlapped operations take what arrived first (rule 19): data they consume
         // is never recorded, since they stamp the socket as a recv does.
-        st.serve_overlapped(self.stream, r);
+        let drained = st.serve_overlapped(self.stream, r);
+        // If they emptied the queue, this readable edge has no news left: data arriving
+        // after their look is a new edge (epoll and kqueue report every arrival), so it
+        // needs no count now (one FIONREAD saved per served receive). Not where the poller
+        // reports a readiness once (`sys::NEEDS_REARM`), nor where the readable edge also
+        // carries urgent data (kqueue).
+        let r = if drained
+            && !sys::NEEDS_REARM
+            && cfg!(any(target_os = "linux", target_os = "android"))
+        {
+            Readiness {
+                readable: false,
+                ..r
+            }
+        } else {
+            r
+        };
         let fresh = poll.fresh_after(st.recv_stamp);
         match st.conn {
             // A new connection; a stale edge (already accepted) records nothing.

@@ -381,8 +381,14 @@ impl State {
 
     /// Serves the pending operations a readiness `r` concerns, in issue order: each
     /// completes or the first that cannot stops its queue.
-    pub(super) fn serve_overlapped(&mut self, stream: bool, r: Readiness) {
+    ///
+    /// Returns whether a receive it served consumed data and the queue was then seen empty
+    /// (the last look after the last consuming `recv`: a short read or a `FIONREAD` of 0):
+    /// the readiness `r` then holds no news the record must count.
+    pub(super) fn serve_overlapped(&mut self, stream: bool, r: Readiness) -> bool {
+        let mut consumed = false;
         if !self.ov_read.is_empty() && (r.readable || r.read_closed || r.error || r.priority) {
+            let stamp = self.consumed;
             while let Some(op) = self.ov_read.front().cloned() {
                 match self.attempt_op(stream, &op, false) {
                     Attempt::Done(res) => {
@@ -392,6 +398,7 @@ impl State {
                     Attempt::Block => break,
                 }
             }
+            consumed = self.consumed != stamp;
         }
         if !self.ov_write.is_empty() && (r.writable || r.error || r.read_closed) {
             while let Some(op) = self.ov_write.front().cloned() {
@@ -405,6 +412,7 @@ impl State {
             }
             self.sent_all();
         }
+        consumed && stream && self.last_avail == 0 && !self.avail_unknown && !self.urgent_seen
     }
 
     /// Serves every pending operation that can complete now (a call that observes data
@@ -413,7 +421,7 @@ impl State {
         if self.ov_read.is_empty() && self.ov_write.is_empty() {
             return;
         }
-        self.serve_overlapped(
+        let _ = self.serve_overlapped(
             stream,
             Readiness {
                 readable: true,
