@@ -71,6 +71,10 @@ pub enum OpKind {
     },
     /// `WSASendTo`.
     SendTo(SocketAddr),
+    /// A `WSAIoctl` that completes at a notification (`SIO_ADDRESS_LIST_CHANGE`,
+    /// `SIO_ROUTING_INTERFACE_CHANGE`: the code): held by the socket's change watch
+    /// (`change.rs`), not by its read and write queues.
+    Notify(u32),
 }
 
 /// Which readiness serves an operation.
@@ -86,7 +90,7 @@ impl OpKind {
     /// Which readiness serves this kind.
     pub fn direction(self) -> Direction {
         match self {
-            OpKind::Recv(_) | OpKind::RecvFrom(_) => Direction::Read,
+            OpKind::Recv(_) | OpKind::RecvFrom(_) | OpKind::Notify(_) => Direction::Read,
             OpKind::Send { .. } | OpKind::SendTo(_) => Direction::Write,
         }
     }

@@ -141,6 +141,7 @@ impl Socket {
             .chain(st.ov_write.iter())
             .find(|op| op.tag() == tag)
             .cloned()
+            .or_else(|| st.changes.as_ref().and_then(|w| w.find(tag)))
     }
 
     /// The socket handle as a waitable object (`WaitForSingleObject((HANDLE)s, …)`): as
@@ -215,6 +216,9 @@ impl State {
                     }
                 }
             }
+            // Issued by the change ioctls themselves (`Socket::address_list_change_overlapped`),
+            // never through the data queues.
+            OpKind::Notify(_) => return err(WSAEINVAL),
         }
         Ok(())
     }
@@ -231,6 +235,8 @@ impl State {
             OpKind::Recv(f) | OpKind::RecvFrom(f) => self.attempt_dgram_recv(buf, f, kind),
             OpKind::Send { oob } => self.attempt_send(stream, buf, progress, oob, None),
             OpKind::SendTo(to) => self.attempt_send(stream, buf, progress, false, Some(to)),
+            // Never queued here (`check_op` refuses it): the change watch completes it.
+            OpKind::Notify(_) => Attempt::Block,
         });
         // Already complete (cancelled under us): nothing more to do for it.
         r.unwrap_or(Attempt::Done(OpResult::ok(0)))
@@ -454,6 +460,10 @@ impl State {
             if let Some(e) = &self.io_event {
                 e.set();
             }
+        }
+        // The change ioctls' pending notifications (`change.rs`).
+        if let Some(w) = self.changes.as_mut() {
+            n += w.abort(filter);
         }
         n
     }
