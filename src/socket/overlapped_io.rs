@@ -457,13 +457,15 @@ impl State {
         }
         if n > 0 {
             self.sent_all();
-            if let Some(e) = &self.io_event {
-                e.set();
-            }
         }
         // The change ioctls' pending notifications (`change.rs`).
         if let Some(w) = self.changes.as_mut() {
             n += w.abort(filter);
+        }
+        if n > 0 {
+            if let Some(e) = &self.io_event {
+                e.set();
+            }
         }
         n
     }
