@@ -13,9 +13,11 @@
 //! close after completion) does nothing. So no operation completes twice, and once complete
 //! it is never touched again.
 //!
-//! The socket serves its pending operations (`socket/mod.rs`, `serve_pending`) from the
-//! readiness handler and from every call that observes data, first, through the same place
-//! that applies the re-enabling rules: a pending receive is a re-enabling call.
+//! The socket serves its pending operations (`socket/overlapped_io.rs`,
+//! `State::serve_overlapped`) from the readiness handler and from every call that observes
+//! data, first, through the same place that applies the re-enabling rules: a pending
+//! receive is a re-enabling call. The full rules, with their sources: docs/semantics.md,
+//! "Overlapped I/O".
 //!
 //! # State table
 //!
@@ -31,8 +33,9 @@
 //! # Adding an operation kind
 //!
 //! [`OpKind`] lists the kinds and [`OpKind::direction`] says which readiness serves them;
-//! the socket dispatches on the kind in one function (`State::attempt_op`). A new kind adds a
-//! variant, its direction and its arm there.
+//! the socket dispatches on the kind in `socket/overlapped_io.rs`: `State::check_op` (the
+//! checks the call makes before it reaches the transport) and `State::attempt_op` (one
+//! attempt). A new kind adds a variant, its direction and its arms there.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -162,6 +165,9 @@ const STATUSES: &[(usize, i32, u32)] = {
         (0xC000_013C, WSAECONNRESET, 64),          // STATUS_REMOTE_DISCONNECT
         (0xC000_013B, WSAECONNABORTED, 1236),      // STATUS_LOCAL_DISCONNECT
         (0xC000_0207, WSAEMSGSIZE, 234),           // STATUS_INVALID_BUFFER_SIZE
+        // STATUS_BUFFER_TOO_SMALL: WSAEFAULT for WSAGetOverlappedResult (map_status),
+        // ERROR_INSUFFICIENT_BUFFER (122) for GetOverlappedResult / a completion port.
+        (0xC000_0023, WSAEFAULT, 122),
     ]
 };
 
@@ -174,6 +180,11 @@ const CUSTOMER: usize = 0xE000_0000;
 pub fn status_of(error: i32) -> usize {
     if error == 0 {
         return 0;
+    }
+    if error == 122 {
+        // ERROR_INSUFFICIENT_BUFFER (an AcceptEx address space too small):
+        // STATUS_BUFFER_TOO_SMALL.
+        return 0xC000_0023;
     }
     STATUSES
         .iter()
@@ -532,5 +543,62 @@ impl CancelFilter {
             CancelFilter::Tag(t) => op.tag() == t,
             CancelFilter::Id(i) => op.id() == i,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::*;
+
+    /// Wine's Windows-run `map_status` (test_WSAGetOverlappedResult): the statuses an
+    /// operation completes with map back to their Winsock error; `STATUS_PENDING` is
+    /// `WSA_IO_INCOMPLETE`; success statuses are no error; an unknown failure `WSAEINVAL`.
+    #[test]
+    fn statuses_round_trip_as_map_status() {
+        for code in [
+            WSA_OPERATION_ABORTED,
+            WSAECONNRESET,
+            WSAECONNABORTED,
+            WSAEMSGSIZE,
+            WSAESHUTDOWN,
+            WSAENOTCONN,
+            WSAETIMEDOUT,
+            WSAECONNREFUSED,
+            WSAENETUNREACH,
+            WSAEHOSTUNREACH,
+            WSAENETRESET,
+            WSAEADDRINUSE,
+        ] {
+            assert_eq!(error_of_status(status_of(code)), code, "{code}");
+        }
+        assert_eq!(status_of(0), 0);
+        assert_eq!(status_of(WSA_OPERATION_ABORTED), STATUS_CANCELLED);
+        assert_eq!(status_of(WSAECONNRESET), STATUS_CONNECTION_RESET);
+        assert_eq!(status_of(WSAEMSGSIZE), 0x8000_0005);
+        assert_eq!(error_of_status(STATUS_PENDING), WSA_IO_INCOMPLETE);
+        assert_eq!(error_of_status(0), 0);
+        assert_eq!(
+            error_of_status(0x4000_0000),
+            0,
+            "an informational status succeeds"
+        );
+        assert_eq!(error_of_status(0xC000_1234), WSAEINVAL);
+        assert_eq!(
+            error_of_status(0xC000_0008),
+            WSAENOTSOCK,
+            "STATUS_INVALID_HANDLE"
+        );
+        assert_eq!(
+            error_of_status(0xC000_0023),
+            WSAEFAULT,
+            "STATUS_BUFFER_TOO_SMALL"
+        );
+        // GetOverlappedResult: RtlNtStatusToDosError.
+        assert_eq!(win32_error_of_status(STATUS_CONNECTION_RESET), 64);
+        assert_eq!(win32_error_of_status(STATUS_CANCELLED), 995);
+        assert_eq!(win32_error_of_status(STATUS_PENDING), 996);
+        assert_eq!(win32_error_of_status(status_of(122)), 122);
+        assert_eq!(win32_error_of_status(0), 0);
     }
 }

@@ -691,3 +691,258 @@ fn stress_cancellations_race_completions() {
         "some cancellations won the race"
     );
 }
+
+/// Stress: `closesocket` racing completions, 300 times: three receives pending, the peer
+/// sending, another thread closing the socket. Every operation completes exactly once,
+/// with data (a prefix of the stream, in order) or aborted (rule 43), and none after the
+/// close touches the socket again.
+#[test]
+fn stress_close_races_completions() {
+    let mut aborted_total = 0;
+    for round in 0..300u32 {
+        let (c, s) = pair();
+        let mut ops = Vec::new();
+        let mut counts = Vec::new();
+        for _ in 0..3 {
+            let cnt = Arc::new(AtomicUsize::new(0));
+            let ev = Event::new_manual(false);
+            let op = s
+                .recv_overlapped(
+                    vec![0; 3],
+                    MsgFlags::default(),
+                    vec![
+                        Notify::Custom(Box::new(Count(cnt.clone()))),
+                        Notify::Event(ev.clone()),
+                    ],
+                )
+                .unwrap();
+            ops.push((op, ev));
+            counts.push(cnt);
+        }
+        let s2 = s.clone();
+        let closer = std::thread::spawn(move || {
+            if round % 2 == 0 {
+                std::thread::yield_now();
+            }
+            s2.close().unwrap();
+        });
+        let _ = c.send(b"abcdefghi");
+        closer.join().unwrap();
+        let mut got = Vec::new();
+        let mut seen_abort = false;
+        for (op, ev) in &ops {
+            assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+            match op.result() {
+                Ok(r) => {
+                    assert!(!seen_abort, "a later receive got data after an aborted one");
+                    got.extend_from_slice(&op.take_buffer().unwrap()[..r.bytes]);
+                }
+                Err(e) => {
+                    assert_eq!(e.code(), 995);
+                    seen_abort = true;
+                    aborted_total += 1;
+                }
+            }
+        }
+        assert_eq!(&got[..], &b"abcdefghi"[..got.len()], "a prefix, in order");
+        for cnt in &counts {
+            assert_eq!(cnt.load(Ordering::SeqCst), 1, "exactly one completion");
+        }
+        assert_eq!(s.pending_overlapped(), 0);
+        assert_eq!(
+            s.cancel_overlapped(CancelFilter::All).unwrap_err().code(),
+            10038
+        );
+    }
+    assert!(aborted_total > 0, "the close won some races");
+}
+
+/// The facade's Winsock names (`wsaevents::winsock`), as a port of C code uses them:
+/// WSARecv with an OVERLAPPED pends (WSA_IO_PENDING, HasOverlappedIoCompleted false,
+/// Internal STATUS_PENDING), WSAGetOverlappedResult reports WSA_IO_INCOMPLETE then the bytes;
+/// a completion routine runs in SleepEx (WAIT_IO_COMPLETION); QueueUserAPC on
+/// GetCurrentThread; CancelIoEx then ERROR_NOT_FOUND; GetOverlappedResult's Win32 codes
+/// (test_WSARecv, test_WSAGetOverlappedResult, the CancelIoEx page).
+#[test]
+#[allow(non_snake_case)]
+fn facade_winsock_names() {
+    use wsaevents::winsock::*;
+    let mut d = WSADATA::default();
+    assert_eq!(WSAStartup(MAKEWORD(2, 2), &mut d), 0);
+    let l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    assert_eq!(bind(l, &"127.0.0.1:0".parse().unwrap()), 0);
+    assert_eq!(listen_(l, 4), 0);
+    let mut addr = "0.0.0.0:0".parse().unwrap();
+    assert_eq!(getsockname(l, &mut addr), 0);
+    let c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    assert_eq!(connect(c, &addr), 0);
+    let s = accept(l, None);
+    assert_ne!(s, INVALID_SOCKET);
+
+    let ev = WSACreateEvent();
+    let mut ov = WSAOVERLAPPED::new(ev);
+    let mut flags = 0u32;
+    assert_eq!(
+        WSARecv_overlapped(s, vec![0; 16], None, &mut flags, &mut ov, None),
+        SOCKET_ERROR
+    );
+    assert_eq!(WSAGetLastError(), WSA_IO_PENDING);
+    assert!(!HasOverlappedIoCompleted(&ov));
+    assert_eq!(ov.Internal(), STATUS_PENDING);
+    let (mut n, mut f) = (0u32, 0u32);
+    assert_eq!(WSAGetOverlappedResult(s, &ov, &mut n, FALSE, &mut f), FALSE);
+    assert_eq!(WSAGetLastError(), WSA_IO_INCOMPLETE);
+    assert_eq!(send(c, b"hi", 0), 2);
+    assert_eq!(
+        WSAWaitForMultipleEvents(&[ev], FALSE, 10_000, FALSE),
+        WSA_WAIT_EVENT_0
+    );
+    assert_eq!(WSAGetOverlappedResult(s, &ov, &mut n, FALSE, &mut f), TRUE);
+    assert_eq!((n, f), (2, 0));
+    assert_eq!(ov.InternalHigh(), 2);
+    assert_eq!(&ov.take_buffer().unwrap()[..2], b"hi");
+
+    // A completion routine, run by SleepEx on this thread; QueueUserAPC shares the queue.
+    // With a routine, hEvent is left alone (test_WSARecv): still set from the first.
+    assert_eq!(WSAResetEvent(ev), TRUE);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c2 = calls.clone();
+    let mut ov2 = WSAOVERLAPPED::new(ev);
+    let routine: CompletionRoutine = Box::new(move |err, bytes, _op, _flags| {
+        assert_eq!((err, bytes), (0, 3));
+        c2.fetch_add(1, Ordering::SeqCst);
+    });
+    assert_eq!(
+        WSARecv_overlapped(s, vec![0; 16], None, &mut flags, &mut ov2, Some(routine)),
+        SOCKET_ERROR
+    );
+    assert_eq!(WSAGetLastError(), WSA_IO_PENDING);
+    assert_eq!(send(c, b"abc", 0), 3);
+    assert_eq!(SleepEx(10_000, TRUE), WAIT_IO_COMPLETION);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        WaitForSingleObjectEx(ev, 0, FALSE),
+        WSA_WAIT_TIMEOUT,
+        "the event untouched"
+    );
+    let c3 = calls.clone();
+    assert_ne!(
+        QueueUserAPC(
+            Box::new(move || {
+                c3.fetch_add(10, Ordering::SeqCst);
+            }),
+            CURRENT_THREAD
+        ),
+        0
+    );
+    assert_eq!(WaitForSingleObjectEx(ev, 0, FALSE), WSA_WAIT_TIMEOUT);
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "not alertable: nothing runs"
+    );
+    assert_eq!(WaitForSingleObjectEx(ev, 10_000, TRUE), WAIT_IO_COMPLETION);
+    assert_eq!(calls.load(Ordering::SeqCst), 11);
+    assert_eq!(QueueUserAPC(Box::new(|| {}), 0x7ff0), 0);
+    assert_eq!(WSAGetLastError(), WSA_INVALID_HANDLE);
+
+    // CancelIoEx, then ERROR_NOT_FOUND; GetOverlappedResult's Win32 code.
+    let mut ov3 = WSAOVERLAPPED::new(ev);
+    assert_eq!(
+        WSARecv_overlapped(s, vec![0; 16], None, &mut flags, &mut ov3, None),
+        SOCKET_ERROR
+    );
+    assert_eq!(CancelIoEx(s, Some(&ov3)), TRUE);
+    assert_eq!(CancelIoEx(s, Some(&ov3)), FALSE);
+    assert_eq!(WSAGetLastError() as u32, ERROR_NOT_FOUND);
+    assert_eq!(GetOverlappedResult(s, &ov3, &mut n, FALSE), FALSE);
+    assert_eq!(WSAGetLastError() as u32, ERROR_OPERATION_ABORTED);
+    assert_eq!(ov3.Internal(), STATUS_CANCELLED);
+    assert_eq!(CancelIo(s), TRUE);
+    // CancelIoEx page: "If this function cannot find a request to cancel, the return value
+    // is 0 (zero), and GetLastError returns ERROR_NOT_FOUND" (for all requests too).
+    assert_eq!(CancelIoEx(s, None), FALSE);
+    assert_eq!(WSAGetLastError() as u32, ERROR_NOT_FOUND);
+    // Not a socket: WSAENOTSOCK (test_WSAGetOverlappedResult).
+    assert_eq!(
+        WSAGetOverlappedResult(0x7ff0, &ov3, &mut n, FALSE, &mut f),
+        FALSE
+    );
+    assert_eq!(WSAGetLastError(), WSAENOTSOCK);
+    // An hEvent that is not an event: WSAENOTSOCK (map_status), nothing issued.
+    let mut bad = WSAOVERLAPPED::new(c);
+    assert_eq!(
+        WSARecv_overlapped(s, vec![0; 4], None, &mut flags, &mut bad, None),
+        SOCKET_ERROR
+    );
+    assert_eq!(WSAGetLastError(), WSAENOTSOCK);
+    assert!(bad.operation().is_none());
+
+    // An immediate completion: 0 and the bytes.
+    assert_eq!(send(c, b"xyz", 0), 3);
+    let probe = WSACreateEvent();
+    assert_eq!(WSAEventSelect(s, probe, FD_READ), 0);
+    assert_eq!(
+        WSAWaitForMultipleEvents(&[probe], FALSE, 10_000, FALSE),
+        WSA_WAIT_EVENT_0
+    );
+    let mut ov4 = WSAOVERLAPPED::new(ev);
+    let mut got = 0u32;
+    assert_eq!(
+        WSARecv_overlapped(s, vec![0; 16], Some(&mut got), &mut flags, &mut ov4, None),
+        0
+    );
+    assert_eq!(got, 3);
+    assert!(HasOverlappedIoCompleted(&ov4));
+    for h in [c, s, l] {
+        closesocket(h);
+    }
+    WSACloseEvent(ev);
+    WSACloseEvent(probe);
+}
+
+/// A routine that unwinds (a Rust closure's panic, as the C boundary catches) loses none of
+/// the routines queued after it: they run at the thread's next alertable wait.
+#[test]
+fn a_panicking_routine_loses_no_other() {
+    let q = wsaevents::ApcQueue::current();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let (r1, r3) = (ran.clone(), ran.clone());
+    q.queue(Box::new(move || {
+        r1.fetch_add(1, Ordering::SeqCst);
+    }));
+    q.queue(Box::new(|| panic!("routine failed")));
+    q.queue(Box::new(move || {
+        r3.fetch_add(10, Ordering::SeqCst);
+    }));
+    let r = std::panic::catch_unwind(|| sleep_alertable(Some(Duration::ZERO)));
+    assert!(r.is_err());
+    assert_eq!(ran.load(Ordering::SeqCst), 1);
+    assert_eq!(q.len(), 1, "the third is still queued");
+    assert_eq!(
+        sleep_alertable(Some(Duration::ZERO)),
+        WaitOutcome::IoCompletion
+    );
+    assert_eq!(ran.load(Ordering::SeqCst), 11);
+}
+
+/// test_nonblocking_async_recv (Wine, run on Windows): with no event in the OVERLAPPED, the
+/// socket handle itself is waited on: unsignalled while the receive is pending (starting it
+/// reset it), signalled when it completes.
+#[test]
+fn the_socket_handle_is_signalled_at_completion() {
+    let (c, s) = pair();
+    let h = s.io_event();
+    h.set();
+    let op = s
+        .recv_overlapped(vec![0; 4], MsgFlags::default(), vec![])
+        .unwrap();
+    assert_eq!(
+        h.wait(Some(Duration::ZERO)),
+        WaitOutcome::TimedOut,
+        "reset at the start"
+    );
+    c.send(b"sock").unwrap();
+    assert_eq!(h.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    assert_eq!(op.result().unwrap().bytes, 4);
+}

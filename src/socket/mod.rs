@@ -196,6 +196,8 @@ struct State {
     /// Pending overlapped receives and sends, each in issue order (`overlapped.rs`).
     ov_read: VecDeque<Overlapped>,
     ov_write: VecDeque<Overlapped>,
+    /// The socket handle as a waitable object, once waited on (`Socket::io_event`).
+    io_event: Option<Event>,
 }
 
 /// What one attempt of a call decided.
@@ -1109,6 +1111,7 @@ impl State {
             opts: SockOpts::default(),
             ov_read: VecDeque::new(),
             ov_write: VecDeque::new(),
+            io_event: None,
         }
     }
 
@@ -1556,7 +1559,23 @@ impl Source for Core {
         }
         // Pending overlapped operations take what arrived first (rule 19): data they consume
         // is never recorded, since they stamp the socket as a recv does.
-        st.serve_overlapped(self.stream, r);
+        let drained = st.serve_overlapped(self.stream, r);
+        // If they emptied the queue, this readable edge has no news left: data arriving
+        // after their look is a new edge (epoll and kqueue report every arrival), so it
+        // needs no count now (one FIONREAD saved per served receive). Not where the poller
+        // reports a readiness once (`sys::NEEDS_REARM`), nor where the readable edge also
+        // carries urgent data (kqueue).
+        let r = if drained
+            && !sys::NEEDS_REARM
+            && cfg!(any(target_os = "linux", target_os = "android"))
+        {
+            Readiness {
+                readable: false,
+                ..r
+            }
+        } else {
+            r
+        };
         let fresh = poll.fresh_after(st.recv_stamp);
         let before = st.os.tracing().then(|| st.record.recorded());
         match st.conn {

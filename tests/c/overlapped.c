@@ -132,6 +132,33 @@ static void test_immediate_and_pending(void)
     EXPECT_TRUE("  first", memcmp(buf, "sca", 3) == 0);
     EXPECT_TRUE("  second", memcmp(b2, "tter", 4) == 0);
 
+    SECTION("a NULL hEvent: GetOverlappedResult(bWait), or a wait on the socket (test_nonblocking_async_recv)");
+    {
+        WSAOVERLAPPED nov;
+        memset(&nov, 0, sizeof nov);
+        b[0].buf = buf;
+        b[0].len = sizeof buf;
+        EXPECT_FAIL("WSARecv(ov, no event)", WSARecv(s, b, 1, NULL, &flags, &nov, NULL),
+                    SOCKET_ERROR, WSA_IO_PENDING);
+        EXPECT_EQ("send", send(c, "null", 4, 0), 4);
+        EXPECT_TRUE("GetOverlappedResult(wait)", GetOverlappedResult((HANDLE)s, &nov, &got, TRUE));
+        EXPECT_EQ("  bytes", got, 4);
+        EXPECT_TRUE("  data", memcmp(buf, "null", 4) == 0);
+
+        /* The socket handle is waitable, as a file object: reset when an operation starts,
+         * signalled when it completes (test_nonblocking_async_recv). */
+        memset(&nov, 0, sizeof nov);
+        EXPECT_FAIL("WSARecv(ov, no event)", WSARecv(s, b, 1, NULL, &flags, &nov, NULL),
+                    SOCKET_ERROR, WSA_IO_PENDING);
+        EXPECT_EQ("  the socket handle: not signalled", WaitForSingleObject((HANDLE)s, 0),
+                  WAIT_TIMEOUT);
+        EXPECT_EQ("send", send(c, "sock", 4, 0), 4);
+        EXPECT_EQ("  the socket handle: signalled at completion",
+                  WaitForSingleObject((HANDLE)s, LONG_MS), WAIT_OBJECT_0);
+        EXPECT_TRUE("GetOverlappedResult", GetOverlappedResult((HANDLE)s, &nov, &got, FALSE));
+        EXPECT_EQ("  bytes", got, 4);
+    }
+
     SECTION("an overlapped send with room completes at once (test_send)");
     b[0].buf = (char *)"abcdef";
     b[0].len = 6;
@@ -265,6 +292,10 @@ static void test_routines_and_apcs(void)
     EXPECT_TRUE("QueueUserAPC", QueueUserAPC(apc, GetCurrentThread(), 10) != 0);
     EXPECT_EQ("SleepEx(0, TRUE)", SleepEx(0, TRUE), WAIT_IO_COMPLETION);
     EXPECT_EQ("  APC run", apc_calls, 11);
+    EXPECT_TRUE("QueueUserAPC", QueueUserAPC(apc, GetCurrentThread(), 100) != 0);
+    EXPECT_EQ("WaitForMultipleObjectsEx(alertable)",
+              WaitForMultipleObjectsEx(1, &ev, FALSE, LONG_MS, TRUE), WAIT_IO_COMPLETION);
+    EXPECT_EQ("  APC run", apc_calls, 111);
     EXPECT_EQ("SleepEx(0, FALSE)", SleepEx(0, FALSE), 0);
 
     closesocket(c);
@@ -299,6 +330,12 @@ static void test_cancel_and_close(void)
     SetLastError(0);
     EXPECT_EQ("CancelIoEx(nothing pending)", CancelIoEx((HANDLE)s, &ov), FALSE);
     EXPECT_EQ("  ERROR_NOT_FOUND", GetLastError(), ERROR_NOT_FOUND);
+
+#ifndef _WIN32 /* the CancelIoEx page; Wine 8 returns TRUE for NULL with nothing pending */
+    SetLastError(0);
+    EXPECT_EQ("CancelIoEx(NULL, nothing pending)", CancelIoEx((HANDLE)s, NULL), FALSE);
+    EXPECT_EQ("  ERROR_NOT_FOUND", GetLastError(), ERROR_NOT_FOUND);
+#endif
 
     SECTION("CancelIo: this thread's operations; the data then goes to a later receive");
     EXPECT_FAIL("WSARecv(ov)", WSARecv(s, &b, 1, NULL, &flags, &ov, NULL), SOCKET_ERROR,
@@ -337,6 +374,15 @@ static void test_cancel_and_close(void)
     /* test_WSAGetOverlappedResult: a value that is not an open socket is WSAENOTSOCK. */
     EXPECT_FAIL("WSAGetOverlappedResult(closed socket)",
                 WSAGetOverlappedResult(s, &ov2, &got, FALSE, &oflags), FALSE, WSAENOTSOCK);
+    {
+        /* The operation belonged to the closed socket: a newer socket never sees it. */
+        SOCKET n = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        SetLastError(0);
+        EXPECT_EQ("CancelIoEx(a newer socket, the old OVERLAPPED)", CancelIoEx((HANDLE)n, &ov2),
+                  FALSE);
+        EXPECT_EQ("  ERROR_NOT_FOUND", GetLastError(), ERROR_NOT_FOUND);
+        closesocket(n);
+    }
     closesocket(c);
     WSACloseEvent(ev);
     WSACloseEvent(ev2);
