@@ -97,11 +97,23 @@ impl Drop for Handle {
 impl Event {
     /// Creates an event: `CreateEvent(NULL, manual_reset, initially_set, NULL)`.
     pub fn new(manual_reset: bool, initially_set: bool) -> Event {
+        Event::new_in(manual_reset, initially_set, sim_context())
+    }
+
+    /// An event of no simulated network, wherever it is created: for objects whose waits
+    /// are real time even in a simulated process (a thread's handle).
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn new_real_time(manual_reset: bool, initially_set: bool) -> Event {
+        Event::new_in(manual_reset, initially_set, 0)
+    }
+
+    fn new_in(manual_reset: bool, initially_set: bool, net: u32) -> Event {
         let mut d = dispatcher().lock();
         let slot = EventSlot {
             signaled: initially_set,
             manual: manual_reset,
             fed: false,
+            net,
             waiters: Vec::new(),
         };
         let id = match d.free_events.pop() {
@@ -175,6 +187,24 @@ impl Event {
 
     pub(crate) fn id(&self) -> u32 {
         self.handle.id
+    }
+
+    /// Gives the event to a network (`net`: a simulated network's id, 0 for the OS), as a
+    /// socket of that network selects it or blocks on it. An event belongs to one network:
+    /// one already fed by another network's socket is refused (`WSAEINVAL`), so that a wait
+    /// never mixes virtual and real time.
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn claim_network(&self, net: u32) -> Result<()> {
+        let mut d = dispatcher().lock();
+        let slot = &mut d.events[self.handle.id as usize];
+        if slot.net == net {
+            return Ok(());
+        }
+        if slot.net != 0 || slot.fed {
+            return Err(Error::from_code(crate::error::WSAEINVAL));
+        }
+        slot.net = net;
+        Ok(())
     }
 
     /// Resets the event and marks it fed, under one lock: what starting an overlapped
@@ -257,6 +287,10 @@ struct EventSlot {
     /// wait on events no socket feeds never takes the poller role, so `set` reaches it
     /// through its condition variable directly.
     fed: bool,
+    /// The simulated network the event belongs to (0: none, the OS's). A wait on it runs
+    /// on that network's clock (see `wait_virtual`).
+    #[cfg_attr(loom, allow(dead_code))]
+    net: u32,
     /// Waiter ids blocked on this event (one entry per occurrence in their wait array).
     waiters: Vec<u32>,
 }
@@ -322,6 +356,7 @@ impl Dispatcher {
     /// `harvested` says whether the OS readiness has been read since the wait began. Without
     /// it, a wait-any whose lowest signalled index is not 0 is not decided yet (`Err`) if a
     /// lower-index event is socket-fed: an unread readiness could still signal it.
+    #[inline(always)]
     fn try_satisfy<E: Borrow<Event>>(
         &mut self,
         events: &[E],
@@ -624,6 +659,14 @@ fn wait<E: Borrow<Event>>(
             }
         }
     }
+    // A wait on a simulated network's events runs on its clock (one relaxed load in a
+    // process that never built one; the rest is out of line, so the OS path is as before).
+    #[cfg(not(loom))]
+    if crate::sys::sim::in_use() {
+        if let Some(r) = wait_on_sim(events, all, timeout) {
+            return r;
+        }
+    }
     let drv = driver();
     // Without a driver there is nothing to harvest.
     let mut harvested = drv.is_none();
@@ -753,6 +796,128 @@ fn wait<E: Borrow<Event>>(
         // We polled while waiting: if others slept meanwhile, one of them takes over.
         release_poller(Some(&mut g));
     }
+    Ok(outcome)
+}
+
+/// The simulated-network part of [`wait`]: `None` if no event of `events` belongs to a
+/// simulated network (the OS path then waits), else the wait's result in virtual time.
+/// Mixing networks, or a simulated network's event with one an OS socket feeds, is
+/// `WSA_INVALID_PARAMETER`.
+#[cfg(not(loom))]
+#[inline(never)]
+fn wait_on_sim<E: Borrow<Event>>(
+    events: &[E],
+    all: bool,
+    timeout: Option<Duration>,
+) -> Option<Result<WaitOutcome>> {
+    let net = {
+        let d = dispatcher().lock();
+        let mut net = 0;
+        let mut os_fed = false;
+        for e in events {
+            let slot = &d.events[e.borrow().id() as usize];
+            if slot.net != 0 {
+                if net != 0 && net != slot.net {
+                    return Some(Err(Error::from_code(WSA_INVALID_PARAMETER)));
+                }
+                net = slot.net;
+            } else if slot.fed {
+                os_fed = true;
+            }
+        }
+        if net != 0 && os_fed {
+            // Real and virtual time in one wait: refused, not a hang.
+            return Some(Err(Error::from_code(WSA_INVALID_PARAMETER)));
+        }
+        net
+    };
+    if net != 0 {
+        return Some(wait_virtual(net, events, all, timeout));
+    }
+    None
+}
+
+/// The network of an event created now: the thread's current simulated network, if any.
+#[cfg(not(loom))]
+fn sim_context() -> u32 {
+    crate::sys::sim::current_id()
+}
+
+#[cfg(loom)]
+fn sim_context() -> u32 {
+    0
+}
+
+/// A wait on events of simulated network `net`, in its virtual time: runs what is due,
+/// checks the wait rule, and when it is not satisfied moves the network's clock to its next
+/// scheduled item (not past the virtual deadline) instead of blocking. With nothing
+/// scheduled and no deadline, only another thread can end the wait: it then sleeps in real
+/// time, a millisecond at a time, re-checking (a wait for ever on a network with nothing
+/// scheduled and no other thread would block for ever on Windows too).
+#[cfg(not(loom))]
+fn wait_virtual<E: Borrow<Event>>(
+    net: u32,
+    events: &[E],
+    all: bool,
+    timeout: Option<Duration>,
+) -> Result<WaitOutcome> {
+    let Some(n) = crate::sys::sim::net_by_id(net) else {
+        // The network is gone: its events can only be set by hand.
+        return wait_plain(events, all, timeout);
+    };
+    let deadline = timeout.map(|t| {
+        n.now_ns()
+            .saturating_add(u64::try_from(t.as_nanos()).unwrap_or(u64::MAX))
+    });
+    loop {
+        n.harvest();
+        if let Ok(Some(o)) = dispatcher().lock().try_satisfy(events, all, true) {
+            return Ok(o);
+        }
+        if n.advance(deadline) {
+            continue;
+        }
+        if deadline.is_some() {
+            n.harvest();
+            if let Ok(Some(o)) = dispatcher().lock().try_satisfy(events, all, true) {
+                return Ok(o);
+            }
+            return Ok(WaitOutcome::TimedOut);
+        }
+        let mut g = dispatcher().lock();
+        let id = g.register(events);
+        g.waiter(id).notified = false;
+        let cv = Arc::clone(&g.waiter(id).cv);
+        g = cv.wait_until(g, Instant::now() + Duration::from_millis(1));
+        g.unregister(id, events);
+    }
+}
+
+/// A wait on events no network feeds any more: a condition-variable wait.
+#[cfg(not(loom))]
+fn wait_plain<E: Borrow<Event>>(
+    events: &[E],
+    all: bool,
+    timeout: Option<Duration>,
+) -> Result<WaitOutcome> {
+    let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+    let mut g = dispatcher().lock();
+    let id = g.register(events);
+    let outcome = loop {
+        if let Ok(Some(o)) = g.try_satisfy(events, all, true) {
+            break o;
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            break WaitOutcome::TimedOut;
+        }
+        g.waiter(id).notified = false;
+        let cv = Arc::clone(&g.waiter(id).cv);
+        g = match deadline {
+            Some(d) => cv.wait_until(g, d),
+            None => cv.wait(g),
+        };
+    };
+    g.unregister(id, events);
     Ok(outcome)
 }
 

@@ -20,6 +20,7 @@
 //! | [`error`] | Winsock error codes and [`Error`] |
 //! | [`types`] | [`NetworkEvents`] (`FD_*`) and [`NetworkEventRecord`] (`WSANETWORKEVENTS`) |
 //! | [`socket`] | [`Socket`]: TCP/UDP sockets whose events are recorded from the OS poller |
+//! | [`sim`] | a deterministic simulated network, in virtual time, for unit tests |
 //! | [`winsock`] | Winsock-named facade (`SOCKET`, `WSAEVENT`, `WSAEventSelect`, …) for line-by-line ports |
 //! | `capi` | the C ABI behind `include/winsock2.h` (not on Windows, where C uses ws2_32) |
 //!
@@ -82,6 +83,8 @@ pub mod event;
 #[cfg(not(loom))]
 pub mod overlapped;
 pub mod record;
+#[cfg(not(loom))]
+pub mod sim;
 #[cfg(not(loom))]
 pub mod socket;
 pub mod types;

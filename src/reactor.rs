@@ -233,9 +233,32 @@ impl Driver for Reactor {
     }
 }
 
-/// Records what the OS has ready without blocking (unless another thread is polling).
+/// Records what the OS has ready without blocking (unless another thread is polling), and
+/// what the thread's current simulated network has due now.
 pub(crate) fn harvest() {
+    if crate::sys::sim::in_use() {
+        crate::sys::sim::harvest_current();
+    }
     event::harvest();
+}
+
+/// Hands one simulated socket's readiness to its source, as [`Driver::poll`] hands the
+/// OS's: through the slab, so a token of a closed registration finds nothing. The
+/// simulated network computes each readiness from its state when it hands it out, never
+/// earlier, but a socket cannot tell that from its poll number: every simulated readiness
+/// takes the counting path (`previous_complete: false`).
+pub(crate) fn dispatch_sim(token: usize, r: Readiness) {
+    let Some(reactor) = REACTOR.get() else { return };
+    let src = reactor.sources.lock().get(token);
+    if let Some(src) = src {
+        src.on_ready(
+            r,
+            PollSeq {
+                seq: poll_seq(),
+                previous_complete: false,
+            },
+        );
+    }
 }
 
 #[cfg(all(test, not(loom)))]

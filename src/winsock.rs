@@ -450,7 +450,8 @@ impl ThreadObject {
     /// A running thread's object: not done, exit code `STILL_ACTIVE`.
     pub fn new() -> ThreadObject {
         ThreadObject {
-            done: Event::new_manual(false),
+            // A thread runs in real time, also in a simulated process.
+            done: Event::new_real_time(true, false),
             exit_code: Arc::new(std::sync::atomic::AtomicU32::new(STILL_ACTIVE)),
             suspend_count: Arc::new(std::sync::atomic::AtomicU32::new(0)),
             resume: Arc::new(parking_lot::Mutex::new(None)),

@@ -232,6 +232,28 @@ fn fd_events_c() {
     run_strict_c11("fd_events");
 }
 
+/// Issue 14: a Winsock C program on the simulated network (`wsaevents_sim.h`): a silent
+/// host's WSAETIMEDOUT after 21 virtual seconds (GetTickCount and QueryPerformanceCounter
+/// follow), a refused connect after Windows' retries, a scripted peer's RST at a chosen
+/// byte (rule 39), Sleep in virtual time, the sim API's argument errors, the trace.
+#[test]
+fn sim_c() {
+    run_strict_c11("sim");
+}
+
+/// Issue 14: docs/simulation.md's C example (the silent host's 21 s).
+#[test]
+fn sim_doc_example_c() {
+    run_strict_c11("sim_doc_example");
+}
+
+/// Issue 14: `fd_events.c`, unchanged, on the simulated network (it switches before the
+/// program's main): every FD_* scenario gives Windows' values there too.
+#[test]
+fn sim_fd_events_c() {
+    run_strict_c11("sim_fd_events");
+}
+
 /// Issue 12 at the boundary: the four address/route ioctls with Windows' layouts and buffer
 /// rules, FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE with the seed page's codes,
 /// in a network namespace the program creates for itself.

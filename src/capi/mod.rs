@@ -45,6 +45,7 @@ pub mod overlapped;
 #[cfg(unix)]
 pub mod resolve;
 pub mod select;
+pub mod sim;
 pub mod sockets;
 pub mod startup;
 pub mod time;

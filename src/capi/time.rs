@@ -16,9 +16,21 @@ pub const PERFORMANCE_FREQUENCY: i64 = 10_000_000;
 /// `ERROR_NOACCESS`: a NULL output pointer.
 pub const ERROR_NOACCESS: i32 = 998;
 
+/// On a simulated network (`wsaevents_sim.h`), what the clocks read: a fixed "boot" an
+/// hour before the network started, plus its virtual time, so that runs are repeatable.
+const SIM_BOOT: Duration = Duration::from_secs(3600);
+
+/// Time since boot: virtual on a simulated network, else the OS's monotonic clock.
+fn since_boot() -> Duration {
+    match crate::sim::current_time() {
+        Some(t) => SIM_BOOT + t,
+        None => os_since_boot(),
+    }
+}
+
 /// Time since boot (monotonic).
 #[cfg(unix)]
-fn since_boot() -> Duration {
+fn os_since_boot() -> Duration {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     const CLOCK: libc::clockid_t = libc::CLOCK_BOOTTIME;
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
@@ -35,7 +47,7 @@ fn since_boot() -> Duration {
 
 /// Time since the first call (no boot clock available).
 #[cfg(not(unix))]
-fn since_boot() -> Duration {
+fn os_since_boot() -> Duration {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     START.get_or_init(std::time::Instant::now).elapsed()
 }
@@ -45,6 +57,10 @@ fn since_boot() -> Duration {
 #[unsafe(no_mangle)]
 pub extern "C" fn Sleep(ms: u32) {
     ffi((), || match super::events::timeout_of(ms) {
+        // On a simulated network a sleep is a wait on its clock.
+        Some(d) if crate::sim::is_simulated() => {
+            let _ = crate::Event::new_manual(false).wait(Some(d));
+        }
         Some(d) if d.is_zero() => std::thread::yield_now(),
         Some(d) => std::thread::sleep(d),
         // Not `park`: it needs `thread::current()`, which may be gone when this runs from a

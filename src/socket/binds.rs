@@ -6,6 +6,8 @@
 use super::*;
 
 pub(super) struct Claim {
+    /// The network the address is on: 0 for the OS, else a simulated network's id.
+    pub net: u32,
     pub addr: SocketAddr,
     pub stream: bool,
     pub reuse: bool,
@@ -52,6 +54,7 @@ fn rule(old: &Claim, addr: SocketAddr, reuse: bool, exclusive: bool) -> Option<i
 /// (TCP and UDP ports are separate), if any.
 pub(super) fn conflict(
     table: &mut Vec<Claim>,
+    net: u32,
     stream: bool,
     addr: SocketAddr,
     reuse: bool,
@@ -60,7 +63,7 @@ pub(super) fn conflict(
     table.retain(live);
     table
         .iter()
-        .filter(|c| c.stream == stream)
+        .filter(|c| c.stream == stream && c.net == net)
         .find_map(|c| rule(c, addr, reuse, exclusive))
 }
 
@@ -73,7 +76,7 @@ pub(super) fn claim(table: &mut Vec<Claim>, c: Claim) {
 /// `SO_REUSEADDR` adds `SO_REUSEPORT`, so that two sockets that both asked can both
 /// listen. UDP: Windows' `SO_REUSEADDR` is the OS's.
 pub(super) fn apply_os_options(
-    s: &socket2::SockRef<'_>,
+    s: &crate::sys::Opts<'_>,
     stream: bool,
     reuse: bool,
 ) -> io::Result<()> {

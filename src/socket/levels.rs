@@ -52,9 +52,8 @@ impl Socket {
     /// The OS socket, for a caller that waits for its readiness changes itself (`select`).
     #[cfg(unix)]
     pub(crate) fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
-        use std::os::fd::AsRawFd;
         let st = self.h.core.state.lock();
-        st.os.sock().ok().map(|s| s.as_raw_fd())
+        st.os.sock().ok().and_then(|s| s.raw_fd())
     }
 }
 

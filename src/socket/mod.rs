@@ -116,6 +116,9 @@ struct Handle {
 struct Core {
     stream: bool,
     v6: bool,
+    /// The simulated network the socket belongs to (`None`: the OS's): calls that observe
+    /// network state read that network, not the OS poller.
+    sim: Option<Arc<crate::sys::sim::Net>>,
     state: Mutex<State>,
 }
 
@@ -276,6 +279,7 @@ impl Socket {
                 core: Arc::new(Core {
                     stream,
                     v6,
+                    sim: state.os.sim_net().cloned(),
                     state: Mutex::new(state),
                 }),
             }),
@@ -337,7 +341,11 @@ impl Socket {
                 if st.os.is_closed() {
                     return err(if waited { WSAEINTR } else { WSAENOTSOCK });
                 }
+                let before = st.os.tracing().then(|| st.record.recorded());
                 let step = attempt(&mut st);
+                if let Some(before) = before {
+                    st.trace_recorded(before);
+                }
                 st.rearm(self.h.core.stream);
                 match step {
                     Step::Done(r) => {
@@ -361,7 +369,8 @@ impl Socket {
                         let timeout = match limit {
                             None => None,
                             Some(t) => {
-                                let now = Instant::now();
+                                // The socket's clock: virtual on a simulated network.
+                                let now = st.os.now();
                                 let end = *deadline.get_or_insert(now + t);
                                 if now >= end {
                                     return err(WSAETIMEDOUT);
@@ -393,11 +402,18 @@ impl Socket {
             return err(WSAEINVAL);
         }
         let (reuse, exclusive) = (st.opts.reuse, st.opts.exclusive);
+        // Each simulated network has its own addresses (0: the OS's).
+        let net = st.os.network();
         if addr.port() != 0 {
             drop(st);
-            if let Some(code) =
-                binds::conflict(&mut registry, self.h.core.stream, addr, reuse, exclusive)
-            {
+            if let Some(code) = binds::conflict(
+                &mut registry,
+                net,
+                self.h.core.stream,
+                addr,
+                reuse,
+                exclusive,
+            ) {
                 return err(code);
             }
             st = self.lock()?;
@@ -414,6 +430,7 @@ impl Socket {
             binds::claim(
                 &mut registry,
                 binds::Claim {
+                    net,
                     addr: actual,
                     stream: self.h.core.stream,
                     reuse,
@@ -871,9 +888,14 @@ impl Socket {
     /// socket non-blocking. `event_select(None, NetworkEvents::empty())` cancels; a
     /// non-empty mask without an event is WSAEINVAL.
     pub fn event_select<'a>(&self, event: impl Into<Option<&'a Event>>, mask: Fd) -> Result<()> {
-        reactor::harvest();
+        self.harvest();
         let mut st = self.lock()?;
-        st.record.select(event.into(), mask)?;
+        let event = event.into();
+        if let Some(e) = event.filter(|_| !mask.is_empty()) {
+            // An event belongs to one network (simulated, or the OS's).
+            e.claim_network(st.os.network())?;
+        }
+        st.record.select(event, mask)?;
         st.nonblocking = true;
         st.rearm(self.h.core.stream);
         Ok(())
@@ -897,16 +919,26 @@ impl Socket {
         reset: Option<&Event>,
         out: &mut NetworkEventRecord,
     ) -> Result<()> {
-        reactor::harvest();
+        self.harvest();
         let mut st = self.lock()?;
         st.record.enumerate_into(reset, out);
+        if st.os.tracing() {
+            let (got, codes) = (
+                Fd::from_bits_truncate(out.network_events as u32),
+                out.error_code,
+            );
+            st.os.trace(format_args!(
+                "WSAEnumNetworkEvents = {}",
+                fd_list(got, &codes)
+            ));
+        }
         st.rearm(self.h.core.stream);
         Ok(())
     }
 
     /// The selected mask (`M`) and the recorded, not yet enumerated events (`R`).
     pub fn selection(&self) -> Result<(Fd, Fd)> {
-        reactor::harvest();
+        self.harvest();
         let st = self.lock()?;
         Ok((st.record.mask(), st.record.recorded()))
     }
@@ -948,6 +980,15 @@ impl Socket {
             return st.os.at_mark().map(|m| !m).map_err(|e| map(&e));
         }
         Ok(!st.os.urgent_pending())
+    }
+
+    /// Records what the socket's network has ready (the OS poller's, or its simulated
+    /// network's due items), before a call that observes network state.
+    fn harvest(&self) {
+        match &self.h.core.sim {
+            Some(net) => net.harvest_ready(),
+            None => reactor::harvest(),
+        }
     }
 
     fn lock(&self) -> Result<crate::sync::MutexGuard<'_, State>> {
@@ -1129,8 +1170,9 @@ impl State {
         {
             return;
         }
-        if let Ok(r) = reactor() {
-            self.urgent = r.with_poller(|p| sys::UrgentWatch::start(&self.os, p, token).ok());
+        // An OS socket's (a simulated one reports urgent data itself).
+        if let (Ok(r), Some(os)) = (reactor(), self.os.os_socket()) {
+            self.urgent = r.with_poller(|p| sys::UrgentWatch::start(os, p, token).ok());
         }
     }
 
@@ -1149,12 +1191,30 @@ impl State {
             Dir::Write => &mut self.write_wait,
         };
         slot.get_or_insert_with(|| {
-            // A blocking call's wait is for this socket's readiness: it reads the network.
+            // A blocking call's wait is for this socket's readiness: it reads the network
+            // (the socket's own: a simulated one's runs on its clock).
             let ev = Event::new_manual(false);
+            let _ = ev.claim_network(self.os.network());
             ev.mark_fed();
             ev
         })
         .clone()
+    }
+
+    /// On a simulated network, adds the bits recorded since `before` to its trace.
+    fn trace_recorded(&self, before: Fd) {
+        if !self.os.tracing() {
+            return;
+        }
+        let new = self.record.recorded() - before;
+        if !new.is_empty() {
+            let mut codes = [0; 10];
+            for (i, c) in codes.iter_mut().enumerate() {
+                *c = self.record.error_code(i);
+            }
+            self.os
+                .trace(format_args!("records {}", fd_list(new, &codes)));
+        }
     }
 
     fn poke_waiters(&self) {
@@ -1176,8 +1236,15 @@ impl State {
     /// as `select`'s, can see it first; on Windows the completion readiness can lag it):
     /// completed here, as the reactor would, so a send or recv after it does not fail
     /// WSAENOTCONN.
+    #[inline(always)]
     fn settle_connect(&mut self) {
-        if self.conn == Conn::Connecting && self.os.peer_addr().is_ok() && self.os.writable_now() {
+        if self.conn == Conn::Connecting {
+            self.settle_connecting();
+        }
+    }
+
+    fn settle_connecting(&mut self) {
+        if self.os.peer_addr().is_ok() && self.os.writable_now() {
             self.connected();
         }
     }
@@ -1246,7 +1313,8 @@ impl State {
         if flags.oob {
             let more = self.os.urgent_pending();
             self.record.reenable(Fd::OOB, more);
-            if !more && !cfg!(target_os = "linux") {
+            // (A simulated socket counts urgent arrivals instead: `urgent_arrivals_counted`.)
+            if !more && !cfg!(target_os = "linux") && !self.os.windows_urgent() {
                 // What was pending is read: the next urgent byte is new.
                 self.urgent_mark = None;
                 self.urgent_gone();
@@ -1383,8 +1451,22 @@ impl State {
 
     /// Linux, after urgent data was seen (not in line): arrivals are told by the
     /// connection's received-bytes count and the urgent mark's identity, not by FIONREAD.
+    #[inline(always)]
     fn urgent_mode(&self) -> bool {
-        cfg!(target_os = "linux") && self.urgent_seen && !self.oob_inline
+        cfg!(target_os = "linux")
+            && self.urgent_seen
+            && !self.oob_inline
+            && !self.os.windows_urgent()
+    }
+
+    /// Where the backend keeps urgent bytes as Windows does (out of the stream, one by
+    /// one: the simulated network), FIONREAD tells the data, and an urgent byte is new
+    /// when the count of urgent bytes received grew (rule 22: each records FD_OOB).
+    fn urgent_arrivals_counted(&mut self) -> (bool, bool) {
+        let n = self.os.urgent_count();
+        let new = n > self.urgent_mark.unwrap_or(0);
+        self.urgent_mark = Some(n);
+        (false, new)
     }
 
     /// What arrived since the last look, as (new normal data, a new urgent byte). An urgent
@@ -1396,6 +1478,9 @@ impl State {
     #[cfg(target_os = "linux")]
     fn urgent_arrivals(&mut self) -> (bool, bool) {
         const BEHIND_CAP: usize = 64 * 1024;
+        if self.os.windows_urgent() {
+            return self.urgent_arrivals_counted();
+        }
         // A FIN is in the count (1); one seen before the count is read is taken off. One
         // arriving in between is counted once too many, and taken off at the next look.
         let fin = !self.reset && self.abort_error.is_none() && self.os.closed_now();
@@ -1433,6 +1518,9 @@ impl State {
     /// urgent byte is new when one is pending now and none was.
     #[cfg(not(target_os = "linux"))]
     fn urgent_arrivals(&mut self) -> (bool, bool) {
+        if self.os.windows_urgent() {
+            return self.urgent_arrivals_counted();
+        }
         let pending = self.os.urgent_pending();
         let urgent = pending && self.urgent_mark.is_none();
         self.urgent_mark = pending.then_some(0);
@@ -1489,6 +1577,7 @@ impl Source for Core {
             r
         };
         let fresh = poll.fresh_after(st.recv_stamp);
+        let before = st.os.tracing().then(|| st.record.recorded());
         match st.conn {
             // A new connection; a stale edge (already accepted) records nothing.
             Conn::Listening if r.readable => {
@@ -1552,7 +1641,29 @@ impl Source for Core {
             }
             _ => {}
         }
+        if let Some(before) = before {
+            st.trace_recorded(before);
+        }
         st.rearm(self.stream);
         st.poke_waiters();
     }
+}
+
+/// `FD_READ(0) FD_CLOSE(10053)`: bits with their error codes, for the simulated trace.
+fn fd_list(bits: Fd, codes: &[i32; 10]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for (name, b) in bits.iter_names() {
+        let i = b.bits().trailing_zeros() as usize;
+        let _ = write!(
+            out,
+            "{}FD_{name}({})",
+            if out.is_empty() { "" } else { " " },
+            codes[i]
+        );
+    }
+    if out.is_empty() {
+        out.push('-');
+    }
+    out
 }

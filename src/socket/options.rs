@@ -200,7 +200,7 @@ impl Socket {
         self.stream_only()?;
         self.with_sock(|s| {
             s.set_keepalive(on)?;
-            if !on {
+            if !on || s.sim_keepalive_times(time, interval) {
                 return Ok(());
             }
             let secs =
@@ -323,7 +323,7 @@ impl Socket {
 
     pub(super) fn with_sock<T>(
         &self,
-        f: impl FnOnce(socket2::SockRef<'_>) -> io::Result<T>,
+        f: impl FnOnce(crate::sys::Opts<'_>) -> io::Result<T>,
     ) -> Result<T> {
         let st = self.lock()?;
         st.os.sock().and_then(f).map_err(|e| map(&e))

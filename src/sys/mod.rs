@@ -37,8 +37,11 @@
 //! - `unix.rs`: Linux and macOS (epoll, kqueue; `ioctl`, `poll`, Linux's `TCP_INFO`).
 //! - `windows.rs`: Windows (IOCP/AFD; `ioctlsocket`, `WSAPoll`, through `windows-sys`).
 //!
-//! A deterministic simulated network for users' unit tests can later provide the same four
-//! types without the rest of the crate changing.
+//! A second backend, a deterministic simulated network for users' unit tests (`sim/`),
+//! provides the same socket: [`OsSocket`] is a choice of the two (`sim/dispatch.rs`), one
+//! `match` per call. Simulated readiness reaches the records through the reactor's slab
+//! as OS readiness does, and a wait on a simulated network's events drives that network
+//! in virtual time instead of the OS poller (`event.rs`).
 //!
 //! Address and route changes (`FD_ADDRESS_LIST_CHANGE`, `FD_ROUTING_INTERFACE_CHANGE`)
 //! come from `netlink.rs` (Linux), `route_socket.rs` (macOS/BSD) and `ip_helper.rs`
@@ -50,6 +53,7 @@
 //! above this boundary, by waiting on events.
 
 mod net;
+pub(crate) mod sim;
 #[cfg(unix)]
 mod unix;
 #[cfg(windows)]
@@ -61,7 +65,8 @@ use unix as imp;
 use windows as imp;
 
 pub(crate) use imp::{NEEDS_REARM, RENEW_AFTER_FAILED_CONNECT};
-pub(crate) use net::{OsSocket, Poller};
+pub(crate) use net::Poller;
+pub(crate) use sim::dispatch::{Opts, OsSocket};
 #[cfg(windows)]
 pub(crate) use windows::UrgentWatch;
 

@@ -266,6 +266,10 @@ pub fn stuck_connect(v6: bool) -> (Socket, Vec<Socket>, Socket, Event) {
 /// The Wine version when the tests run under Wine (ntdll exports `wine_get_version`;
 /// Windows' does not), `None` on Windows and elsewhere.
 pub fn wine_version() -> Option<String> {
+    // The simulated network is neither Wine nor the Windows backend: Windows' values.
+    if wsaevents::sim::is_simulated() {
+        return None;
+    }
     #[cfg(windows)]
     {
         use std::ffi::{CStr, c_char, c_void};
@@ -341,7 +345,7 @@ pub const SECOND_URGENT_GAP: &str = "a second urgent byte arriving while the fir
 /// `WINDOWS BACKEND GAP:` line and the caller checks what the backend does instead.
 #[track_caller]
 pub fn windows_backend_gap(what: &str) -> bool {
-    if !cfg!(windows) {
+    if !cfg!(windows) || wsaevents::sim::is_simulated() {
         return false;
     }
     use std::io::Write;
@@ -353,4 +357,38 @@ pub fn windows_backend_gap(what: &str) -> bool {
 /// A call's outcome as `Ok(value)` or `Err(Winsock code)`, for comparing with either.
 pub fn outcome<T>(r: wsaevents::Result<T>) -> Result<T, i32> {
     r.map_err(|e| e.code())
+}
+
+/// One test body, two networks: runs `body` on the OS backend (loopback), then again on a
+/// simulated network (`wsaevents::sim`), whose host has the loopback addresses too. A
+/// failure on the simulated network prints its seed and trace.
+pub fn both(body: impl Fn()) {
+    body();
+    on_sim(1, &body);
+}
+
+/// Runs `body` on a host of a fresh simulated network built from `seed`; on failure prints
+/// the seed and the trace, then fails.
+pub fn on_sim<R>(seed: u64, body: impl FnOnce() -> R) -> R {
+    let net = wsaevents::sim::Network::new(seed);
+    let host = net.host(
+        "test",
+        &["10.0.0.1".parse().unwrap(), "fd00::1".parse().unwrap()],
+    );
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| host.enter(body))) {
+        Ok(r) => {
+            assert!(
+                net.trace().contains(" socket "),
+                "the body made no simulated socket"
+            );
+            r
+        }
+        Err(e) => {
+            eprintln!(
+                "simulated network, seed {seed}: failed; trace:\n{}",
+                net.trace()
+            );
+            std::panic::resume_unwind(e)
+        }
+    }
 }

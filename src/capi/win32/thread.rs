@@ -181,7 +181,7 @@ fn spawn(
     }
     let object = ThreadObject::new();
     let suspended = flags & CREATE_SUSPENDED != 0;
-    let gate = suspended.then(|| Event::new_manual(false));
+    let gate = suspended.then(|| Event::new_real_time(true, false));
     if let Some(g) = &gate {
         object.suspend_count.store(1, Ordering::SeqCst);
         *object.resume.lock() = Some(g.clone());
