@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -207,6 +207,9 @@ pub(crate) struct Net {
     /// Set when a socket is notified (`NetState::notify`), cleared when the readiness is
     /// taken: a harvest with nothing notified needs no lock.
     pending: Arc<AtomicBool>,
+    /// Mirrors `NetState::now` (written under the lock, by [`Net::advance`] only), so that
+    /// reading the clock takes no lock.
+    clock: AtomicU64,
     st: Mutex<NetState>,
 }
 
@@ -484,8 +487,6 @@ pub(crate) struct NetState {
     held_dgrams: Vec<((usize, usize), Item)>,
     trace: String,
     trace_on: bool,
-    /// A reusable buffer for the fast path of `pump`.
-    scratch: Vec<u8>,
     live_socks: usize,
 }
 
@@ -499,6 +500,7 @@ impl Net {
             epoch: Instant::now(),
             tracing: AtomicBool::new(true),
             pending: Arc::clone(&pending),
+            clock: AtomicU64::new(0),
             st: Mutex::new(NetState {
                 now: 0,
                 seq: 0,
@@ -519,7 +521,6 @@ impl Net {
                 held_dgrams: Vec::new(),
                 trace: String::new(),
                 trace_on: true,
-                scratch: Vec::new(),
                 live_socks: 0,
             }),
         });
@@ -552,11 +553,11 @@ impl Net {
     /// Virtual now, as an `Instant` (the network's creation plus virtual time), so that
     /// deadlines computed with `Instant` arithmetic follow the virtual clock.
     pub(crate) fn instant(&self) -> Instant {
-        self.epoch + Duration::from_nanos(self.st.lock().now)
+        self.epoch + Duration::from_nanos(self.now_ns())
     }
 
     pub(crate) fn now_ns(&self) -> u64 {
-        self.st.lock().now
+        self.clock.load(Ordering::Acquire)
     }
 
     /// Runs the items due now and hands the readiness they caused to the sockets'
@@ -597,7 +598,7 @@ impl Net {
     pub(crate) fn advance(&self, deadline: Option<u64>) -> bool {
         let mut st = self.st.lock();
         let next = st.timers.keys().next().map(|&(t, _)| t);
-        match (next, deadline) {
+        let due = match (next, deadline) {
             (Some(t), Some(d)) if t > d => {
                 st.now = st.now.max(d);
                 false
@@ -611,7 +612,9 @@ impl Net {
                 false
             }
             (None, None) => false,
-        }
+        };
+        self.clock.store(st.now, Ordering::Release);
+        due
     }
 
     /// Lets virtual time pass, running everything scheduled meanwhile.
@@ -1175,6 +1178,11 @@ impl NetState {
             if s.tcp != Tcp::Established || s.broken() || s.cut {
                 return;
             }
+            // Nothing to send (no data, no urgent byte, no FIN due): the loop below would
+            // find no segment either.
+            if s.unsent.is_empty() && s.unsent_urgent.is_empty() && !(s.fin_queued && !s.fin_sent) {
+                return;
+            }
             let Some(p) = s.peer else { return };
             let window = match self.socks.get(p).and_then(|x| x.as_ref()) {
                 Some(ps) => ps.rcvbuf.saturating_sub(ps.recv.len() + s.inflight),
@@ -1245,15 +1253,11 @@ impl NetState {
         if n == 0 {
             return false;
         }
-        let mut moved = std::mem::take(&mut self.scratch);
-        moved.clear();
-        let s = self.socks[i].as_mut().expect("live");
-        moved.extend(s.unsent.drain(..n));
+        // Straight from one buffer to the other (a socket is never its own peer).
+        let (s, ps) = two_mut(&mut self.socks, i, p);
+        move_bytes(&mut s.unsent, &mut ps.recv, n);
         s.carried += n as u64;
-        let ps = self.socks[p].as_mut().expect("live");
-        ps.recv.extend(moved.iter());
         ps.rx_bytes += n as u64;
-        self.scratch = moved;
         if self.trace_on {
             let name = self.sock_name(p);
             self.event(format_args!("{name} receives {n} bytes"));
@@ -1620,6 +1624,51 @@ impl NetState {
         let name = self.sock_name(i);
         self.event(format_args!("{name} aborted: {}", Error::from_code(code)));
         self.notify(i, CAUSE_IN | CAUSE_ERR | CAUSE_OUT);
+    }
+}
+
+/// Both sockets `i` and `j` (`i != j`, both live), mutably.
+fn two_mut(socks: &mut [Option<Sock>], i: usize, j: usize) -> (&mut Sock, &mut Sock) {
+    assert_ne!(i, j, "a socket is not its own peer");
+    let (a, b) = if i < j {
+        let (lo, hi) = socks.split_at_mut(j);
+        (&mut lo[i], &mut hi[0])
+    } else {
+        let (lo, hi) = socks.split_at_mut(i);
+        (&mut hi[0], &mut lo[j])
+    };
+    (a.as_mut().expect("live"), b.as_mut().expect("live"))
+}
+
+/// Appends `bytes` to `to`: a few one by one (no bulk-copy set-up), more in one copy.
+fn append(to: &mut VecDeque<u8>, bytes: &[u8]) {
+    if bytes.len() <= 16 {
+        for &b in bytes {
+            to.push_back(b);
+        }
+    } else {
+        to.extend(bytes);
+    }
+}
+
+/// Moves the first `n` bytes of `from` (`n <= from.len()`) to the end of `to`, in order.
+fn move_bytes(from: &mut VecDeque<u8>, to: &mut VecDeque<u8>, n: usize) {
+    if n <= 16 {
+        // A few bytes (a ping-pong's): one by one, no bulk-copy set-up.
+        for _ in 0..n {
+            let b = from.pop_front().expect("n <= len");
+            to.push_back(b);
+        }
+        return;
+    }
+    let (a, b) = from.as_slices();
+    let k = a.len().min(n);
+    to.extend(&a[..k]);
+    to.extend(&b[..n - k]);
+    if n == from.len() {
+        from.clear();
+    } else {
+        from.drain(..n);
     }
 }
 

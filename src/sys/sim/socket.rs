@@ -298,11 +298,16 @@ impl SimSocket {
             };
         }
         let n = buf.len().min(s.recv.len());
-        for (d, b) in buf.iter_mut().zip(s.recv.iter()) {
-            *d = *b;
-        }
+        let (a, b) = s.recv.as_slices();
+        let k = a.len().min(n);
+        buf[..k].copy_from_slice(&a[..k]);
+        buf[k..n].copy_from_slice(&b[..n - k]);
         if !peek(flags) && n > 0 {
-            s.recv.drain(..n);
+            if n == s.recv.len() {
+                s.recv.clear();
+            } else {
+                s.recv.drain(..n);
+            }
             // The window opened: the peer sends more.
             if let Some(p) = s.peer {
                 st.pump(p);
@@ -401,13 +406,13 @@ impl SimSocket {
         if oob && !buf.is_empty() {
             // BSD urgent semantics: the last byte is the urgent one.
             let (normal, last) = buf.split_at(buf.len() - 1);
-            s.unsent.extend(normal.iter());
+            append(&mut s.unsent, normal);
             let pos = s.unsent.len();
             s.unsent_urgent.push_back((pos, last[0]));
             // The urgent byte occupies the buffer too, as a placeholder of nothing: it is
             // counted by `inflight` once it is sent.
         } else {
-            s.unsent.extend(buf.iter());
+            append(&mut s.unsent, buf);
         }
         st.pump(id);
         st.run_due();
