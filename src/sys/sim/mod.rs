@@ -118,6 +118,19 @@ pub(crate) fn net_by_id(id: u32) -> Option<Arc<Net>> {
         .and_then(|(_, w)| w.upgrade())
 }
 
+/// Runs `f` with network `id` if it is the one this thread is inside, borrowed from the
+/// thread's slot (no reference-count traffic; `f` must not enter another network).
+pub(crate) fn with_current_net<R>(id: u32, f: impl FnOnce(&Net) -> R) -> Option<R> {
+    CURRENT
+        .try_with(|c| {
+            let b = c.try_borrow().ok()?;
+            let (n, _) = b.as_ref().filter(|(n, _)| n.id == id)?;
+            Some(f(n))
+        })
+        .ok()
+        .flatten()
+}
+
 /// The network and host this thread is inside (`sim::Host::enter`), if any.
 pub(crate) fn current() -> Option<(Arc<Net>, usize)> {
     if !in_use() {
@@ -210,7 +223,28 @@ pub(crate) struct Net {
     /// Mirrors `NetState::now` (written under the lock, by [`Net::advance`] only), so that
     /// reading the clock takes no lock.
     clock: AtomicU64,
+    /// Counts the lock's acquisitions (bumped under the lock by [`Net::lock`], the only way
+    /// in): while it is unchanged, nobody has touched the state, so a fact read from it
+    /// then still holds (see [`Snapshot`]).
+    sessions: AtomicU64,
     st: Mutex<NetState>,
+}
+
+/// A fact handed out with a readiness (the receive queue's length when the harvest took
+/// it), so that the socket layer's count at that readiness (`bytes_available`) needs no
+/// second trip through the network's lock. Valid while the network's lock session count
+/// is the one it was taken in: then no call, no timer and no other thread changed the
+/// state since (a call that did took the lock and moved the count on).
+#[derive(Clone, Copy)]
+struct Snapshot {
+    net: u32,
+    sock: usize,
+    session: u64,
+    avail: usize,
+}
+
+thread_local! {
+    static SNAPSHOT: std::cell::Cell<Option<Snapshot>> = const { std::cell::Cell::new(None) };
 }
 
 /// What a host is.
@@ -411,6 +445,24 @@ impl Sock {
     fn broken(&self) -> bool {
         self.rst_rcvd || self.abort.is_some()
     }
+
+    /// What one receive can return (FIONREAD).
+    fn avail(&self) -> usize {
+        if self.stream {
+            self.recv.len()
+        } else {
+            self.dgrams.front().map_or(0, |(d, _)| d.len())
+        }
+    }
+}
+
+/// One readiness of a harvest: the reactor token, what epoll would report, and the
+/// socket's queue length then (see [`Snapshot`]).
+struct Ready {
+    token: usize,
+    r: Readiness,
+    sock: usize,
+    avail: usize,
 }
 
 /// A timed item.
@@ -501,6 +553,7 @@ impl Net {
             tracing: AtomicBool::new(true),
             pending: Arc::clone(&pending),
             clock: AtomicU64::new(0),
+            sessions: AtomicU64::new(0),
             st: Mutex::new(NetState {
                 now: 0,
                 seq: 0,
@@ -528,8 +581,23 @@ impl Net {
         net
     }
 
+    /// The state, locked (every access goes through here: see `sessions`).
     pub(crate) fn lock(&self) -> crate::sync::MutexGuard<'_, NetState> {
-        self.st.lock()
+        let g = self.st.lock();
+        // Under the lock: a plain increment, no read-modify-write.
+        let n = self.sessions.load(Ordering::Relaxed);
+        self.sessions.store(n.wrapping_add(1), Ordering::Release);
+        g
+    }
+
+    /// The snapshot's queue length for socket `sock`, if one was handed out with a
+    /// readiness and nothing changed since.
+    fn snapshot_avail(&self, sock: usize) -> Option<usize> {
+        let snap = SNAPSHOT.try_with(|c| c.get()).ok().flatten()?;
+        (snap.net == self.id
+            && snap.sock == sock
+            && snap.session == self.sessions.load(Ordering::Acquire))
+        .then_some(snap.avail)
     }
 
     /// [`harvest`](Self::harvest) for calls that observe state between waits: the clock
@@ -546,7 +614,7 @@ impl Net {
     }
 
     pub(crate) fn set_tracing(&self, on: bool) {
-        self.st.lock().trace_on = on;
+        self.lock().trace_on = on;
         self.tracing.store(on, Ordering::Relaxed);
     }
 
@@ -564,7 +632,7 @@ impl Net {
     /// records (outside the lock: the records' handlers call back into the network).
     pub(crate) fn harvest(&self) {
         thread_local! {
-            static BATCH: std::cell::Cell<Vec<(usize, Readiness)>> =
+            static BATCH: std::cell::Cell<Vec<Ready>> =
                 const { std::cell::Cell::new(Vec::new()) };
         }
         let mut batch = BATCH.try_with(|b| b.take()).unwrap_or_default();
@@ -577,16 +645,24 @@ impl Net {
             }
             first = false;
             batch.clear();
-            {
-                let mut st = self.st.lock();
+            let session = {
+                let mut st = self.lock();
                 st.run_due();
                 st.take_ready(&mut batch);
-            }
+                self.sessions.load(Ordering::Relaxed)
+            };
             if batch.is_empty() {
                 break;
             }
-            for &(token, r) in &batch {
-                crate::reactor::dispatch_sim(token, r);
+            for r in &batch {
+                let snap = Snapshot {
+                    net: self.id,
+                    sock: r.sock,
+                    session,
+                    avail: r.avail,
+                };
+                let _ = SNAPSHOT.try_with(|c| c.set(Some(snap)));
+                crate::reactor::dispatch_sim(r.token, r.r);
             }
         }
         let _ = BATCH.try_with(|b| b.set(batch));
@@ -596,7 +672,7 @@ impl Net {
     /// whether an item is now due (false: nothing is scheduled before the deadline; the
     /// clock is at the deadline if there is one).
     pub(crate) fn advance(&self, deadline: Option<u64>) -> bool {
-        let mut st = self.st.lock();
+        let mut st = self.lock();
         let next = st.timers.keys().next().map(|&(t, _)| t);
         let due = match (next, deadline) {
             (Some(t), Some(d)) if t > d => {
@@ -674,6 +750,13 @@ impl NetState {
     }
 
     fn link(&self, a: usize, b: usize) -> Link {
+        if self.links.is_empty() {
+            return if a == b {
+                Link::default()
+            } else {
+                self.default_link
+            };
+        }
         match self.links.get(&Self::link_key(a, b)) {
             Some(l) => *l,
             None if a == b => Link::default(),
@@ -806,19 +889,19 @@ impl NetState {
     }
 
     fn notify(&mut self, sock: usize, cause: u8) {
-        if let Some(s) = self.sock(sock) {
+        if let Some(s) = self.socks.get_mut(sock).and_then(|s| s.as_mut()) {
             if s.pending == 0 {
                 self.pending.push(sock);
                 self.pending_flag.store(true, Ordering::Release);
             }
-            self.socks[sock].as_mut().expect("live").pending |= cause;
+            s.pending |= cause;
         }
     }
 
     /// The readiness of every notified, registered socket, filtered by its interest as
     /// epoll filters wake-ups.
     /// Called after `run_due`: nothing is due, so the flag tells only of readiness.
-    fn take_ready(&mut self, out: &mut Vec<(usize, Readiness)>) {
+    fn take_ready(&mut self, out: &mut Vec<Ready>) {
         self.pending_flag.store(false, Ordering::Release);
         let mut pending = std::mem::take(&mut self.pending);
         for &i in &pending {
@@ -834,7 +917,12 @@ impl NetState {
             }
             let mut r = self.levels(i);
             r.writable &= s.write_interest;
-            out.push((token, r));
+            out.push(Ready {
+                token,
+                r,
+                sock: i,
+                avail: s.avail(),
+            });
         }
         // Keep the buffer (no allocation per harvest).
         pending.clear();

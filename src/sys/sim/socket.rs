@@ -18,15 +18,26 @@ impl std::fmt::Debug for SimSocket {
     }
 }
 
+/// Traces a call and its result (the test inline: nothing is formatted with the trace off).
+#[inline(always)]
 fn traced<T: std::fmt::Debug>(
     st: &mut NetState,
     id: usize,
     call: std::fmt::Arguments<'_>,
     r: &io::Result<T>,
 ) {
-    if !st.trace_on {
-        return;
+    if st.trace_on {
+        trace_call(st, id, call, r);
     }
+}
+
+#[inline(never)]
+fn trace_call<T: std::fmt::Debug>(
+    st: &mut NetState,
+    id: usize,
+    call: std::fmt::Arguments<'_>,
+    r: &io::Result<T>,
+) {
     let name = st.sock_name(id);
     match r {
         Ok(v) => st.event(format_args!("{name} {call} = {v:?}")),
@@ -526,14 +537,11 @@ impl SimSocket {
     }
 
     pub(crate) fn bytes_available(&self) -> io::Result<usize> {
-        self.with(|st, id| {
-            let s = Self::s(st, id);
-            Ok(if s.stream {
-                s.recv.len()
-            } else {
-                s.dgrams.front().map_or(0, |(d, _)| d.len())
-            })
-        })
+        // At a readiness the harvest just handed out: the count it took, if still true.
+        if let Some(n) = self.net.snapshot_avail(self.id) {
+            return Ok(n);
+        }
+        self.with(|st, id| Ok(Self::s(st, id).avail()))
     }
 
     pub(crate) fn readable_now(&self) -> bool {
