@@ -1268,7 +1268,8 @@ impl NetState {
             }
             // Nothing to send (no data, no urgent byte, no FIN due): the loop below would
             // find no segment either.
-            if s.unsent.is_empty() && s.unsent_urgent.is_empty() && !(s.fin_queued && !s.fin_sent) {
+            let fin_due = s.fin_queued && !s.fin_sent;
+            if s.unsent.is_empty() && s.unsent_urgent.is_empty() && !fin_due {
                 return;
             }
             let Some(p) = s.peer else { return };
