@@ -20,6 +20,7 @@
 //! | [`error`] | Winsock error codes and [`Error`] |
 //! | [`types`] | [`NetworkEvents`] (`FD_*`) and [`NetworkEventRecord`] (`WSANETWORKEVENTS`) |
 //! | [`socket`] | [`Socket`]: TCP/UDP sockets whose events are recorded from the OS poller |
+//! | [`iocp`] | I/O completion ports ([`iocp::CompletionPort`]) and a socket's association with one |
 //! | [`winsock`] | Winsock-named facade (`SOCKET`, `WSAEVENT`, `WSAEventSelect`, …) for line-by-line ports |
 //! | `capi` | the C ABI behind `include/winsock2.h` (not on Windows, where C uses ws2_32) |
 //!
@@ -79,6 +80,8 @@
 pub mod capi;
 pub mod error;
 pub mod event;
+#[cfg(not(loom))]
+pub mod iocp;
 pub mod record;
 #[cfg(not(loom))]
 pub mod socket;

@@ -30,6 +30,7 @@
 //! | [`sockets`] | `socket` … `getpeername`, `ioctlsocket`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | [`select`] | `select`, `__WSAFDIsSet` (`FD_ISSET`), `WSAPoll` |
 //! | [`wsaext`] | `WSASocketA/W`, `WSARecv`, `WSARecvFrom`, `WSASend`, `WSASendTo`, `WSAAccept`, `WSAConnect`, `WSAIoctl` |
+//! | [`iocp`] | `CreateIoCompletionPort`, `GetQueuedCompletionStatus(Ex)`, `PostQueuedCompletionStatus`, `SetFileCompletionNotificationModes` |
 //! | [`win32`] | the Win32 basics of console programs: `FormatMessageA/W`, `LocalAlloc` & co., `CRITICAL_SECTION`, `CreateThread`/`_beginthreadex`, `MessageBoxA/W`, `OutputDebugStringA/W`, `ExitProcess` |
 //!
 //! The Winsock semantics (handle table, error rules, the event-select state machine) are
@@ -40,6 +41,7 @@
 pub mod addr;
 pub mod events;
 pub mod handles;
+pub mod iocp;
 pub mod last_error;
 #[cfg(unix)]
 pub mod resolve;

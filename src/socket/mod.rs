@@ -184,6 +184,9 @@ struct State {
     write_wait: Option<Event>,
     /// Options kept here rather than in the OS socket (see `SockOpts`).
     opts: SockOpts,
+    /// The completion port this socket is associated with, and its notification modes
+    /// (`crate::iocp`).
+    iocp: crate::iocp::Link,
 }
 
 /// What one attempt of a call decided.
@@ -940,6 +943,15 @@ impl Socket {
         }
         Ok(st)
     }
+
+    /// Runs `f` on the socket's completion-port link under its lock (`crate::iocp`);
+    /// `WSAENOTSOCK` once closed.
+    pub(crate) fn with_completion_link<R>(
+        &self,
+        f: impl FnOnce(&mut crate::iocp::Link) -> R,
+    ) -> Result<R> {
+        Ok(f(&mut self.lock()?.iocp))
+    }
 }
 
 impl Drop for Handle {
@@ -1045,6 +1057,7 @@ impl State {
             read_wait: None,
             write_wait: None,
             opts: SockOpts::default(),
+            iocp: crate::iocp::Link::default(),
         }
     }
 

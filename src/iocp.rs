@@ -1,0 +1,496 @@
+//! I/O completion ports: [`CompletionPort`] (`CreateIoCompletionPort`,
+//! `GetQueuedCompletionStatus(Ex)`, `PostQueuedCompletionStatus`, `CloseHandle`) and the
+//! per-socket link that overlapped operations complete through (the port and key a socket
+//! is associated with, and its `SetFileCompletionNotificationModes` flags).
+//!
+//! A port is a queue of [`Packet`]s in user space. What Windows does and this module does:
+//!
+//! * Packets are dequeued **first in, first out**; waiting threads are woken **last in,
+//!   first out** (the thread that waited last gets the next packet: Microsoft, "I/O
+//!   Completion Ports": "threads that block their execution on an I/O completion port are
+//!   released in last-in-first-out (LIFO) order"). A packet posted while threads wait is
+//!   handed to the most recent waiter directly, so every packet is dequeued exactly once.
+//! * A thread that waits on a port also reads the OS poller when no other thread does (the
+//!   crate has no background thread, see [`crate::event`]): pending overlapped operations
+//!   complete while worker threads sit in [`CompletionPort::get`].
+//! * `NumberOfConcurrentThreads` is accepted and reported, not enforced: Windows counts the
+//!   port's threads that are running (not blocked in the kernel) and holds packets back
+//!   while that count is at the limit; user space cannot tell when a thread blocks, so every
+//!   waiting thread may be woken (docs/semantics.md, "Completion ports").
+//! * Closing the port (`CloseHandle`) wakes its waiters with `ERROR_ABANDONED_WAIT_0` (735),
+//!   drops queued packets, and later calls on the handle fail with `ERROR_INVALID_HANDLE`;
+//!   operations still pending on its sockets complete into nothing, as on Windows where the
+//!   port object is unreachable once its last handle is closed.
+//!
+//! ```
+//! use std::time::Duration;
+//! use wsaevents::iocp::CompletionPort;
+//!
+//! let port = CompletionPort::new(0);                  // CreateIoCompletionPort(INVALID_HANDLE_VALUE, ..)
+//! port.post(5, 42, 0x1000)?;                          // PostQueuedCompletionStatus
+//! let p = port.get(Some(Duration::from_secs(5)))?.unwrap(); // GetQueuedCompletionStatus
+//! assert_eq!((p.bytes, p.key, p.overlapped, p.status), (5, 42, 0x1000, 0));
+//! assert!(port.get(Some(Duration::ZERO))?.is_none()); // WAIT_TIMEOUT
+//! # Ok::<(), wsaevents::Error>(())
+//! ```
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result, WSA_INVALID_HANDLE, WSA_INVALID_PARAMETER};
+use crate::event::Event;
+use crate::socket::Socket;
+use crate::sync::{Arc, Mutex};
+
+/// `ERROR_ABANDONED_WAIT_0` (735): the port was closed while the thread waited on it.
+pub const ERROR_ABANDONED_WAIT_0: i32 = 735;
+/// `WAIT_TIMEOUT` (258): the last error of a `GetQueuedCompletionStatus(Ex)` that timed out.
+pub const WAIT_TIMEOUT: i32 = 258;
+/// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS` (1): an operation that succeeds at once queues no
+/// packet (its caller already has the result).
+pub const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: u8 = 0x1;
+/// `FILE_SKIP_SET_EVENT_ON_HANDLE` (2): completing an operation does not signal the socket
+/// handle itself (the event in the `OVERLAPPED`, if any, is still signalled).
+pub const FILE_SKIP_SET_EVENT_ON_HANDLE: u8 = 0x2;
+
+/// One completion packet: what `GetQueuedCompletionStatus` returns through its out-pointers
+/// (and `GetQueuedCompletionStatusEx` in an `OVERLAPPED_ENTRY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Packet {
+    /// `*lpNumberOfBytesTransferred` / `dwNumberOfBytesTransferred`.
+    pub bytes: u32,
+    /// `*lpCompletionKey`: the key of the socket's association, or the posted key.
+    pub key: usize,
+    /// `*lpOverlapped`: the operation's `OVERLAPPED` address, or the posted value.
+    pub overlapped: usize,
+    /// The operation's final `NTSTATUS` (`OVERLAPPED.Internal`; `OVERLAPPED_ENTRY.Internal`):
+    /// 0 for success and for posted packets. [`ntstatus_to_win32`] gives the error
+    /// `GetQueuedCompletionStatus` reports for a failed operation.
+    pub status: u32,
+}
+
+impl Packet {
+    /// Whether `GetQueuedCompletionStatus` returns `TRUE` for this packet: the status is a
+    /// success or an informational value (`NT_SUCCESS`: its top bit is clear).
+    pub fn succeeded(&self) -> bool {
+        self.status & 0x8000_0000 == 0
+    }
+}
+
+/// `NTSTATUS` values the socket operations complete with.
+pub mod status {
+    /// `STATUS_SUCCESS`.
+    pub const SUCCESS: u32 = 0;
+    /// `STATUS_PENDING` (0x103): `OVERLAPPED.Internal` while an operation is in progress.
+    pub const PENDING: u32 = 0x103;
+    /// `STATUS_BUFFER_OVERFLOW`: a datagram was truncated (`ERROR_MORE_DATA`).
+    pub const BUFFER_OVERFLOW: u32 = 0x8000_0005;
+    /// `STATUS_BUFFER_TOO_SMALL`: `AcceptEx`'s local-address space is too small
+    /// (`ERROR_INSUFFICIENT_BUFFER`).
+    pub const BUFFER_TOO_SMALL: u32 = 0xC000_0023;
+    /// `STATUS_IO_TIMEOUT` (`ERROR_SEM_TIMEOUT`).
+    pub const IO_TIMEOUT: u32 = 0xC000_00B5;
+    /// `STATUS_CANCELLED`: cancelled or its socket closed (`ERROR_OPERATION_ABORTED`).
+    pub const CANCELLED: u32 = 0xC000_0120;
+    /// `STATUS_LOCAL_DISCONNECT` (`ERROR_NETNAME_DELETED`).
+    pub const LOCAL_DISCONNECT: u32 = 0xC000_013B;
+    /// `STATUS_REMOTE_DISCONNECT` (`ERROR_NETNAME_DELETED`).
+    pub const REMOTE_DISCONNECT: u32 = 0xC000_013C;
+    /// `STATUS_INVALID_CONNECTION` (`ERROR_CONNECTION_INVALID`).
+    pub const INVALID_CONNECTION: u32 = 0xC000_0140;
+    /// `STATUS_CONNECTION_RESET` (`ERROR_NETNAME_DELETED`).
+    pub const CONNECTION_RESET: u32 = 0xC000_020D;
+    /// `STATUS_CONNECTION_REFUSED` (`ERROR_CONNECTION_REFUSED`).
+    pub const CONNECTION_REFUSED: u32 = 0xC000_0236;
+    /// `STATUS_NETWORK_UNREACHABLE` (`ERROR_NETWORK_UNREACHABLE`).
+    pub const NETWORK_UNREACHABLE: u32 = 0xC000_023C;
+    /// `STATUS_HOST_UNREACHABLE` (`ERROR_HOST_UNREACHABLE`).
+    pub const HOST_UNREACHABLE: u32 = 0xC000_023D;
+    /// `STATUS_CONNECTION_ABORTED` (`ERROR_CONNECTION_ABORTED`).
+    pub const CONNECTION_ABORTED: u32 = 0xC000_0241;
+}
+
+/// `RtlNtStatusToDosError` for the statuses socket operations complete with: the error
+/// `GetQueuedCompletionStatus` and `GetOverlappedResult` report (Windows' table; Wine's
+/// Windows-run `test_WSAGetOverlappedResult` and `test_completion_port` check these).
+/// Anything else maps to `ERROR_MR_MID_NOT_FOUND` (317), as Windows does for an unknown code.
+pub fn ntstatus_to_win32(s: u32) -> i32 {
+    match s {
+        status::SUCCESS => 0,
+        status::PENDING => 997,          // ERROR_IO_PENDING
+        status::BUFFER_OVERFLOW => 234,  // ERROR_MORE_DATA
+        status::BUFFER_TOO_SMALL => 122, // ERROR_INSUFFICIENT_BUFFER
+        status::IO_TIMEOUT => 121,       // ERROR_SEM_TIMEOUT
+        status::CANCELLED => 995,        // ERROR_OPERATION_ABORTED
+        status::LOCAL_DISCONNECT | status::REMOTE_DISCONNECT | status::CONNECTION_RESET => 64, // ERROR_NETNAME_DELETED
+        status::INVALID_CONNECTION => 1229, // ERROR_CONNECTION_INVALID
+        status::CONNECTION_REFUSED => 1225, // ERROR_CONNECTION_REFUSED
+        status::NETWORK_UNREACHABLE => 1231, // ERROR_NETWORK_UNREACHABLE
+        status::HOST_UNREACHABLE => 1232,   // ERROR_HOST_UNREACHABLE
+        status::CONNECTION_ABORTED => 1236, // ERROR_CONNECTION_ABORTED
+        _ => 317,
+    }
+}
+
+/// An I/O completion port. Cloning gives another handle to the same port.
+///
+/// Each method names its Win32 call. Sockets are associated with
+/// [`associate`](CompletionPort::associate); their overlapped operations then queue a
+/// [`Packet`] here when they complete.
+#[derive(Clone)]
+pub struct CompletionPort {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    concurrency: u32,
+    state: Mutex<PortState>,
+}
+
+struct PortState {
+    queue: VecDeque<Packet>,
+    /// Threads waiting now, the most recent last (woken LIFO).
+    waiters: Vec<(u64, Event)>,
+    /// Packets handed to a woken waiter that has not picked them up yet.
+    handed: Vec<(u64, Packet)>,
+    next_waiter: u64,
+    closed: bool,
+}
+
+thread_local! {
+    /// The event this thread sleeps on while it waits on a port (auto-reset, marked as fed
+    /// so that the wait reads the OS poller when no other thread does).
+    static WAIT_EVENT: RefCell<Option<Event>> = const { RefCell::new(None) };
+}
+
+fn wait_event() -> Event {
+    WAIT_EVENT.with(|e| {
+        e.borrow_mut()
+            .get_or_insert_with(|| {
+                let ev = Event::new_auto(false);
+                ev.mark_fed();
+                ev
+            })
+            .clone()
+    })
+}
+
+fn err<T>(code: i32) -> Result<T> {
+    Err(Error::from_code(code))
+}
+
+impl CompletionPort {
+    /// `CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, concurrency)`: a new, empty
+    /// port. `concurrency` 0 means "as many threads as processors", as on Windows; the value
+    /// is kept ([`concurrency`](Self::concurrency)) but not enforced (see the module).
+    pub fn new(concurrency: u32) -> CompletionPort {
+        let concurrency = if concurrency == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
+        } else {
+            concurrency
+        };
+        CompletionPort {
+            inner: Arc::new(Inner {
+                concurrency,
+                state: Mutex::new(PortState {
+                    queue: VecDeque::new(),
+                    waiters: Vec::new(),
+                    handed: Vec::new(),
+                    next_waiter: 0,
+                    closed: false,
+                }),
+            }),
+        }
+    }
+
+    /// The `NumberOfConcurrentThreads` the port was created with (0 became the number of
+    /// processors).
+    pub fn concurrency(&self) -> u32 {
+        self.inner.concurrency
+    }
+
+    /// `CreateIoCompletionPort(socket, port, key, 0)`: associates `socket` with this port;
+    /// its overlapped operations started from now on complete here with `key`. A socket
+    /// already associated with a port (this one or another) is `ERROR_INVALID_PARAMETER`
+    /// (87), as on Windows (the association cannot be changed); a closed socket is
+    /// `WSAENOTSOCK`, a closed port `ERROR_INVALID_HANDLE`.
+    pub fn associate(&self, socket: &Socket, key: usize) -> Result<()> {
+        if self.is_closed() {
+            return err(WSA_INVALID_HANDLE);
+        }
+        socket.with_completion_link(|link| {
+            if link.port.is_some() {
+                return err(WSA_INVALID_PARAMETER);
+            }
+            link.port = Some((self.clone(), key));
+            Ok(())
+        })?
+    }
+
+    /// `PostQueuedCompletionStatus(port, bytes, key, overlapped)`: queues a packet with
+    /// status 0 (any values; `overlapped` need not be an address). A closed port is
+    /// `ERROR_INVALID_HANDLE`.
+    pub fn post(&self, bytes: u32, key: usize, overlapped: usize) -> Result<()> {
+        let packet = Packet {
+            bytes,
+            key,
+            overlapped,
+            status: status::SUCCESS,
+        };
+        if self.push(packet) {
+            Ok(())
+        } else {
+            err(WSA_INVALID_HANDLE)
+        }
+    }
+
+    /// Queues an operation's completion (`false` if the port is closed: dropped).
+    #[allow(dead_code)] // used by the overlapped operations once they complete to ports
+    pub(crate) fn complete(&self, packet: Packet) -> bool {
+        self.push(packet)
+    }
+
+    fn push(&self, packet: Packet) -> bool {
+        let mut st = self.inner.state.lock();
+        if st.closed {
+            return false;
+        }
+        match st.waiters.pop() {
+            Some((id, ev)) => {
+                st.handed.push((id, packet));
+                drop(st);
+                ev.set();
+            }
+            None => st.queue.push_back(packet),
+        }
+        true
+    }
+
+    /// `GetQueuedCompletionStatus(port, .., timeout)`: the oldest packet, waiting up to
+    /// `timeout` (`None`: forever; `Some(ZERO)`: just test). `Ok(None)` is `WAIT_TIMEOUT`
+    /// (`*lpOverlapped` NULL). A port closed before the call is `ERROR_INVALID_HANDLE`;
+    /// closed during the wait, `ERROR_ABANDONED_WAIT_0` (735).
+    ///
+    /// A failed operation's packet is returned here like any other (`Ok(Some(p))` with
+    /// `p.status` non-zero); the Win32 call returns `FALSE` for it with the overlapped
+    /// pointer set and the last error [`ntstatus_to_win32`]`(p.status)`.
+    pub fn get(&self, timeout: Option<Duration>) -> Result<Option<Packet>> {
+        let mut one = [Packet::default()];
+        Ok(match self.get_many(&mut one, timeout)? {
+            0 => None,
+            _ => Some(one[0]),
+        })
+    }
+
+    /// `GetQueuedCompletionStatusEx(port, entries, count, &removed, timeout, FALSE)`: up to
+    /// `out.len()` packets (at least one), their number returned; `Ok(0)` is `WAIT_TIMEOUT`.
+    /// An empty `out` is `ERROR_INVALID_PARAMETER` (87). Errors otherwise as [`get`](Self::get).
+    pub fn get_many(&self, out: &mut [Packet], timeout: Option<Duration>) -> Result<usize> {
+        self.get_many_until(out, timeout, || false)
+            .map(|r| r.unwrap_or(0))
+    }
+
+    /// [`get_many`](Self::get_many) that also stops (with `Ok(None)`, nothing dequeued)
+    /// when `interrupted` returns `true`, checked after every wake-up: the alertable form's
+    /// hook (an I/O completion routine became due for this thread).
+    pub(crate) fn get_many_until(
+        &self,
+        out: &mut [Packet],
+        timeout: Option<Duration>,
+        mut interrupted: impl FnMut() -> bool,
+    ) -> Result<Option<usize>> {
+        if out.is_empty() {
+            return err(WSA_INVALID_PARAMETER);
+        }
+        let deadline = timeout.map(|t| Instant::now().checked_add(t));
+        let mut me: Option<(u64, Event)> = None;
+        loop {
+            {
+                let mut st = self.inner.state.lock();
+                let mut n = 0;
+                if let Some((id, _)) = &me {
+                    if let Some(i) = st.handed.iter().position(|(w, _)| w == id) {
+                        out[0] = st.handed.swap_remove(i).1;
+                        n = 1;
+                        // Taken off the waiters' stack by the poster already.
+                        me = None;
+                    }
+                }
+                if me.is_none() || n > 0 {
+                    // Not registered (first pass, or just handed one): take what is queued.
+                    while n < out.len() {
+                        match st.queue.pop_front() {
+                            Some(p) => {
+                                out[n] = p;
+                                n += 1;
+                            }
+                            None => break,
+                        }
+                    }
+                }
+                if n > 0 {
+                    return Ok(Some(n));
+                }
+                let unregister = |st: &mut PortState, me: &Option<(u64, Event)>| {
+                    if let Some((id, _)) = me {
+                        st.waiters.retain(|(w, _)| w != id);
+                    }
+                };
+                if st.closed {
+                    unregister(&mut st, &me);
+                    return err(if me.is_some() {
+                        ERROR_ABANDONED_WAIT_0
+                    } else {
+                        WSA_INVALID_HANDLE
+                    });
+                }
+                if me.is_some() && interrupted() {
+                    unregister(&mut st, &me);
+                    return Ok(None);
+                }
+                let now = Instant::now();
+                let remaining = match deadline {
+                    None | Some(None) => None,
+                    Some(Some(d)) if d <= now => {
+                        unregister(&mut st, &me);
+                        return Ok(Some(0));
+                    }
+                    Some(Some(d)) => Some(d - now),
+                };
+                if me.is_none() {
+                    let ev = wait_event();
+                    ev.reset();
+                    let id = st.next_waiter;
+                    st.next_waiter += 1;
+                    st.waiters.push((id, ev.clone()));
+                    me = Some((id, ev));
+                }
+                drop(st);
+                if let Some((_, ev)) = &me {
+                    ev.wait(remaining);
+                }
+            }
+        }
+    }
+
+    /// `CloseHandle(port)`: wakes every waiter with `ERROR_ABANDONED_WAIT_0` and drops the
+    /// queued packets; later calls fail `ERROR_INVALID_HANDLE`. Closing twice is harmless
+    /// here (the handle table refuses the second `CloseHandle`).
+    pub fn close(&self) {
+        let waiters = {
+            let mut st = self.inner.state.lock();
+            st.closed = true;
+            st.queue.clear();
+            std::mem::take(&mut st.waiters)
+        };
+        for (_, ev) in waiters {
+            ev.set();
+        }
+    }
+
+    /// Whether the port was closed.
+    pub fn is_closed(&self) -> bool {
+        self.inner.state.lock().closed
+    }
+
+    /// Packets queued and not yet dequeued (for tests and diagnostics).
+    pub fn queued(&self) -> usize {
+        let st = self.inner.state.lock();
+        st.queue.len() + st.handed.len()
+    }
+
+    /// Threads waiting on the port now.
+    pub fn waiting(&self) -> usize {
+        self.inner.state.lock().waiters.len()
+    }
+
+    /// Whether two handles name the same port.
+    pub fn same_port(&self, other: &CompletionPort) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl fmt::Debug for CompletionPort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let st = self.inner.state.lock();
+        f.debug_struct("CompletionPort")
+            .field("queued", &st.queue.len())
+            .field("waiting", &st.waiters.len())
+            .field("closed", &st.closed)
+            .finish()
+    }
+}
+
+/// `GetQueuedCompletionStatusEx(.., fAlertable = TRUE)`: as [`CompletionPort::get_many`],
+/// but an I/O completion routine that becomes due for this thread interrupts the wait
+/// (`Ok(None)`: `WAIT_IO_COMPLETION`), after running.
+pub(crate) fn get_many_alertable(
+    port: &CompletionPort,
+    out: &mut [Packet],
+    timeout: Option<Duration>,
+) -> Result<Option<usize>> {
+    // Completion routines are the overlapped core's (src/overlapped.rs); until it queues
+    // them, nothing can become due and the wait is the non-alertable one.
+    port.get_many_until(out, timeout, || false)
+}
+
+/// A socket's completion link: the port and key it is associated with, and its
+/// `SetFileCompletionNotificationModes` flags. Kept in the socket (see
+/// `Socket::with_completion_link`).
+#[derive(Clone, Default, Debug)]
+pub struct Link {
+    /// The associated port and the socket's key.
+    pub port: Option<(CompletionPort, usize)>,
+    /// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS` | `FILE_SKIP_SET_EVENT_ON_HANDLE`.
+    pub modes: u8,
+}
+
+impl Link {
+    /// Where an operation started now completes, given its `OVERLAPPED.hEvent` value: the
+    /// port and key, unless the event's low bit is set ("a valid event handle whose low-order
+    /// bit is set keeps I/O completion from being queued to a completion port", Microsoft,
+    /// `GetQueuedCompletionStatus`).
+    pub fn target(&self, h_event: usize) -> Option<(CompletionPort, usize)> {
+        if h_event & 1 != 0 {
+            return None;
+        }
+        self.port.clone()
+    }
+
+    /// Whether an operation that completed at once (the call returned success) still
+    /// queues its packet.
+    pub fn queue_on_success(&self) -> bool {
+        self.modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS == 0
+    }
+
+    /// Whether completing an operation signals the socket handle itself.
+    pub fn set_event_on_handle(&self) -> bool {
+        self.modes & FILE_SKIP_SET_EVENT_ON_HANDLE == 0
+    }
+}
+
+impl Socket {
+    /// `SetFileCompletionNotificationModes(socket, flags)`: `flags` any combination of
+    /// [`FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`] and [`FILE_SKIP_SET_EVENT_ON_HANDLE`]
+    /// (other bits: `ERROR_INVALID_PARAMETER`). The modes cannot be turned off again on
+    /// Windows; here as there, a later call adds flags. Works with or without an
+    /// association.
+    pub fn set_completion_notification_modes(&self, flags: u8) -> Result<()> {
+        if flags & !(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE) != 0 {
+            return err(WSA_INVALID_PARAMETER);
+        }
+        self.with_completion_link(|link| link.modes |= flags)
+    }
+
+    /// The port and key the socket is associated with (`None` if it is not).
+    pub fn completion_port(&self) -> Result<Option<(CompletionPort, usize)>> {
+        self.with_completion_link(|link| link.port.clone())
+    }
+
+    /// The socket's completion link (port, key, modes).
+    pub fn completion_link(&self) -> Result<Link> {
+        self.with_completion_link(|link| link.clone())
+    }
+}
