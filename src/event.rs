@@ -74,6 +74,10 @@ pub enum WaitOutcome {
     Signaled(usize),
     /// `WSA_WAIT_TIMEOUT`.
     TimedOut,
+    /// `WSA_WAIT_IO_COMPLETION` / `WAIT_IO_COMPLETION` (0xC0): an alertable wait ran the
+    /// thread's queued completion routines and APCs (see [`wait_any_alertable`]). A wait that
+    /// is not alertable never returns it.
+    IoCompletion,
 }
 
 /// Owns one slot of the dispatcher; frees it when the last `Event` clone is dropped.
@@ -158,7 +162,7 @@ impl Event {
     /// `WaitForSingleObject`: waits until the event is signalled (consuming it if it is
     /// auto-reset) or `timeout` passes (`None`: forever; `Some(ZERO)`: just test).
     pub fn wait(&self, timeout: Option<Duration>) -> WaitOutcome {
-        match wait(&[self], false, timeout) {
+        match wait(&[self], false, timeout, None) {
             Ok(o) => o,
             Err(_) => unreachable!("one distinct event is always a valid wait"),
         }
@@ -214,7 +218,7 @@ impl fmt::Debug for Event {
 /// Errors: `WSA_INVALID_PARAMETER` (87) for no events or more than
 /// [`MAXIMUM_WAIT_OBJECTS`]. The same event may appear more than once.
 pub fn wait_any(events: &[&Event], timeout: Option<Duration>) -> Result<WaitOutcome> {
-    wait(events, false, timeout)
+    wait(events, false, timeout, None)
 }
 
 /// `WSAWaitForMultipleEvents(n, events, TRUE, timeout, FALSE)`: waits until **all** events
@@ -224,7 +228,7 @@ pub fn wait_any(events: &[&Event], timeout: Option<Duration>) -> Result<WaitOutc
 /// Errors: `WSA_INVALID_PARAMETER` (87) for no events, more than
 /// [`MAXIMUM_WAIT_OBJECTS`], or the same event twice.
 pub fn wait_all(events: &[&Event], timeout: Option<Duration>) -> Result<WaitOutcome> {
-    wait(events, true, timeout)
+    wait(events, true, timeout, None)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -385,6 +389,14 @@ impl Dispatcher {
         }
         self.waiters[id as usize] = None;
         self.free_waiters.push(id);
+    }
+
+    /// Removes waiter `id` from one more event's list (the APC event of an alertable wait).
+    fn unregister_one(&mut self, id: u32, e: &Event) {
+        let ws = &mut self.events[e.id() as usize].waiters;
+        if let Some(pos) = ws.iter().position(|&w| w == id) {
+            ws.swap_remove(pos);
+        }
     }
 
     fn waiter(&mut self, id: u32) -> &mut WaiterSlot {
@@ -571,13 +583,17 @@ pub(crate) fn wait_owned(
     all: bool,
     timeout: Option<Duration>,
 ) -> Result<WaitOutcome> {
-    wait(events, all, timeout)
+    wait(events, all, timeout, None)
 }
 
+/// `alert`: the calling thread's APC event, for an alertable wait (see `apc` below): when it
+/// is signalled and no object satisfies the wait, the wait returns `IoCompletion` (objects
+/// take priority, as Windows checks them before APCs).
 fn wait<E: Borrow<Event>>(
     events: &[E],
     all: bool,
     timeout: Option<Duration>,
+    alert: Option<&Event>,
 ) -> Result<WaitOutcome> {
     if events.is_empty() || events.len() > MAXIMUM_WAIT_OBJECTS {
         return Err(Error::from_code(WSA_INVALID_PARAMETER));
@@ -604,7 +620,11 @@ fn wait<E: Borrow<Event>>(
     let outcome = loop {
         match g.try_satisfy(events, all, harvested) {
             Ok(Some(o)) => break o,
-            Ok(None) => {}
+            Ok(None) => {
+                if alert.is_some_and(|a| g.events[a.id() as usize].signaled) {
+                    break WaitOutcome::IoCompletion;
+                }
+            }
             Err(NeedHarvest) => {
                 drop(g);
                 harvest();
@@ -617,9 +637,10 @@ fn wait<E: Borrow<Event>>(
         // without blocking: on a busy socket that is usually the answer, and then it needs
         // no registration and no clock. It keeps the poller role for a blocking poll after.
         if !harvested && !holding_poller {
-            let fed = events
-                .iter()
-                .any(|e| g.events[e.borrow().id() as usize].fed);
+            let fed = alert.is_some()
+                || events
+                    .iter()
+                    .any(|e| g.events[e.borrow().id() as usize].fed);
             if let Some(d) = drv.filter(|_| fed) {
                 if claim_poller() {
                     holding_poller = true;
@@ -657,11 +678,18 @@ fn wait<E: Borrow<Event>>(
             },
             None => None,
         };
-        let id = *me.get_or_insert_with(|| g.register(events));
+        let id = *me.get_or_insert_with(|| {
+            let id = g.register(events);
+            if let Some(a) = alert {
+                g.events[a.id() as usize].waiters.push(id);
+            }
+            id
+        });
         g.waiter(id).notified = false;
         // Only a wait on an event some socket feeds needs the network read while it blocks:
         // nothing else can signal it (calls that observe network state read it themselves).
         let fed = holding_poller
+            || alert.is_some()
             || events
                 .iter()
                 .any(|e| g.events[e.borrow().id() as usize].fed);
@@ -701,12 +729,198 @@ fn wait<E: Borrow<Event>>(
     };
     if let Some(id) = me {
         g.unregister(id, events);
+        if let Some(a) = alert {
+            g.unregister_one(id, a);
+        }
     }
     if holding_poller {
         // We polled while waiting: if others slept meanwhile, one of them takes over.
         release_poller(Some(&mut g));
     }
     Ok(outcome)
+}
+
+// ------------------------------------------------------------------------------------------
+// APC queues: completion routines and `QueueUserAPC`
+
+#[cfg(not(loom))]
+pub(crate) use apc::wait_owned_ex;
+#[cfg(not(loom))]
+pub use apc::{Apc, ApcQueue, sleep_alertable, wait_all_alertable, wait_any_alertable};
+
+#[cfg(not(loom))]
+mod apc {
+    use super::*;
+
+    /// A thread's APC queue (`QueueUserAPC`, overlapped completion routines): the routines
+    /// queued to it, run in order by the thread itself during an alertable wait
+    /// ([`wait_any_alertable`], [`sleep_alertable`]), outside every lock.
+    ///
+    /// Its event is signalled while routines are queued; an alertable wait includes it, after
+    /// the caller's objects, so objects take priority. It is marked fed: an alertable wait
+    /// drives the network, because the routines it waits for are queued by completions that
+    /// readiness produces (no background thread).
+    #[derive(Clone)]
+    pub struct ApcQueue {
+        inner: Arc<ApcInner>,
+    }
+
+    struct ApcInner {
+        routines: Mutex<std::collections::VecDeque<Apc>>,
+        event: Event,
+    }
+
+    /// A queued routine.
+    pub type Apc = Box<dyn FnOnce() + Send>;
+
+    impl ApcQueue {
+        /// A new, empty queue (a thread adopts it with [`ApcQueue::adopt`]).
+        pub fn new() -> ApcQueue {
+            let event = Event::new_manual(false);
+            event.mark_fed();
+            ApcQueue {
+                inner: Arc::new(ApcInner {
+                    routines: Mutex::new(std::collections::VecDeque::new()),
+                    event,
+                }),
+            }
+        }
+
+        /// The calling thread's queue (created on first use).
+        pub fn current() -> ApcQueue {
+            CURRENT_APCS
+                .try_with(|c| c.borrow_mut().get_or_insert_with(ApcQueue::new).clone())
+                // During thread teardown: a queue nobody drains (routines queued to it never run,
+                // as for a thread that has ended).
+                .unwrap_or_else(|_| ApcQueue::new())
+        }
+
+        /// Makes this queue the calling thread's (a thread started by the library adopts the
+        /// queue its handle already has, so APCs queued before it ran are kept).
+        pub fn adopt(&self) {
+            let _ = CURRENT_APCS.try_with(|c| *c.borrow_mut() = Some(self.clone()));
+        }
+
+        /// `QueueUserAPC`: appends `routine`; it runs at the thread's next alertable wait.
+        pub fn queue(&self, routine: Apc) {
+            self.inner.routines.lock().push_back(routine);
+            // After the push: a drain resets the event before it takes the routines.
+            self.inner.event.set();
+        }
+
+        /// Routines queued and not run yet.
+        pub fn len(&self) -> usize {
+            self.inner.routines.lock().len()
+        }
+
+        /// Whether no routine is queued.
+        pub fn is_empty(&self) -> bool {
+            self.len() == 0
+        }
+
+        /// Whether two values name the same queue.
+        pub fn same_queue(&self, other: &ApcQueue) -> bool {
+            Arc::ptr_eq(&self.inner, &other.inner)
+        }
+
+        /// Runs every queued routine, in order, including routines they queue; returns how many
+        /// ran. Called by the queue's thread only, with no lock held.
+        fn drain(&self) -> usize {
+            let mut ran = 0;
+            loop {
+                // Reset before taking: a routine queued after the take sets the event again.
+                self.inner.event.reset();
+                let batch: Vec<Apc> = self.inner.routines.lock().drain(..).collect();
+                if batch.is_empty() {
+                    return ran;
+                }
+                for r in batch {
+                    ran += 1;
+                    r();
+                }
+            }
+        }
+    }
+
+    impl Default for ApcQueue {
+        fn default() -> Self {
+            ApcQueue::new()
+        }
+    }
+
+    impl fmt::Debug for ApcQueue {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("ApcQueue")
+                .field("queued", &self.len())
+                .finish()
+        }
+    }
+
+    thread_local! {
+        static CURRENT_APCS: std::cell::RefCell<Option<ApcQueue>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// The alertable form of every wait: the thread's queue joins the wait; if it is what ends
+    /// the wait, its routines run (outside the dispatcher lock) and the wait returns
+    /// `IoCompletion`.
+    fn wait_alertable<E: Borrow<Event>>(
+        events: &[E],
+        all: bool,
+        timeout: Option<Duration>,
+    ) -> Result<WaitOutcome> {
+        let q = ApcQueue::current();
+        let r = wait(events, all, timeout, Some(&q.inner.event))?;
+        if r == WaitOutcome::IoCompletion {
+            q.drain();
+        }
+        Ok(r)
+    }
+
+    /// `WSAWaitForMultipleEvents(n, events, FALSE, timeout, TRUE)` /
+    /// `WaitForMultipleObjectsEx(..., bAlertable = TRUE)`: as [`wait_any`], but if no event is
+    /// signalled and the calling thread has queued completion routines or APCs, they all run,
+    /// in order, on this thread, and the wait returns [`WaitOutcome::IoCompletion`]
+    /// (`WSA_WAIT_IO_COMPLETION`). A signalled event takes priority over queued routines.
+    pub fn wait_any_alertable(events: &[&Event], timeout: Option<Duration>) -> Result<WaitOutcome> {
+        wait_alertable(events, false, timeout)
+    }
+
+    /// The alertable [`wait_all`] (see [`wait_any_alertable`]).
+    pub fn wait_all_alertable(events: &[&Event], timeout: Option<Duration>) -> Result<WaitOutcome> {
+        wait_alertable(events, true, timeout)
+    }
+
+    /// `SleepEx(timeout, TRUE)`: sleeps until `timeout` passes (`TimedOut`, which `SleepEx`
+    /// reports as 0) or the thread's queued routines have run (`IoCompletion`,
+    /// `WAIT_IO_COMPLETION`). While it sleeps it drives the network, so that overlapped
+    /// operations complete and queue their routines.
+    pub fn sleep_alertable(timeout: Option<Duration>) -> WaitOutcome {
+        let q = ApcQueue::current();
+        let ev = q.inner.event.clone();
+        match wait(&[&ev], false, timeout, None) {
+            Ok(WaitOutcome::Signaled(_)) => {
+                // The queue's event is manual-reset: the drain resets it.
+                q.drain();
+                WaitOutcome::IoCompletion
+            }
+            Ok(o) => o,
+            Err(_) => unreachable!("one distinct event is always a valid wait"),
+        }
+    }
+
+    /// [`wait_owned`] with `alertable`.
+    pub(crate) fn wait_owned_ex(
+        events: &[Event],
+        all: bool,
+        timeout: Option<Duration>,
+        alertable: bool,
+    ) -> Result<WaitOutcome> {
+        if alertable {
+            wait_alertable(events, all, timeout)
+        } else {
+            wait_owned(events, all, timeout)
+        }
+    }
 }
 
 #[cfg(all(test, not(loom)))]

@@ -82,6 +82,8 @@ pub mod error;
 pub mod event;
 #[cfg(not(loom))]
 pub mod iocp;
+#[cfg(not(loom))]
+pub mod overlapped;
 pub mod record;
 #[cfg(not(loom))]
 pub mod socket;
@@ -100,7 +102,11 @@ mod sync;
 mod sys;
 
 pub use error::{Error, Result};
+#[cfg(not(loom))]
+pub use event::{ApcQueue, sleep_alertable, wait_all_alertable, wait_any_alertable};
 pub use event::{Event, MAXIMUM_WAIT_OBJECTS, WaitOutcome, wait_all, wait_any};
+#[cfg(not(loom))]
+pub use overlapped::{CancelFilter, Notify, OpKind, OpResult, Overlapped};
 pub use record::{ArrivalModel, Record};
 #[cfg(not(loom))]
 pub use socket::{AddressFamily, MsgFlags, Socket, SocketType};

@@ -93,7 +93,7 @@ pub const WSA_MAXIMUM_WAIT_EVENTS: usize = event::MAXIMUM_WAIT_OBJECTS;
 pub const WSA_INFINITE: DWORD = 0xFFFF_FFFF;
 /// `WSA_WAIT_EVENT_0` / `WAIT_OBJECT_0`.
 pub const WSA_WAIT_EVENT_0: DWORD = 0;
-/// `WSA_WAIT_IO_COMPLETION` (never returned: no APCs exist here).
+/// `WSA_WAIT_IO_COMPLETION`: an alertable wait ran queued completion routines or APCs.
 pub const WSA_WAIT_IO_COMPLETION: DWORD = 0xC0;
 /// `WSA_WAIT_TIMEOUT` / `WAIT_TIMEOUT`.
 pub const WSA_WAIT_TIMEOUT: DWORD = 0x102;
@@ -748,13 +748,14 @@ pub fn WSAResetEvent(h: WSAEVENT) -> BOOL {
 /// `WSAWaitForMultipleEvents(n, events, wait_all, timeout_ms, alertable)` =
 /// `WaitForMultipleObjectsEx` (section B.2). Returns `WSA_WAIT_EVENT_0 + i`,
 /// `WSA_WAIT_TIMEOUT`, or `WSA_WAIT_FAILED` with the last error: 87 for 0 or more than 64
-/// events or (wait-all) a duplicate, 6 for a closed or unknown handle. `alertable` is
-/// accepted; no APCs exist, so `WSA_WAIT_IO_COMPLETION` never happens.
+/// events or (wait-all) a duplicate, 6 for a closed or unknown handle. With `alertable`, a
+/// wait that no event satisfies first runs the thread's queued completion routines and
+/// APCs and returns `WSA_WAIT_IO_COMPLETION` (see [`crate::wait_any_alertable`]).
 pub fn WSAWaitForMultipleEvents(
     events: &[WSAEVENT],
     wait_all: BOOL,
     timeout_ms: DWORD,
-    _alertable: BOOL,
+    alertable: BOOL,
 ) -> DWORD {
     if events.is_empty() || events.len() > WSA_MAXIMUM_WAIT_EVENTS {
         return fail(WSA_INVALID_PARAMETER, WSA_WAIT_FAILED);
@@ -768,7 +769,7 @@ pub fn WSAWaitForMultipleEvents(
         if !events_of(events, evs) {
             return Err(Error::from_code(WSA_INVALID_HANDLE));
         }
-        let r = event::wait_owned(evs, wait_all != FALSE, timeout);
+        let r = event::wait_owned_ex(evs, wait_all != FALSE, timeout, alertable != FALSE);
         evs.clear();
         r
     };
@@ -787,6 +788,7 @@ pub fn WSAWaitForMultipleEvents(
     match r {
         Ok(WaitOutcome::Signaled(i)) => WSA_WAIT_EVENT_0 + i as DWORD,
         Ok(WaitOutcome::TimedOut) => WSA_WAIT_TIMEOUT,
+        Ok(WaitOutcome::IoCompletion) => WSA_WAIT_IO_COMPLETION,
         Err(e) => fail(e.code(), WSA_WAIT_FAILED),
     }
 }

@@ -40,6 +40,7 @@
 //! # Ok::<(), wsaevents::Error>(())
 //! ```
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
@@ -50,6 +51,7 @@ use std::time::{Duration, Instant};
 use crate::change::{self, Fired, Mode, Watch};
 use crate::error::*;
 use crate::event::Event;
+use crate::overlapped::{CancelFilter, Direction, Notify, OpKind, OpResult, Overlapped};
 use crate::reactor::{self, Source, reactor};
 use crate::record::{ArrivalModel, Record};
 use crate::sync::Mutex;
@@ -60,6 +62,7 @@ mod binds;
 mod changes;
 mod levels;
 mod options;
+mod overlapped_io;
 
 pub(crate) use levels::PollLevel;
 use options::SockOpts;
@@ -187,6 +190,9 @@ struct State {
     /// The completion port this socket is associated with, and its notification modes
     /// (`crate::iocp`).
     iocp: crate::iocp::Link,
+    /// Pending overlapped receives and sends, each in issue order (`overlapped.rs`).
+    ov_read: VecDeque<Overlapped>,
+    ov_write: VecDeque<Overlapped>,
 }
 
 /// What one attempt of a call decided.
@@ -623,6 +629,8 @@ impl Socket {
             oob: flags.oob,
         };
         self.op_timed(true, |st| {
+            // Pending overlapped receives come first.
+            st.serve_all_overlapped(true);
             st.settle_connect();
             if st.conn != Conn::Connected {
                 return Step::Done(err(WSAENOTCONN));
@@ -680,6 +688,8 @@ impl Socket {
             if !st.bound {
                 return Step::Done(err(WSAEINVAL));
             }
+            // Pending overlapped receives come first.
+            st.serve_all_overlapped(false);
             if flags.oob {
                 return Step::Done(err(WSAEOPNOTSUPP));
             }
@@ -750,6 +760,8 @@ impl Socket {
             if st.wr_shutdown {
                 return Step::Done(err(WSAESHUTDOWN));
             }
+            // Pending overlapped sends go first.
+            st.serve_all_overlapped(self.h.core.stream);
             if self.h.core.stream || to.is_none() {
                 st.settle_connect();
                 if st.conn != Conn::Connected {
@@ -979,6 +991,8 @@ impl Core {
                 r.deregister_with(w.token, |p| w.source.deregister(p));
             }
         }
+        // Pending overlapped operations complete aborted, once, and are never touched again.
+        st.abort_overlapped(CancelFilter::All);
         // Closes the OS socket; the record and its reference to the event go with it.
         st.os = OsSocket::Closed;
         st.record = Record::default();
@@ -1058,6 +1072,8 @@ impl State {
             write_wait: None,
             opts: SockOpts::default(),
             iocp: crate::iocp::Link::default(),
+            ov_read: VecDeque::new(),
+            ov_write: VecDeque::new(),
         }
     }
 
@@ -1094,7 +1110,8 @@ impl State {
         // A listener or UDP socket counts arrivals by taking them
         // (`OsSocket::collect_connections`, `collect_datagrams`).
         let counting = self.conn == Conn::Listening || !stream;
-        if self.write_interest || reading || counting || !self.os.readable_now() {
+        let pending = !self.ov_read.is_empty();
+        if self.write_interest || reading || counting || pending || !self.os.readable_now() {
             if let Ok(r) = reactor() {
                 r.rearm(&mut self.os, token, self.write_interest);
             }
@@ -1419,6 +1436,9 @@ impl Source for Core {
         if st.os.is_closed() {
             return;
         }
+        // Pending overlapped operations take what arrived first (rule 19): data they consume
+        // is never recorded, since they stamp the socket as a recv does.
+        st.serve_overlapped(self.stream, r);
         let fresh = poll.fresh_after(st.recv_stamp);
         match st.conn {
             // A new connection; a stale edge (already accepted) records nothing.

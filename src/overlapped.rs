@@ -1,0 +1,449 @@
+//! Overlapped I/O: an operation started on a socket that completes later
+//! (`WSARecv`/`WSASend`/`WSARecvFrom`/`WSASendTo` with a `WSAOVERLAPPED`), its result
+//! (`WSAGetOverlappedResult`), and how its completion is announced: an [`Event`] set, a
+//! completion routine queued to the issuing thread's APC queue, or any other
+//! [`Notifier`] (the completion port builds on that).
+//!
+//! An operation lives in two places, as on Windows: the issuer holds its handle
+//! ([`Overlapped`], what a `WSAOVERLAPPED` pointer is in C), and the socket holds it in its
+//! queue of pending operations, in issue order, until it completes. Completion happens in
+//! exactly one place, [`Overlapped::complete`]: the first call records the result, hands it
+//! to the buffer ([`OpBuffer::complete`], where the C layer writes the caller's
+//! `OVERLAPPED`), then announces it; any later call (a cancellation racing a completion, a
+//! close after completion) does nothing. So no operation completes twice, and once complete
+//! it is never touched again.
+//!
+//! The socket serves its pending operations (`socket/mod.rs`, `serve_pending`) from the
+//! readiness handler and from every call that observes data, first, through the same place
+//! that applies the re-enabling rules: a pending receive is a re-enabling call.
+//!
+//! # State table
+//!
+//! | operation | pending | complete |
+//! |---|---|---|
+//! | issue, data ready at once | — | result recorded, notified at once (returns 0) |
+//! | issue, nothing ready | queued on the socket, in issue order (`WSA_IO_PENDING`) | — |
+//! | readiness / a later call | served in order: complete when data arrives (receive) or the whole buffer is taken (send) | untouched |
+//! | `CancelIo`/`CancelIoEx`/`closesocket` | complete with `WSA_OPERATION_ABORTED` (995) | untouched (`ERROR_NOT_FOUND` for `CancelIoEx`) |
+//! | `result()` (`WSAGetOverlappedResult`, fWait false) | `WSA_IO_INCOMPLETE` (996) | bytes, flags, or the error |
+//! | `wait()` (fWait true) | drives the network until complete or timeout | returns at once |
+//!
+//! # Adding an operation kind
+//!
+//! [`OpKind`] lists the kinds and [`OpKind::direction`] says which readiness serves them;
+//! the socket dispatches on the kind in one function (`State::attempt_op`). A new kind adds a
+//! variant, its direction and its arm there.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::ThreadId;
+use std::time::Duration;
+
+use crate::error::{Error, Result, WSA_IO_INCOMPLETE, WSA_OPERATION_ABORTED};
+use crate::event::{ApcQueue, Event, WaitOutcome};
+use crate::socket::MsgFlags;
+use crate::sync::{Arc, Mutex};
+
+/// `STATUS_PENDING`: `OVERLAPPED.Internal` while an operation is pending
+/// (`HasOverlappedIoCompleted` is `Internal != STATUS_PENDING`).
+pub const STATUS_PENDING: usize = 0x103;
+/// `STATUS_CANCELLED`: `Internal` of an operation that was cancelled or whose socket closed.
+pub const STATUS_CANCELLED: usize = 0xC000_0120;
+/// `STATUS_CONNECTION_RESET`: `Internal` of a receive or send failed by a RST.
+pub const STATUS_CONNECTION_RESET: usize = 0xC000_020D;
+
+/// What an operation does. Kinds are added here (with their [`direction`](Self::direction))
+/// and served in one place in the socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OpKind {
+    /// `WSARecv`: a stream or datagram receive.
+    Recv(MsgFlags),
+    /// `WSARecvFrom`: a receive that reports the sender.
+    RecvFrom(MsgFlags),
+    /// `WSASend` (`oob`: `MSG_OOB`).
+    Send {
+        /// `MSG_OOB`.
+        oob: bool,
+    },
+    /// `WSASendTo`.
+    SendTo(SocketAddr),
+}
+
+/// Which readiness serves an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Readable: receives (and, for the completion-port helper, accepts).
+    Read,
+    /// Writable: sends (and connects).
+    Write,
+}
+
+impl OpKind {
+    /// Which readiness serves this kind.
+    pub fn direction(self) -> Direction {
+        match self {
+            OpKind::Recv(_) | OpKind::RecvFrom(_) => Direction::Read,
+            OpKind::Send { .. } | OpKind::SendTo(_) => Direction::Write,
+        }
+    }
+}
+
+/// The result of a completed operation: what `WSAGetOverlappedResult` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpResult {
+    /// Bytes transferred (`cbTransfer`, `InternalHigh`); 0 at a FIN.
+    pub bytes: usize,
+    /// `*lpdwFlags` (no output flag applies to TCP or UDP: 0).
+    pub flags: u32,
+    /// 0 for success, else the Winsock error (`WSAECONNRESET`, `WSA_OPERATION_ABORTED`,
+    /// `WSAEMSGSIZE` with `bytes` filled, ...).
+    pub error: i32,
+    /// The sender, for a datagram `RecvFrom`.
+    pub from: Option<SocketAddr>,
+}
+
+impl OpResult {
+    /// A successful result.
+    pub fn ok(bytes: usize) -> OpResult {
+        OpResult {
+            bytes,
+            flags: 0,
+            error: 0,
+            from: None,
+        }
+    }
+
+    /// A failed result (no bytes).
+    pub fn failed(error: i32) -> OpResult {
+        OpResult {
+            bytes: 0,
+            flags: 0,
+            error,
+            from: None,
+        }
+    }
+
+    /// The NTSTATUS Windows stores in `OVERLAPPED.Internal` for this result.
+    pub fn status(&self) -> usize {
+        use crate::error::*;
+        match self.error {
+            0 => 0,
+            WSA_OPERATION_ABORTED => STATUS_CANCELLED,
+            WSAECONNRESET => STATUS_CONNECTION_RESET,
+            // STATUS_CONNECTION_ABORTED, STATUS_BUFFER_OVERFLOW (a truncated datagram),
+            // STATUS_PIPE_DISCONNECTED (shut down), STATUS_INVALID_CONNECTION.
+            WSAECONNABORTED => 0xC000_0241,
+            WSAEMSGSIZE => 0x8000_0005,
+            WSAESHUTDOWN => 0xC000_00B0,
+            WSAENOTCONN => 0xC000_0140,
+            WSAETIMEDOUT => 0xC000_00B5,
+            WSAENETRESET => 0xC000_023A,
+            // Anything else: STATUS_UNSUCCESSFUL's family; the code is kept in `error`.
+            _ => 0xC000_0001,
+        }
+    }
+}
+
+/// The memory an operation receives into or sends from.
+///
+/// The Rust API passes an owned `Vec<u8>`, given back by [`Overlapped::take_buffer`]. The C
+/// layer passes the caller's `WSABUF`s (valid until completion by contract) and writes the
+/// caller's `OVERLAPPED` in [`complete`](Self::complete).
+pub trait OpBuffer: Send {
+    /// The bytes to send, or the space to receive into. Called under the socket's lock,
+    /// only while the operation is pending.
+    fn bytes(&mut self) -> &mut [u8];
+    /// Called once, when the operation completes (before any notification): e.g. scatter a
+    /// receive into several buffers, write `OVERLAPPED.Internal`/`InternalHigh`.
+    fn complete(&mut self, _result: &OpResult) {}
+    /// Gives the buffer back as a `Vec` if it is one (the Rust API).
+    fn into_vec(self: Box<Self>) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+impl OpBuffer for Vec<u8> {
+    fn bytes(&mut self) -> &mut [u8] {
+        self
+    }
+    fn into_vec(self: Box<Self>) -> Option<Vec<u8>> {
+        Some(*self)
+    }
+}
+
+/// Told when an operation completes (after its result is recorded). The completion-port
+/// helper implements it to post a packet.
+pub trait Notifier: Send {
+    /// The operation `op` completed with `result`. Called once, possibly on another thread
+    /// than the issuer, under the socket's lock: it must not block or call back into the
+    /// socket.
+    fn notify(&mut self, op: &Overlapped, result: &OpResult);
+}
+
+/// A completion routine: called with the result, on the issuing thread, during one of its
+/// alertable waits.
+pub type Routine = Box<dyn FnOnce(&Overlapped, &OpResult) + Send>;
+
+/// How an operation announces its completion. Several apply at once (an event, and a
+/// completion port's packet).
+pub enum Notify {
+    /// `hEvent` without a completion routine: set when the operation completes (and, as on
+    /// Windows, reset when it starts).
+    Event(Event),
+    /// A completion routine: queued to the issuing thread's APC queue (`hEvent` is then
+    /// ignored, as on Windows).
+    Routine(Routine),
+    /// Anything else (the completion port).
+    Custom(Box<dyn Notifier>),
+}
+
+impl fmt::Debug for Notify {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notify::Event(e) => f.debug_tuple("Event").field(e).finish(),
+            Notify::Routine(_) => f.write_str("Routine"),
+            Notify::Custom(_) => f.write_str("Custom"),
+        }
+    }
+}
+
+/// One overlapped operation: the handle the issuer keeps, as a `WSAOVERLAPPED` is. Clones
+/// name the same operation.
+#[derive(Clone)]
+pub struct Overlapped {
+    op: Arc<Op>,
+}
+
+struct Op {
+    id: u64,
+    kind: OpKind,
+    /// The caller's tag: the `OVERLAPPED` address in C (`CancelIoEx` finds operations by it).
+    tag: usize,
+    /// The issuing thread (`CancelIo` cancels the calling thread's operations).
+    thread: ThreadId,
+    apcs: Option<ApcQueue>,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    buffer: Option<Box<dyn OpBuffer>>,
+    /// Bytes already sent (a send completes when its whole buffer is taken).
+    progress: usize,
+    result: Option<OpResult>,
+    notify: Vec<Notify>,
+    /// Set at completion, for waits without an event of the caller's (created on demand).
+    done: Option<Event>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl Overlapped {
+    /// A new, pending operation of `kind` over `buffer`, announced by `notify`. `tag`
+    /// identifies it for [`crate::Socket::cancel_overlapped`] (C: the `OVERLAPPED` address).
+    pub fn new(kind: OpKind, buffer: Box<dyn OpBuffer>, notify: Vec<Notify>, tag: usize) -> Self {
+        let routine = notify.iter().any(|n| matches!(n, Notify::Routine(_)));
+        for n in &notify {
+            if let Notify::Event(e) = n {
+                // Starting the operation resets the event (ReadFile: "resets the event
+                // specified by the hEvent member ... when it begins the I/O operation";
+                // WSARecv goes through the same I/O manager). A wait on it must drive the
+                // network: it is fed, as an event-select event is.
+                e.reset();
+                e.mark_fed();
+            }
+        }
+        Overlapped {
+            op: Arc::new(Op {
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                kind,
+                tag,
+                thread: std::thread::current().id(),
+                apcs: routine.then(ApcQueue::current),
+                inner: Mutex::new(Inner {
+                    buffer: Some(buffer),
+                    progress: 0,
+                    result: None,
+                    notify,
+                    done: None,
+                }),
+            }),
+        }
+    }
+
+    /// The operation's kind.
+    pub fn kind(&self) -> OpKind {
+        self.op.kind
+    }
+
+    /// The caller's tag (see [`new`](Self::new)).
+    pub fn tag(&self) -> usize {
+        self.op.tag
+    }
+
+    /// A number unique to this operation in the process.
+    pub fn id(&self) -> u64 {
+        self.op.id
+    }
+
+    /// The thread that issued it.
+    pub fn thread(&self) -> ThreadId {
+        self.op.thread
+    }
+
+    /// Whether two handles name the same operation.
+    pub fn same_op(&self, other: &Overlapped) -> bool {
+        Arc::ptr_eq(&self.op, &other.op)
+    }
+
+    /// `HasOverlappedIoCompleted`.
+    pub fn is_completed(&self) -> bool {
+        self.op.inner.lock().result.is_some()
+    }
+
+    /// The result once complete (`None` while pending). Does not read the network.
+    pub fn completed_result(&self) -> Option<OpResult> {
+        self.op.inner.lock().result
+    }
+
+    /// `WSAGetOverlappedResult(s, ov, &bytes, FALSE, &flags)`: the result, or
+    /// `WSA_IO_INCOMPLETE` (996) while pending. A failed operation's error is returned as
+    /// the error (its bytes are in [`completed_result`](Self::completed_result)).
+    pub fn result(&self) -> Result<OpResult> {
+        match self.completed_result() {
+            None => {
+                crate::reactor::harvest();
+                match self.completed_result() {
+                    None => Err(Error::from_code(WSA_IO_INCOMPLETE)),
+                    Some(r) => into_result(r),
+                }
+            }
+            Some(r) => into_result(r),
+        }
+    }
+
+    /// `WSAGetOverlappedResult(s, ov, &bytes, TRUE, &flags)` with a bound: waits until the
+    /// operation completes (driving the network meanwhile) or `timeout` passes
+    /// (`WSA_IO_INCOMPLETE`), then reports as [`result`](Self::result).
+    pub fn wait(&self, timeout: Option<Duration>) -> Result<OpResult> {
+        let done = {
+            let mut g = self.op.inner.lock();
+            if let Some(r) = g.result {
+                return into_result(r);
+            }
+            g.done
+                .get_or_insert_with(|| {
+                    let e = Event::new_manual(false);
+                    e.mark_fed();
+                    e
+                })
+                .clone()
+        };
+        if done.wait(timeout) == WaitOutcome::TimedOut {
+            return self.result();
+        }
+        self.result()
+    }
+
+    /// Gives back the buffer of a completed operation issued with a `Vec<u8>` (the Rust
+    /// API): the received bytes are its first `bytes`. `None` while pending, or if taken.
+    pub fn take_buffer(&self) -> Option<Vec<u8>> {
+        let mut g = self.op.inner.lock();
+        g.result?;
+        g.buffer.take().and_then(|b| b.into_vec())
+    }
+
+    /// Runs `f` on the buffer and the bytes already sent, while pending (`None` once
+    /// complete). For the socket's serving code.
+    pub(crate) fn with_buffer<R>(&self, f: impl FnOnce(&mut [u8], &mut usize) -> R) -> Option<R> {
+        let mut g = self.op.inner.lock();
+        if g.result.is_some() {
+            return None;
+        }
+        let Inner {
+            buffer, progress, ..
+        } = &mut *g;
+        let b = buffer.as_mut()?;
+        Some(f(b.bytes(), progress))
+    }
+
+    /// Completes the operation with `result`: records it, hands it to the buffer, then
+    /// announces it (event set, routine queued to the issuer's APC queue, notifiers told).
+    /// Returns `false` (and does nothing) if it was already complete.
+    pub fn complete(&self, result: OpResult) -> bool {
+        let (notify, done) = {
+            let mut g = self.op.inner.lock();
+            if g.result.is_some() {
+                return false;
+            }
+            if let Some(b) = g.buffer.as_mut() {
+                b.complete(&result);
+            }
+            g.result = Some(result);
+            (std::mem::take(&mut g.notify), g.done.clone())
+        };
+        for n in notify {
+            match n {
+                Notify::Event(e) => e.set(),
+                Notify::Routine(r) => {
+                    let me = self.clone();
+                    let apcs = self.op.apcs.clone().unwrap_or_else(ApcQueue::current);
+                    apcs.queue(Box::new(move || r(&me, &result)));
+                }
+                Notify::Custom(mut c) => c.notify(self, &result),
+            }
+        }
+        if let Some(d) = done {
+            d.set();
+        }
+        true
+    }
+
+    /// Completes the operation with `WSA_OPERATION_ABORTED` (a cancellation or a close).
+    pub fn abort(&self) -> bool {
+        self.complete(OpResult::failed(WSA_OPERATION_ABORTED))
+    }
+}
+
+fn into_result(r: OpResult) -> Result<OpResult> {
+    if r.error == 0 {
+        Ok(r)
+    } else {
+        Err(Error::from_code(r.error))
+    }
+}
+
+impl fmt::Debug for Overlapped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Overlapped")
+            .field("id", &self.op.id)
+            .field("kind", &self.op.kind)
+            .field("result", &self.completed_result())
+            .finish()
+    }
+}
+
+/// Which pending operations a cancellation takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelFilter {
+    /// `CancelIo`: those the calling thread issued.
+    CallingThread,
+    /// `CancelIoEx(h, NULL)`: all.
+    All,
+    /// `CancelIoEx(h, ov)`: those with this tag.
+    Tag(usize),
+    /// One operation, by its [`Overlapped::id`].
+    Id(u64),
+}
+
+impl CancelFilter {
+    pub(crate) fn matches(self, op: &Overlapped) -> bool {
+        match self {
+            CancelFilter::CallingThread => op.thread() == std::thread::current().id(),
+            CancelFilter::All => true,
+            CancelFilter::Tag(t) => op.tag() == t,
+            CancelFilter::Id(i) => op.id() == i,
+        }
+    }
+}
