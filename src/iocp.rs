@@ -247,7 +247,6 @@ impl CompletionPort {
     }
 
     /// Queues an operation's completion (`false` if the port is closed: dropped).
-    #[allow(dead_code)] // used by the overlapped operations once they complete to ports
     pub(crate) fn complete(&self, packet: Packet) -> bool {
         self.push(packet)
     }
@@ -288,19 +287,30 @@ impl CompletionPort {
     /// `out.len()` packets (at least one), their number returned; `Ok(0)` is `WAIT_TIMEOUT`.
     /// An empty `out` is `ERROR_INVALID_PARAMETER` (87). Errors otherwise as [`get`](Self::get).
     pub fn get_many(&self, out: &mut [Packet], timeout: Option<Duration>) -> Result<usize> {
-        self.get_many_until(out, timeout, || false)
+        self.get_many_inner(out, timeout, false)
             .map(|r| r.unwrap_or(0))
     }
 
-    /// [`get_many`](Self::get_many) that also stops (with `Ok(None)`, nothing dequeued)
-    /// when `interrupted` returns `true`, checked after every wake-up: the alertable form's
-    /// hook (an I/O completion routine became due for this thread).
-    pub(crate) fn get_many_until(
+    /// `GetQueuedCompletionStatusEx(.., fAlertable = TRUE)`: as [`get_many`](Self::get_many),
+    /// but if no packet comes and the calling thread has queued I/O completion routines or
+    /// APCs, they run (on this thread) and the call returns `Ok(None)` (`WAIT_IO_COMPLETION`,
+    /// 192). A packet takes priority over queued routines, as an object does in every
+    /// alertable wait.
+    pub fn get_many_alertable(
         &self,
         out: &mut [Packet],
         timeout: Option<Duration>,
-        mut interrupted: impl FnMut() -> bool,
     ) -> Result<Option<usize>> {
+        self.get_many_inner(out, timeout, true)
+    }
+
+    fn get_many_inner(
+        &self,
+        out: &mut [Packet],
+        timeout: Option<Duration>,
+        alertable: bool,
+    ) -> Result<Option<usize>> {
+        let mut alerted = false;
         if out.is_empty() {
             return err(WSA_INVALID_PARAMETER);
         }
@@ -346,7 +356,7 @@ impl CompletionPort {
                         WSA_INVALID_HANDLE
                     });
                 }
-                if me.is_some() && interrupted() {
+                if alerted {
                     unregister(&mut st, &me);
                     return Ok(None);
                 }
@@ -369,7 +379,14 @@ impl CompletionPort {
                 }
                 drop(st);
                 if let Some((_, ev)) = &me {
-                    ev.wait(remaining);
+                    if alertable {
+                        // The routines ran inside the wait; the next pass still prefers a
+                        // packet handed over meanwhile.
+                        alerted = crate::event::wait_any_alertable(&[ev], remaining)
+                            .is_ok_and(|o| o == crate::event::WaitOutcome::IoCompletion);
+                    } else {
+                        ev.wait(remaining);
+                    }
                 }
             }
         }
@@ -421,19 +438,6 @@ impl fmt::Debug for CompletionPort {
             .field("closed", &st.closed)
             .finish()
     }
-}
-
-/// `GetQueuedCompletionStatusEx(.., fAlertable = TRUE)`: as [`CompletionPort::get_many`],
-/// but an I/O completion routine that becomes due for this thread interrupts the wait
-/// (`Ok(None)`: `WAIT_IO_COMPLETION`), after running.
-pub(crate) fn get_many_alertable(
-    port: &CompletionPort,
-    out: &mut [Packet],
-    timeout: Option<Duration>,
-) -> Result<Option<usize>> {
-    // Completion routines are the overlapped core's (src/overlapped.rs); until it queues
-    // them, nothing can become due and the wait is the non-alertable one.
-    port.get_many_until(out, timeout, || false)
 }
 
 /// A socket's completion link: the port and key it is associated with, and its
@@ -493,4 +497,105 @@ impl Socket {
     pub fn completion_link(&self) -> Result<Link> {
         self.with_completion_link(|link| link.clone())
     }
+}
+
+// ------------------------------------------------------------------------------------------
+// Overlapped operations completing to a port
+
+/// What the issuer and the port notifier of one operation share: whether the issuing call
+/// has returned, and a packet that arrived before it did.
+enum Issue {
+    /// The issuing call is running: a completion now is either the synchronous one or one
+    /// that raced the return; the issuer decides.
+    Issuing(Option<Packet>),
+    /// The call returned `WSA_IO_PENDING`: completions are posted directly.
+    Pending,
+}
+
+/// The completion-port target of one operation (an [`overlapped::Notifier`]).
+///
+/// [`overlapped::Notifier`]: crate::overlapped::Notifier
+struct PortNotifier {
+    port: CompletionPort,
+    key: usize,
+    shared: Arc<Mutex<Issue>>,
+}
+
+impl crate::overlapped::Notifier for PortNotifier {
+    fn notify(&mut self, op: &crate::overlapped::Overlapped, result: &crate::overlapped::OpResult) {
+        let packet = Packet {
+            bytes: u32::try_from(result.bytes).unwrap_or(u32::MAX),
+            key: self.key,
+            overlapped: op.tag(),
+            status: result.status() as u32,
+        };
+        let mut g = self.shared.lock();
+        match &mut *g {
+            Issue::Issuing(slot) => *slot = Some(packet),
+            Issue::Pending => {
+                drop(g);
+                self.port.complete(packet);
+            }
+        }
+    }
+}
+
+/// Issues an overlapped operation on `socket`, adding its completion-port packet when the
+/// socket is associated with a port and `h_event`'s low bit is clear (see [`Link::target`]),
+/// and applying `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`: an operation that completes at once
+/// with success then queues no packet. Returns the operation and whether it completed at
+/// once (as [`Socket::issue_overlapped`]); an operation that fails at once queues nothing.
+///
+/// Every overlapped call that may run on an associated socket issues through here.
+pub fn issue(
+    socket: &Socket,
+    kind: crate::overlapped::OpKind,
+    buffer: Box<dyn crate::overlapped::OpBuffer>,
+    notify: Vec<crate::overlapped::Notify>,
+    tag: usize,
+    h_event: usize,
+) -> Result<(crate::overlapped::Overlapped, bool)> {
+    issue_prepared(socket, kind, buffer, notify, tag, h_event, |_| {})
+}
+
+/// [`issue`], running `prepare` on the operation before it is issued (the mswsock calls
+/// register what the operation needs besides its buffer).
+pub(crate) fn issue_prepared(
+    socket: &Socket,
+    kind: crate::overlapped::OpKind,
+    buffer: Box<dyn crate::overlapped::OpBuffer>,
+    mut notify: Vec<crate::overlapped::Notify>,
+    tag: usize,
+    h_event: usize,
+    prepare: impl FnOnce(&crate::overlapped::Overlapped),
+) -> Result<(crate::overlapped::Overlapped, bool)> {
+    let link = socket.completion_link()?;
+    let shared = link.target(h_event).map(|(port, key)| {
+        let shared = Arc::new(Mutex::new(Issue::Issuing(None)));
+        notify.push(crate::overlapped::Notify::Custom(Box::new(PortNotifier {
+            port,
+            key,
+            shared: shared.clone(),
+        })));
+        (shared, link.port.clone().map(|(p, _)| p))
+    });
+    let op = crate::overlapped::Overlapped::new(kind, buffer, notify, tag);
+    prepare(&op);
+    let r = socket.issue_overlapped(&op);
+    if let Some((shared, Some(port))) = shared {
+        let early = {
+            let mut g = shared.lock();
+            match std::mem::replace(&mut *g, Issue::Pending) {
+                Issue::Issuing(p) => p,
+                Issue::Pending => None,
+            }
+        };
+        if let Some(p) = early {
+            let skip = matches!(r, Ok(true)) && p.succeeded() && !link.queue_on_success();
+            if !skip {
+                port.complete(p);
+            }
+        }
+    }
+    r.map(|done| (op, done))
 }

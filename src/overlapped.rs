@@ -69,6 +69,12 @@ pub enum OpKind {
     },
     /// `WSASendTo`.
     SendTo(SocketAddr),
+    /// `AcceptEx`, on the listening socket (`socket/mswsock.rs`).
+    Accept,
+    /// `ConnectEx` to this address, then its optional send (`socket/mswsock.rs`).
+    Connect(SocketAddr),
+    /// `DisconnectEx` (`socket/mswsock.rs`).
+    Disconnect,
 }
 
 /// Which readiness serves an operation.
@@ -84,8 +90,10 @@ impl OpKind {
     /// Which readiness serves this kind.
     pub fn direction(self) -> Direction {
         match self {
-            OpKind::Recv(_) | OpKind::RecvFrom(_) => Direction::Read,
-            OpKind::Send { .. } | OpKind::SendTo(_) => Direction::Write,
+            OpKind::Recv(_) | OpKind::RecvFrom(_) | OpKind::Accept => Direction::Read,
+            OpKind::Send { .. } | OpKind::SendTo(_) | OpKind::Connect(_) | OpKind::Disconnect => {
+                Direction::Write
+            }
         }
     }
 }
@@ -140,6 +148,13 @@ impl OpResult {
             WSAENOTCONN => 0xC000_0140,
             WSAETIMEDOUT => 0xC000_00B5,
             WSAENETRESET => 0xC000_023A,
+            // ConnectEx and AcceptEx (src/iocp.rs, `status`): STATUS_CONNECTION_REFUSED,
+            // STATUS_NETWORK_UNREACHABLE, STATUS_HOST_UNREACHABLE, STATUS_BUFFER_TOO_SMALL
+            // (ERROR_INSUFFICIENT_BUFFER, 122: an AcceptEx address space too small).
+            WSAECONNREFUSED => 0xC000_0236,
+            WSAENETUNREACH => 0xC000_023C,
+            WSAEHOSTUNREACH => 0xC000_023D,
+            122 => 0xC000_0023,
             // Anything else: STATUS_UNSUCCESSFUL's family; the code is kept in `error`.
             _ => 0xC000_0001,
         }

@@ -2027,7 +2027,7 @@ pub fn GetQueuedCompletionStatusEx(
     };
     let mut buf = vec![crate::iocp::Packet::default(); entries.len()];
     let got = if alertable != FALSE {
-        crate::iocp::get_many_alertable(&p, &mut buf, timeout_of(timeout_ms))
+        p.get_many_alertable(&mut buf, timeout_of(timeout_ms))
     } else {
         p.get_many(&mut buf, timeout_of(timeout_ms)).map(Some)
     };

@@ -61,10 +61,14 @@ use crate::types::{NetworkEventRecord, NetworkEvents as Fd};
 mod binds;
 mod changes;
 mod levels;
+mod mswsock;
 mod options;
 mod overlapped_io;
 
 pub(crate) use levels::PollLevel;
+pub use mswsock::{
+    AcceptAddrs, ERROR_INSUFFICIENT_BUFFER, TF_DISCONNECT, TF_REUSE_SOCKET, accept_address_space,
+};
 use options::SockOpts;
 
 /// The address family of a socket (`AF_INET`, `AF_INET6`).
@@ -190,6 +194,8 @@ struct State {
     /// The completion port this socket is associated with, and its notification modes
     /// (`crate::iocp`).
     iocp: crate::iocp::Link,
+    /// The mswsock extensions' state (`mswsock.rs`).
+    ex: mswsock::ExState,
     /// Pending overlapped receives and sends, each in issue order (`overlapped.rs`).
     ov_read: VecDeque<Overlapped>,
     ov_write: VecDeque<Overlapped>,
@@ -998,6 +1004,9 @@ impl Core {
         st.record = Record::default();
         // Blocked calls wake, find the socket closed and fail WSAEINTR (see `op`).
         st.poke_waiters();
+        drop(st);
+        // AcceptEx operations accepting into this socket complete aborted.
+        mswsock::acceptor_closed(self);
         Ok(())
     }
 }
@@ -1072,6 +1081,7 @@ impl State {
             write_wait: None,
             opts: SockOpts::default(),
             iocp: crate::iocp::Link::default(),
+            ex: mswsock::ExState::default(),
             ov_read: VecDeque::new(),
             ov_write: VecDeque::new(),
         }

@@ -11,6 +11,9 @@ pub(super) enum Attempt {
     Done(OpResult),
     /// Nothing to do yet: it stays pending.
     Block,
+    /// It moved to another socket's queue (an `AcceptEx` waiting for its first data on the
+    /// accept socket): it stays pending, no longer in this queue.
+    Moved,
 }
 
 impl Socket {
@@ -55,6 +58,10 @@ impl Socket {
                     return Ok(true);
                 }
                 Attempt::Block => {}
+                Attempt::Moved => {
+                    st.rearm(stream);
+                    return Ok(false);
+                }
             }
         }
         match dir {
@@ -168,6 +175,8 @@ impl State {
                     }
                 }
             }
+            // The mswsock calls check before issuing (socket/mswsock.rs).
+            OpKind::Accept | OpKind::Connect(_) | OpKind::Disconnect => {}
             OpKind::Send { .. } | OpKind::SendTo(_) => {
                 if self.wr_shutdown {
                     return err(WSAESHUTDOWN);
@@ -193,7 +202,14 @@ impl State {
     /// re-enabling call that would block, as `recv`'s WSAEWOULDBLOCK is).
     pub(super) fn attempt_op(&mut self, stream: bool, op: &Overlapped, issuing: bool) -> Attempt {
         let kind = op.kind();
+        let me = op.clone();
         let r = op.with_buffer(|buf, progress| match kind {
+            OpKind::Accept => {
+                let v6 = self.os.local_addr().is_ok_and(|a| a.is_ipv6());
+                self.attempt_accept(&me, buf, issuing, v6)
+            }
+            OpKind::Connect(_) => self.attempt_connect(buf, progress, issuing),
+            OpKind::Disconnect => self.attempt_disconnect(issuing),
             OpKind::Recv(f) | OpKind::RecvFrom(f) if stream => {
                 self.attempt_stream_recv(buf, f, issuing)
             }
@@ -350,6 +366,9 @@ impl State {
                         self.ov_read.pop_front();
                         op.complete(res);
                     }
+                    Attempt::Moved => {
+                        self.ov_read.pop_front();
+                    }
                     Attempt::Block => break,
                 }
             }
@@ -360,6 +379,9 @@ impl State {
                     Attempt::Done(res) => {
                         self.ov_write.pop_front();
                         op.complete(res);
+                    }
+                    Attempt::Moved => {
+                        self.ov_write.pop_front();
                     }
                     Attempt::Block => break,
                 }
