@@ -67,7 +67,7 @@ fn lib_round(n: u64) -> f64 {
         for _ in 0..n {
             match wait_any(&[&a2], Some(LONG)).expect("wait") {
                 WaitOutcome::Signaled(_) => b2.set(),
-                WaitOutcome::TimedOut => panic!("hand-off stalled"),
+                _ => panic!("hand-off stalled"),
             }
         }
     });

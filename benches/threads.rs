@@ -117,7 +117,7 @@ fn lib_server(socks: Vec<Socket>, stop: Arc<AtomicBool>, shape: Arc<AtomicU8>) {
     while !stop.load(Ordering::Relaxed) {
         let first = match wait_any(&refs, Some(IDLE_TICK)).expect("wait") {
             WaitOutcome::Signaled(i) => i,
-            WaitOutcome::TimedOut => continue,
+            _ => continue,
         };
         let classic = shape.load(Ordering::Relaxed) == SHAPE_CLASSIC;
         for j in first..refs.len() {

@@ -415,8 +415,8 @@ BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent);
  * WSAWaitForMultipleEvents: WaitForMultipleObjectsEx (B.2). WSA_WAIT_EVENT_0 + lowest
  * signalled index, WSA_WAIT_TIMEOUT, or WSA_WAIT_FAILED with WSA_INVALID_PARAMETER (count 0
  * or > 64; a NULL array -- Windows faults there; duplicates with fWaitAll) or
- * WSA_INVALID_HANDLE. fAlertable is accepted and ignored (no APCs exist, so
- * WSA_WAIT_IO_COMPLETION never happens).
+ * WSA_INVALID_HANDLE. With fAlertable TRUE, a wait no event satisfies runs the thread's
+ * queued completion routines and APCs and returns WSA_WAIT_IO_COMPLETION (0xC0).
  */
 DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll,
                                       DWORD dwTimeout, BOOL fAlertable);

@@ -12,7 +12,9 @@
  *     LARGE_INTEGER, the LP* / P* pointer types, SECURITY_ATTRIBUTES;
  *   - MAKEWORD, LOBYTE, HIBYTE, LOWORD, HIWORD, MAKELONG, TRUE, FALSE, TEXT, ZeroMemory;
  *   - event objects and waits: CreateEventA/W (unnamed only), SetEvent, ResetEvent,
- *     CloseHandle (events and threads), WaitForSingleObject, WaitForMultipleObjects(Ex);
+ *     CloseHandle (events and threads), WaitForSingleObject(Ex), WaitForMultipleObjects(Ex);
+ *   - overlapped I/O (wsaevents_overlapped.h): OVERLAPPED, GetOverlappedResult, CancelIo(Ex),
+ *     SleepEx, QueueUserAPC, GetCurrentThread;
  *   - GetLastError / SetLastError (per thread, shared with WSAGetLastError);
  *   - Sleep, GetTickCount, GetTickCount64, QueryPerformanceCounter/Frequency;
  *   - the Win32 basics of console programs (wsaevents_win32.h): FormatMessage, Local/Global/
@@ -52,7 +54,11 @@
 
 #include "wsaevents_base.h"
 #include "wsaevents_win32.h" /* FormatMessage, memory, critical sections, threads, CRT names */
+<<<<<<< HEAD
 #include "wsaevents_iocp.h"  /* completion ports */
+=======
+#include "wsaevents_overlapped.h" /* OVERLAPPED, GetOverlappedResult, CancelIoEx, SleepEx, APCs */
+>>>>>>> ovl
 
 #ifdef __cplusplus
 extern "C" {
@@ -96,8 +102,9 @@ BOOL WINAPI CloseHandle(HANDLE hObject);
  * (wait-any) or WAIT_OBJECT_0 (wait-all), WAIT_TIMEOUT, or WAIT_FAILED with the last error
  * ERROR_INVALID_PARAMETER (count 0 or > 64, NULL array, the same object twice in a wait-all)
  * or ERROR_INVALID_HANDLE (a closed or unknown handle). dwMilliseconds INFINITE waits
- * forever. bAlertable is accepted and ignored: there are no APCs, so WAIT_IO_COMPLETION is
- * never returned.
+ * forever. With bAlertable TRUE, a wait no object satisfies runs the thread's queued
+ * completion routines and APCs and returns WAIT_IO_COMPLETION (a signalled object takes
+ * priority); see wsaevents_overlapped.h for SleepEx and WaitForSingleObjectEx.
  */
 DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
 DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,

@@ -1,7 +1,7 @@
 /*
  * wsaevents_wsaext.h -- the extended WSA calls and options of wsaevents (Linux/macOS):
- * WSASocketA/W, WSARecv, WSASend, WSARecvFrom, WSASendTo (with WSABUF arrays, not
- * overlapped), WSAAccept (with a condition function), WSAConnect, WSAIoctl (FIONBIO,
+ * WSASocketA/W, WSARecv, WSASend, WSARecvFrom, WSASendTo (with WSABUF arrays, overlapped
+ * with an event or a completion routine), WSAGetOverlappedResult, WSAAccept (with a condition function), WSAConnect, WSAIoctl (FIONBIO,
  * FIONREAD, SIOCATMARK, and SIO_KEEPALIVE_VALS with mstcpip.h's struct tcp_keepalive), and the
  * socket options SO_RCVTIMEO, SO_SNDTIMEO, SO_EXCLUSIVEADDRUSE, SO_ACCEPTCONN,
  * SO_BROADCAST, SO_DONTLINGER, IP_TTL, IPV6_V6ONLY.
@@ -9,8 +9,11 @@
  * Internal to the wsaevents compat headers: included by winsock2.h (include <winsock2.h>
  * instead; <mstcpip.h> adds the keep-alive definitions).
  *
- * Overlapped I/O is not provided yet: the WSAOVERLAPPED type exists so that declarations
- * build, but a non-NULL lpOverlapped fails with WSAEOPNOTSUPP (see docs/porting.md).
+ * Overlapped I/O (docs/semantics.md, "Overlapped I/O"): with an lpOverlapped, a call that
+ * completes at once returns 0 (its event set, its completion routine queued, as Windows);
+ * otherwise SOCKET_ERROR with WSA_IO_PENDING, and the event is set (or the routine queued to
+ * the issuing thread) when it completes. Starting one resets hEvent. An overlapped WSAIoctl
+ * is not provided (WSAEOPNOTSUPP).
  */
 #ifndef WSAEVENTS_WSAEXT_H
 #define WSAEVENTS_WSAEXT_H
@@ -94,23 +97,7 @@ typedef struct _GUID {
 } GUID;
 #endif
 
-#ifndef WSAEVENTS_OVERLAPPED_DEFINED
-#  define WSAEVENTS_OVERLAPPED_DEFINED
-/* Windows' layout and member names (ov.Offset, ov.Pointer): anonymous members, which
- * __extension__ keeps quiet under -Wpedantic in C99 and C++. */
-typedef struct _OVERLAPPED {
-    ULONG_PTR Internal;
-    ULONG_PTR InternalHigh;
-    __extension__ union {
-        __extension__ struct {
-            DWORD Offset;
-            DWORD OffsetHigh;
-        };
-        LPVOID Pointer;
-    };
-    HANDLE hEvent;
-} OVERLAPPED, *LPOVERLAPPED;
-#endif
+#include "wsaevents_overlapped.h" /* OVERLAPPED, HasOverlappedIoCompleted, CancelIoEx, ... */
 typedef OVERLAPPED WSAOVERLAPPED, *LPWSAOVERLAPPED;
 typedef void(CALLBACK *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError, DWORD cbTransferred,
                                                             LPWSAOVERLAPPED lpOverlapped,
@@ -193,6 +180,12 @@ int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
 int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
                    LPDWORD lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+/** WSAGetOverlappedResult: TRUE with the bytes and flags; FALSE with WSA_IO_INCOMPLETE (996)
+ *  while pending (fWait FALSE), WSAECONNRESET after a RST, WSA_OPERATION_ABORTED (995) when
+ *  cancelled or closed, WSAENOTSOCK for a socket that is not open, WSAEFAULT for a NULL
+ *  pointer. fWait waits (not alertably) until it completes. */
+BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer,
+                                   BOOL fWait, LPDWORD lpdwFlags);
 int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
                      LPDWORD lpNumberOfBytesSent, DWORD dwFlags, const struct sockaddr *lpTo,
                      int iTolen, LPWSAOVERLAPPED lpOverlapped,

@@ -177,6 +177,21 @@ impl Event {
         self.handle.id
     }
 
+    /// Resets the event and marks it fed, under one lock: what starting an overlapped
+    /// operation does to its `hEvent` (see `overlapped.rs`).
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn reset_and_feed(&self) {
+        {
+            let mut d = dispatcher().lock();
+            let slot = &mut d.events[self.handle.id as usize];
+            slot.signaled = false;
+            if slot.fed {
+                return;
+            }
+        }
+        self.mark_fed();
+    }
+
     /// Marks the event as fed by a socket (its record selected it). Threads already waiting
     /// on it re-evaluate, so that one of them reads the network from now on.
     pub(crate) fn mark_fed(&self) {
@@ -578,6 +593,7 @@ pub(crate) fn harvest() {
 }
 
 /// [`wait_any`] / [`wait_all`] over owned handles (what the C ABI resolves handles into).
+#[cfg_attr(loom, allow(dead_code))]
 pub(crate) fn wait_owned(
     events: &[Event],
     all: bool,
@@ -826,15 +842,39 @@ mod apc {
         /// Runs every queued routine, in order, including routines they queue; returns how many
         /// ran. Called by the queue's thread only, with no lock held.
         fn drain(&self) -> usize {
+            /// If a routine unwinds (a Rust closure's panic, caught at the C boundary), the
+            /// routines after it go back to the front of the queue, still to run: none is
+            /// lost.
+            struct Rest<'a> {
+                q: &'a ApcQueue,
+                rest: std::collections::VecDeque<Apc>,
+            }
+            impl Drop for Rest<'_> {
+                fn drop(&mut self) {
+                    if self.rest.is_empty() {
+                        return;
+                    }
+                    let mut r = self.q.inner.routines.lock();
+                    while let Some(a) = self.rest.pop_back() {
+                        r.push_front(a);
+                    }
+                    drop(r);
+                    self.q.inner.event.set();
+                }
+            }
             let mut ran = 0;
             loop {
                 // Reset before taking: a routine queued after the take sets the event again.
                 self.inner.event.reset();
-                let batch: Vec<Apc> = self.inner.routines.lock().drain(..).collect();
+                let batch = std::mem::take(&mut *self.inner.routines.lock());
                 if batch.is_empty() {
                     return ran;
                 }
-                for r in batch {
+                let mut rest = Rest {
+                    q: self,
+                    rest: batch,
+                };
+                while let Some(r) = rest.rest.pop_front() {
                     ran += 1;
                     r();
                 }

@@ -94,12 +94,6 @@ pub mod status {
     pub const IO_TIMEOUT: u32 = 0xC000_00B5;
     /// `STATUS_CANCELLED`: cancelled or its socket closed (`ERROR_OPERATION_ABORTED`).
     pub const CANCELLED: u32 = 0xC000_0120;
-    /// `STATUS_LOCAL_DISCONNECT` (`ERROR_NETNAME_DELETED`).
-    pub const LOCAL_DISCONNECT: u32 = 0xC000_013B;
-    /// `STATUS_REMOTE_DISCONNECT` (`ERROR_NETNAME_DELETED`).
-    pub const REMOTE_DISCONNECT: u32 = 0xC000_013C;
-    /// `STATUS_INVALID_CONNECTION` (`ERROR_CONNECTION_INVALID`).
-    pub const INVALID_CONNECTION: u32 = 0xC000_0140;
     /// `STATUS_CONNECTION_RESET` (`ERROR_NETNAME_DELETED`).
     pub const CONNECTION_RESET: u32 = 0xC000_020D;
     /// `STATUS_CONNECTION_REFUSED` (`ERROR_CONNECTION_REFUSED`).
@@ -113,25 +107,13 @@ pub mod status {
 }
 
 /// `RtlNtStatusToDosError` for the statuses socket operations complete with: the error
-/// `GetQueuedCompletionStatus` and `GetOverlappedResult` report (Windows' table; Wine's
-/// Windows-run `test_WSAGetOverlappedResult` and `test_completion_port` check these).
-/// Anything else maps to `ERROR_MR_MID_NOT_FOUND` (317), as Windows does for an unknown code.
+/// `GetQueuedCompletionStatus` reports for a failed operation's packet (the overlapped
+/// core's table, which `GetOverlappedResult` uses too: e.g. `STATUS_CANCELLED` →
+/// `ERROR_OPERATION_ABORTED` 995, `STATUS_CONNECTION_RESET` → `ERROR_NETNAME_DELETED` 64,
+/// `STATUS_CONNECTION_REFUSED` → `ERROR_CONNECTION_REFUSED` 1225,
+/// `STATUS_BUFFER_TOO_SMALL` → `ERROR_INSUFFICIENT_BUFFER` 122).
 pub fn ntstatus_to_win32(s: u32) -> i32 {
-    match s {
-        status::SUCCESS => 0,
-        status::PENDING => 997,          // ERROR_IO_PENDING
-        status::BUFFER_OVERFLOW => 234,  // ERROR_MORE_DATA
-        status::BUFFER_TOO_SMALL => 122, // ERROR_INSUFFICIENT_BUFFER
-        status::IO_TIMEOUT => 121,       // ERROR_SEM_TIMEOUT
-        status::CANCELLED => 995,        // ERROR_OPERATION_ABORTED
-        status::LOCAL_DISCONNECT | status::REMOTE_DISCONNECT | status::CONNECTION_RESET => 64, // ERROR_NETNAME_DELETED
-        status::INVALID_CONNECTION => 1229, // ERROR_CONNECTION_INVALID
-        status::CONNECTION_REFUSED => 1225, // ERROR_CONNECTION_REFUSED
-        status::NETWORK_UNREACHABLE => 1231, // ERROR_NETWORK_UNREACHABLE
-        status::HOST_UNREACHABLE => 1232,   // ERROR_HOST_UNREACHABLE
-        status::CONNECTION_ABORTED => 1236, // ERROR_CONNECTION_ABORTED
-        _ => 317,
-    }
+    crate::overlapped::win32_error_of_status(s as usize) as i32
 }
 
 /// An I/O completion port. Cloning gives another handle to the same port.
@@ -540,13 +522,57 @@ impl crate::overlapped::Notifier for PortNotifier {
     }
 }
 
-/// Issues an overlapped operation on `socket`, adding its completion-port packet when the
-/// socket is associated with a port and `h_event`'s low bit is clear (see [`Link::target`]),
-/// and applying `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`: an operation that completes at once
-/// with success then queues no packet. Returns the operation and whether it completed at
-/// once (as [`Socket::issue_overlapped`]); an operation that fails at once queues nothing.
-///
-/// Every overlapped call that may run on an associated socket issues through here.
+/// The completion-port side of one operation being issued (see [`attach`]).
+pub(crate) struct Ticket {
+    target: Option<(Arc<Mutex<Issue>>, CompletionPort, bool)>,
+}
+
+/// Adds the completion-port packet to `op` (not issued yet) when `socket` is associated
+/// with a port and `h_event`'s low bit is clear (see [`Link::target`]). The caller issues
+/// the operation, then hands the result to [`Ticket::issued`], which applies
+/// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`: an operation that completed at once with success
+/// then queues no packet. An operation that fails at once queues nothing (it never
+/// completes).
+pub(crate) fn attach(
+    socket: &Socket,
+    op: &crate::overlapped::Overlapped,
+    h_event: usize,
+) -> Result<Ticket> {
+    let link = socket.completion_link()?;
+    let target = link.target(h_event).map(|(port, key)| {
+        let shared = Arc::new(Mutex::new(Issue::Issuing(None)));
+        op.add_notify(crate::overlapped::Notify::Custom(Box::new(PortNotifier {
+            port: port.clone(),
+            key,
+            shared: shared.clone(),
+        })));
+        (shared, port, link.queue_on_success())
+    });
+    Ok(Ticket { target })
+}
+
+impl Ticket {
+    /// The issuing call returned `r` (`Ok(true)`: completed at once).
+    pub(crate) fn issued(self, r: &Result<bool>) {
+        let Some((shared, port, queue_on_success)) = self.target else {
+            return;
+        };
+        let early = match std::mem::replace(&mut *shared.lock(), Issue::Pending) {
+            Issue::Issuing(p) => p,
+            Issue::Pending => None,
+        };
+        if let Some(p) = early {
+            let skip = matches!(r, Ok(true)) && p.succeeded() && !queue_on_success;
+            if !skip {
+                port.complete(p);
+            }
+        }
+    }
+}
+
+/// Issues an overlapped operation on `socket` with its completion-port packet ([`attach`],
+/// [`Ticket::issued`]). Returns the operation and whether it completed at once (as
+/// [`Socket::issue_overlapped`]).
 pub fn issue(
     socket: &Socket,
     kind: crate::overlapped::OpKind,
@@ -564,38 +590,15 @@ pub(crate) fn issue_prepared(
     socket: &Socket,
     kind: crate::overlapped::OpKind,
     buffer: Box<dyn crate::overlapped::OpBuffer>,
-    mut notify: Vec<crate::overlapped::Notify>,
+    notify: Vec<crate::overlapped::Notify>,
     tag: usize,
     h_event: usize,
     prepare: impl FnOnce(&crate::overlapped::Overlapped),
 ) -> Result<(crate::overlapped::Overlapped, bool)> {
-    let link = socket.completion_link()?;
-    let shared = link.target(h_event).map(|(port, key)| {
-        let shared = Arc::new(Mutex::new(Issue::Issuing(None)));
-        notify.push(crate::overlapped::Notify::Custom(Box::new(PortNotifier {
-            port,
-            key,
-            shared: shared.clone(),
-        })));
-        (shared, link.port.clone().map(|(p, _)| p))
-    });
     let op = crate::overlapped::Overlapped::new(kind, buffer, notify, tag);
+    let ticket = attach(socket, &op, h_event)?;
     prepare(&op);
     let r = socket.issue_overlapped(&op);
-    if let Some((shared, Some(port))) = shared {
-        let early = {
-            let mut g = shared.lock();
-            match std::mem::replace(&mut *g, Issue::Pending) {
-                Issue::Issuing(p) => p,
-                Issue::Pending => None,
-            }
-        };
-        if let Some(p) = early {
-            let skip = matches!(r, Ok(true)) && p.succeeded() && !link.queue_on_success();
-            if !skip {
-                port.complete(p);
-            }
-        }
-    }
+    ticket.issued(&r);
     r.map(|done| (op, done))
 }

@@ -37,7 +37,6 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::thread::ThreadId;
 use std::time::Duration;
 
 use crate::error::{Error, Result, WSA_IO_INCOMPLETE, WSA_OPERATION_ABORTED};
@@ -133,31 +132,97 @@ impl OpResult {
         }
     }
 
-    /// The NTSTATUS Windows stores in `OVERLAPPED.Internal` for this result.
+    /// The NTSTATUS Windows stores in `OVERLAPPED.Internal` for this result
+    /// (see [`status_of`]).
     pub fn status(&self) -> usize {
-        use crate::error::*;
-        match self.error {
-            0 => 0,
-            WSA_OPERATION_ABORTED => STATUS_CANCELLED,
-            WSAECONNRESET => STATUS_CONNECTION_RESET,
-            // STATUS_CONNECTION_ABORTED, STATUS_BUFFER_OVERFLOW (a truncated datagram),
-            // STATUS_PIPE_DISCONNECTED (shut down), STATUS_INVALID_CONNECTION.
-            WSAECONNABORTED => 0xC000_0241,
-            WSAEMSGSIZE => 0x8000_0005,
-            WSAESHUTDOWN => 0xC000_00B0,
-            WSAENOTCONN => 0xC000_0140,
-            WSAETIMEDOUT => 0xC000_00B5,
-            WSAENETRESET => 0xC000_023A,
-            // ConnectEx and AcceptEx (src/iocp.rs, `status`): STATUS_CONNECTION_REFUSED,
-            // STATUS_NETWORK_UNREACHABLE, STATUS_HOST_UNREACHABLE, STATUS_BUFFER_TOO_SMALL
-            // (ERROR_INSUFFICIENT_BUFFER, 122: an AcceptEx address space too small).
-            WSAECONNREFUSED => 0xC000_0236,
-            WSAENETUNREACH => 0xC000_023C,
-            WSAEHOSTUNREACH => 0xC000_023D,
-            122 => 0xC000_0023,
-            // Anything else: STATUS_UNSUCCESSFUL's family; the code is kept in `error`.
-            _ => 0xC000_0001,
-        }
+        status_of(self.error)
+    }
+}
+
+/// The statuses Windows completes socket operations with and the Winsock errors
+/// `WSAGetOverlappedResult` maps them to (Wine's `map_status`, checked on Windows by
+/// `test_WSAGetOverlappedResult`), with the Win32 error `GetOverlappedResult` reports
+/// (`RtlNtStatusToDosError`). The first status listed for an error is the one an
+/// operation here completes with.
+const STATUSES: &[(usize, i32, u32)] = {
+    use crate::error::*;
+    &[
+        (0xC000_0120, WSA_OPERATION_ABORTED, 995), // STATUS_CANCELLED
+        (0xC000_020D, WSAECONNRESET, 64),          // STATUS_CONNECTION_RESET: ERROR_NETNAME_DELETED
+        (0xC000_0241, WSAECONNABORTED, 1236),      // STATUS_CONNECTION_ABORTED
+        (0x8000_0005, WSAEMSGSIZE, 234),           // STATUS_BUFFER_OVERFLOW: ERROR_MORE_DATA
+        (0xC000_00B0, WSAESHUTDOWN, 233),          // STATUS_PIPE_DISCONNECTED
+        (0xC000_0140, WSAENOTCONN, 1229),          // STATUS_INVALID_CONNECTION
+        (0xC000_00B5, WSAETIMEDOUT, 121),          // STATUS_IO_TIMEOUT: ERROR_SEM_TIMEOUT
+        (0xC000_0236, WSAECONNREFUSED, 1225),      // STATUS_CONNECTION_REFUSED
+        (0xC000_023C, WSAENETUNREACH, 1231),       // STATUS_NETWORK_UNREACHABLE
+        (0xC000_023D, WSAEHOSTUNREACH, 1232),      // STATUS_HOST_UNREACHABLE
+        (0xC000_0008, WSAENOTSOCK, 6),             // STATUS_INVALID_HANDLE
+        (0xC000_0005, WSAEFAULT, 998),             // STATUS_ACCESS_VIOLATION: ERROR_NOACCESS
+        (0xC000_009A, WSAENOBUFS, 1450),           // STATUS_INSUFFICIENT_RESOURCES
+        (0xC000_0002, WSAEOPNOTSUPP, 1),           // STATUS_NOT_IMPLEMENTED
+        (0xC000_0022, WSAEACCES, 5),               // STATUS_ACCESS_DENIED
+        (0xC000_020C, WSAECONNRESET, 64),          // STATUS_CONNECTION_DISCONNECTED
+        (0xC000_013C, WSAECONNRESET, 64),          // STATUS_REMOTE_DISCONNECT
+        (0xC000_013B, WSAECONNABORTED, 1236),      // STATUS_LOCAL_DISCONNECT
+        (0xC000_0207, WSAEMSGSIZE, 234),           // STATUS_INVALID_BUFFER_SIZE
+        // STATUS_BUFFER_TOO_SMALL: WSAEFAULT for WSAGetOverlappedResult (map_status),
+        // ERROR_INSUFFICIENT_BUFFER (122) for GetOverlappedResult / a completion port.
+        (0xC000_0023, WSAEFAULT, 122),
+    ]
+};
+
+/// Bit 29 of an NTSTATUS marks a "customer" code: an error no Windows status stands for is
+/// stored as `0xE000_0000 | error`, so that it maps back exactly (on Windows such a status
+/// would read as `WSAEINVAL`).
+const CUSTOMER: usize = 0xE000_0000;
+
+/// The NTSTATUS for a completion with Winsock error `error` (0: `STATUS_SUCCESS`).
+pub fn status_of(error: i32) -> usize {
+    if error == 0 {
+        return 0;
+    }
+    if error == 122 {
+        // ERROR_INSUFFICIENT_BUFFER (an AcceptEx address space too small):
+        // STATUS_BUFFER_TOO_SMALL.
+        return 0xC000_0023;
+    }
+    STATUSES
+        .iter()
+        .find(|&&(_, e, _)| e == error)
+        .map_or(CUSTOMER | (error as u32 as usize & 0xFFFF), |&(s, _, _)| s)
+}
+
+/// `WSAGetOverlappedResult`'s error for status `status`: 0 for success,
+/// `WSA_IO_INCOMPLETE` for `STATUS_PENDING`, `WSAEINVAL` for a status it does not know
+/// (as Windows: `map_status`).
+pub fn error_of_status(status: usize) -> i32 {
+    let status = status & 0xFFFF_FFFF;
+    match status {
+        STATUS_PENDING => WSA_IO_INCOMPLETE,
+        s if s & CUSTOMER == CUSTOMER => (s & 0xFFFF) as i32,
+        s if s & 0x8000_0000 == 0 => 0,
+        s => STATUSES
+            .iter()
+            .find(|&&(st, _, _)| st == s)
+            .map_or(crate::error::WSAEINVAL, |&(_, e, _)| e),
+    }
+}
+
+/// `GetOverlappedResult`'s Win32 error for status `status` (`RtlNtStatusToDosError`):
+/// `ERROR_IO_INCOMPLETE` (996) while pending, `ERROR_NETNAME_DELETED` (64) after a RST,
+/// `ERROR_OPERATION_ABORTED` (995) when cancelled.
+pub fn win32_error_of_status(status: usize) -> u32 {
+    let status = status & 0xFFFF_FFFF;
+    match status {
+        STATUS_PENDING => 996,
+        s if s & CUSTOMER == CUSTOMER => (s & 0xFFFF) as u32,
+        s if s & 0x8000_0000 == 0 => 0,
+        s => STATUSES
+            .iter()
+            .find(|&&(st, _, _)| st == s)
+            // ERROR_MR_MID_NOT_FOUND: what RtlNtStatusToDosError gives an unknown status.
+            .map_or(317, |&(_, _, w)| w),
     }
 }
 
@@ -202,7 +267,7 @@ pub trait Notifier: Send {
 pub type Routine = Box<dyn FnOnce(&Overlapped, &OpResult) + Send>;
 
 /// How an operation announces its completion. Several apply at once (an event, and a
-/// completion port's packet).
+/// completion port's packet); they run in the order given, after the result is recorded.
 pub enum Notify {
     /// `hEvent` without a completion routine: set when the operation completes (and, as on
     /// Windows, reset when it starts).
@@ -237,7 +302,7 @@ struct Op {
     /// The caller's tag: the `OVERLAPPED` address in C (`CancelIoEx` finds operations by it).
     tag: usize,
     /// The issuing thread (`CancelIo` cancels the calling thread's operations).
-    thread: ThreadId,
+    thread: u64,
     apcs: Option<ApcQueue>,
     inner: Mutex<Inner>,
 }
@@ -253,6 +318,25 @@ struct Inner {
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+static NEXT_THREAD: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// Const-initialised, without a destructor: readable during thread teardown too (an
+    /// operation issued or cancelled from a thread-exit path).
+    static THREAD_KEY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The calling thread's number (unique in the process, never 0): what `CancelIo` compares.
+pub fn thread_key() -> u64 {
+    THREAD_KEY
+        .try_with(|k| {
+            if k.get() == 0 {
+                k.set(NEXT_THREAD.fetch_add(1, Ordering::Relaxed));
+            }
+            k.get()
+        })
+        .unwrap_or(u64::MAX)
+}
 
 impl Overlapped {
     /// A new, pending operation of `kind` over `buffer`, announced by `notify`. `tag`
@@ -265,8 +349,7 @@ impl Overlapped {
                 // specified by the hEvent member ... when it begins the I/O operation";
                 // WSARecv goes through the same I/O manager). A wait on it must drive the
                 // network: it is fed, as an event-select event is.
-                e.reset();
-                e.mark_fed();
+                e.reset_and_feed();
             }
         }
         Overlapped {
@@ -274,7 +357,7 @@ impl Overlapped {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 kind,
                 tag,
-                thread: std::thread::current().id(),
+                thread: thread_key(),
                 apcs: routine.then(ApcQueue::current),
                 inner: Mutex::new(Inner {
                     buffer: Some(buffer),
@@ -302,8 +385,9 @@ impl Overlapped {
         self.op.id
     }
 
-    /// The thread that issued it.
-    pub fn thread(&self) -> ThreadId {
+    /// The thread that issued it (a number unique to the thread in the process; see
+    /// [`thread_key`]).
+    pub fn thread(&self) -> u64 {
         self.op.thread
     }
 
@@ -415,6 +499,12 @@ impl Overlapped {
         true
     }
 
+    /// Adds a notification to an operation not issued yet (the completion port's packet:
+    /// `crate::iocp::attach`).
+    pub(crate) fn add_notify(&self, n: Notify) {
+        self.op.inner.lock().notify.push(n);
+    }
+
     /// Completes the operation with `WSA_OPERATION_ABORTED` (a cancellation or a close).
     pub fn abort(&self) -> bool {
         self.complete(OpResult::failed(WSA_OPERATION_ABORTED))
@@ -455,10 +545,67 @@ pub enum CancelFilter {
 impl CancelFilter {
     pub(crate) fn matches(self, op: &Overlapped) -> bool {
         match self {
-            CancelFilter::CallingThread => op.thread() == std::thread::current().id(),
+            CancelFilter::CallingThread => op.thread() == thread_key(),
             CancelFilter::All => true,
             CancelFilter::Tag(t) => op.tag() == t,
             CancelFilter::Id(i) => op.id() == i,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::*;
+
+    /// Wine's Windows-run `map_status` (test_WSAGetOverlappedResult): the statuses an
+    /// operation completes with map back to their Winsock error; `STATUS_PENDING` is
+    /// `WSA_IO_INCOMPLETE`; success statuses are no error; an unknown failure `WSAEINVAL`.
+    #[test]
+    fn statuses_round_trip_as_map_status() {
+        for code in [
+            WSA_OPERATION_ABORTED,
+            WSAECONNRESET,
+            WSAECONNABORTED,
+            WSAEMSGSIZE,
+            WSAESHUTDOWN,
+            WSAENOTCONN,
+            WSAETIMEDOUT,
+            WSAECONNREFUSED,
+            WSAENETUNREACH,
+            WSAEHOSTUNREACH,
+            WSAENETRESET,
+            WSAEADDRINUSE,
+        ] {
+            assert_eq!(error_of_status(status_of(code)), code, "{code}");
+        }
+        assert_eq!(status_of(0), 0);
+        assert_eq!(status_of(WSA_OPERATION_ABORTED), STATUS_CANCELLED);
+        assert_eq!(status_of(WSAECONNRESET), STATUS_CONNECTION_RESET);
+        assert_eq!(status_of(WSAEMSGSIZE), 0x8000_0005);
+        assert_eq!(error_of_status(STATUS_PENDING), WSA_IO_INCOMPLETE);
+        assert_eq!(error_of_status(0), 0);
+        assert_eq!(
+            error_of_status(0x4000_0000),
+            0,
+            "an informational status succeeds"
+        );
+        assert_eq!(error_of_status(0xC000_1234), WSAEINVAL);
+        assert_eq!(
+            error_of_status(0xC000_0008),
+            WSAENOTSOCK,
+            "STATUS_INVALID_HANDLE"
+        );
+        assert_eq!(
+            error_of_status(0xC000_0023),
+            WSAEFAULT,
+            "STATUS_BUFFER_TOO_SMALL"
+        );
+        // GetOverlappedResult: RtlNtStatusToDosError.
+        assert_eq!(win32_error_of_status(STATUS_CONNECTION_RESET), 64);
+        assert_eq!(win32_error_of_status(STATUS_CANCELLED), 995);
+        assert_eq!(win32_error_of_status(STATUS_PENDING), 996);
+        assert_eq!(win32_error_of_status(status_of(122)), 122);
+        assert_eq!(win32_error_of_status(0), 0);
     }
 }

@@ -304,7 +304,8 @@ fn cancel_c() {
 
 /// The C examples (`examples/c/`) build warning-free against the headers and run to
 /// completion: the echo server's self-test (its own non-blocking clients in its event loop,
-/// every echo checked) and a short ping-pong.
+/// every echo checked), the overlapped echo server's (overlapped clients in its loop), and a
+/// short ping-pong.
 #[test]
 fn examples_c_run() {
     let examples = repo().join("examples/c");
@@ -316,6 +317,17 @@ fn examples_c_run() {
         false,
     );
     let o = run_args(&echo, &["--selftest", "16"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    println!("{out}");
+    assert!(out.contains("self-test passed: 16 clients"), "{out}");
+    let overlapped = build(
+        Lang::C,
+        &examples.join("overlapped_echo.c"),
+        "example_overlapped_echo",
+        STRICT,
+        false,
+    );
+    let o = run_args(&overlapped, &["--selftest", "16"]);
     let out = String::from_utf8_lossy(&o.stdout);
     println!("{out}");
     assert!(out.contains("self-test passed: 16 clients"), "{out}");
@@ -344,6 +356,24 @@ fn wsaext_c() {
         Lang::Cxx,
         &c_source("wsaext.c"),
         "wsaext_cxx",
+        STRICT,
+        false,
+    );
+    run(&exe);
+}
+
+/// Overlapped I/O (issue 11): WSARecv/WSASend/WSARecvFrom/WSASendTo with an OVERLAPPED and
+/// an event or a completion routine, WSAGetOverlappedResult / GetOverlappedResult, alertable
+/// waits and QueueUserAPC, CancelIo / CancelIoEx / closesocket under a pending operation,
+/// a pending receive and the event-select record (tests/c/overlapped.c cites its sources).
+/// As C, and as C++.
+#[test]
+fn overlapped_c() {
+    run_strict_c11("overlapped");
+    let exe = build(
+        Lang::Cxx,
+        &c_source("overlapped.c"),
+        "overlapped_cxx",
         STRICT,
         false,
     );
@@ -401,6 +431,14 @@ fn wsaext_exports() {
         "WSAAccept",
         "WSAConnect",
         "WSAIoctl",
+        "WSAGetOverlappedResult",
+        "GetOverlappedResult",
+        "CancelIo",
+        "CancelIoEx",
+        "SleepEx",
+        "QueueUserAPC",
+        "GetCurrentThread",
+        "WaitForSingleObjectEx",
     ] {
         assert!(exported.contains(&name), "{name} is not exported");
     }

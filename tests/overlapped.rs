@@ -4,6 +4,8 @@
 //! ws2_32 tests (run on Windows; `todo_wine` marks a Windows value Wine misses) or the
 //! Microsoft page.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -62,4 +64,864 @@ fn recv_completes_at_once_or_when_data_arrives() {
     assert!(op.is_completed());
     assert!(ev.is_set());
     assert_eq!(op.result().unwrap(), OpResult::ok(3));
+}
+
+/// test_WSARecv (Wine, run on Windows) and the WSARecv page: several pending receives
+/// complete in the order they were issued, each with its own part of the stream.
+#[test]
+fn pending_receives_complete_in_issue_order() {
+    let (c, s) = pair();
+    let evs: Vec<Event> = (0..4).map(|_| Event::new_manual(false)).collect();
+    let ops: Vec<Overlapped> = evs
+        .iter()
+        .map(|e| {
+            s.recv_overlapped(vec![0; 2], MsgFlags::default(), ev_notify(e))
+                .unwrap()
+        })
+        .collect();
+    assert!(ops.iter().all(|o| !o.is_completed()));
+    assert_eq!(s.pending_overlapped(), 4);
+    c.send(b"aabbccdd").unwrap();
+    for (e, want) in evs.iter().zip([b"aa", b"bb", b"cc", b"dd"]) {
+        assert_eq!(e.wait(Some(LONG)), WaitOutcome::Signaled(0));
+        let _ = want;
+    }
+    let mut got = Vec::new();
+    for o in &ops {
+        let r = o.result().unwrap();
+        got.extend_from_slice(&o.take_buffer().unwrap()[..r.bytes]);
+    }
+    assert_eq!(got, b"aabbccdd");
+    assert_eq!(s.pending_overlapped(), 0);
+}
+
+/// test_send (Wine, run on Windows): an overlapped send that cannot be taken at once pends
+/// and completes when its whole buffer is taken, with the whole length.
+#[test]
+fn send_completes_when_the_whole_buffer_is_taken() {
+    let (c, s) = pair();
+    let big: Vec<u8> = (0..8 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    let ev = Event::new_manual(false);
+    let op = c.send_overlapped(big.clone(), ev_notify(&ev)).unwrap();
+    assert!(
+        !op.is_completed(),
+        "8 MiB do not fit the socket buffers: pending"
+    );
+    // Drain on another thread; the sender's wait drives the network.
+    let reader = std::thread::spawn(move || {
+        let mut got = Vec::with_capacity(8 * 1024 * 1024);
+        let mut buf = vec![0; 65536];
+        while got.len() < 8 * 1024 * 1024 {
+            let n = s.recv(&mut buf).unwrap();
+            assert!(n > 0);
+            got.extend_from_slice(&buf[..n]);
+        }
+        got
+    });
+    assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    assert_eq!(op.result().unwrap().bytes, big.len());
+    assert_eq!(reader.join().unwrap(), big);
+}
+
+/// WSAGetOverlappedResult / WSARecv pages: a pending receive completes with 0 bytes at the
+/// peer's FIN; test_WSARecv (Wine, run on Windows): after a RST it fails, GetOverlappedResult
+/// ERROR_NETNAME_DELETED with 0 bytes, which WSAGetOverlappedResult reports as
+/// WSAECONNRESET.
+#[test]
+fn fin_gives_zero_bytes_and_rst_gives_connreset() {
+    let (c, s) = pair();
+    let ev = Event::new_manual(false);
+    let op = s
+        .recv_overlapped(vec![0; 8], MsgFlags::default(), ev_notify(&ev))
+        .unwrap();
+    c.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    assert_eq!(op.result().unwrap(), OpResult::ok(0));
+
+    let (c, s) = pair();
+    let ev = Event::new_manual(false);
+    let op1 = s
+        .recv_overlapped(vec![0; 8], MsgFlags::default(), ev_notify(&ev))
+        .unwrap();
+    let ev2 = Event::new_manual(false);
+    let op2 = s
+        .recv_overlapped(vec![0; 8], MsgFlags::default(), ev_notify(&ev2))
+        .unwrap();
+    c.set_linger(Some(Duration::ZERO)).unwrap();
+    c.close().unwrap();
+    assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    assert_eq!(ev2.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    if common::wine_differs("a RST: recv returns 0, so a pending receive completes with 0 bytes") {
+        assert_eq!(op1.result().unwrap(), OpResult::ok(0));
+        return;
+    }
+    for op in [&op1, &op2] {
+        let e = op.result().unwrap_err();
+        assert_eq!(e.code(), 10054, "WSAECONNRESET");
+        let r = op.completed_result().unwrap();
+        assert_eq!(r.bytes, 0);
+        assert_eq!(r.status(), wsaevents::overlapped::STATUS_CONNECTION_RESET);
+        assert_eq!(wsaevents::overlapped::win32_error_of_status(r.status()), 64);
+    }
+    // A receive issued after the RST fails at once (no completion).
+    let ev3 = Event::new_manual(false);
+    let e = s
+        .recv_overlapped(vec![0; 8], MsgFlags::default(), ev_notify(&ev3))
+        .unwrap_err();
+    assert_eq!(e.code(), 10054);
+    assert!(!ev3.is_set());
+}
+
+type Log = Arc<parking_lot::Mutex<Vec<(usize, i32, usize)>>>;
+
+fn routine(log: &Log, tag: usize) -> Vec<Notify> {
+    let log = log.clone();
+    let me = std::thread::current().id();
+    vec![Notify::Routine(Box::new(move |_op, r: &OpResult| {
+        assert_eq!(
+            std::thread::current().id(),
+            me,
+            "runs on the issuing thread"
+        );
+        log.lock().push((tag, r.error, r.bytes));
+    }))]
+}
+
+/// test_WSARecv (Wine, run on Windows): a completion routine runs only in an alertable wait
+/// of the issuing thread (SleepEx returns WAIT_IO_COMPLETION), once; the event in the
+/// OVERLAPPED is not signalled when a routine is given. Routines run in completion order.
+#[test]
+fn completion_routines_run_in_alertable_waits_in_order() {
+    let (c, s) = pair();
+    let log: Log = Default::default();
+    let a = s
+        .recv_overlapped(vec![0; 1], MsgFlags::default(), routine(&log, 1))
+        .unwrap();
+    let b = s
+        .recv_overlapped(vec![0; 1], MsgFlags::default(), routine(&log, 2))
+        .unwrap();
+    c.send(b"xy").unwrap();
+    // A non-alertable wait (WSAGetOverlappedResult with fWait) sees them complete but runs
+    // no routine.
+    assert_eq!(a.wait(Some(LONG)).unwrap().bytes, 1);
+    assert_eq!(b.wait(Some(LONG)).unwrap().bytes, 1);
+    assert!(
+        log.lock().is_empty(),
+        "no routine outside an alertable wait"
+    );
+    assert_eq!(sleep_alertable(Some(LONG)), WaitOutcome::IoCompletion);
+    assert_eq!(*log.lock(), vec![(1, 0, 1), (2, 0, 1)]);
+    assert_eq!(sleep_alertable(Some(Duration::ZERO)), WaitOutcome::TimedOut);
+    assert_eq!(log.lock().len(), 2, "each once");
+}
+
+/// An alertable wait with a pending operation drives the network itself (no background
+/// thread): SleepEx(1000, TRUE) returns WAIT_IO_COMPLETION once data arrives (test_WSARecv).
+#[test]
+fn alertable_sleep_drives_the_network() {
+    let (c, s) = pair();
+    let log: Log = Default::default();
+    let _op = s
+        .recv_overlapped(vec![0; 4], MsgFlags::default(), routine(&log, 7))
+        .unwrap();
+    let sender = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(20));
+        c.send(b"ping").unwrap();
+        c
+    });
+    assert_eq!(sleep_alertable(Some(LONG)), WaitOutcome::IoCompletion);
+    assert_eq!(*log.lock(), vec![(7, 0, 4)]);
+    drop(sender.join().unwrap());
+}
+
+/// Windows queues the routine of an operation that completes at once too (unless
+/// FILE_SKIP_COMPLETION_PORT_ON_SUCCESS): test_get_extension_func / test_base_handle run a
+/// SleepEx(0, TRUE) after an immediate success and see the APC.
+#[test]
+fn immediate_completion_still_queues_its_routine() {
+    let (c, s) = pair();
+    c.send(b"now").unwrap();
+    let probe = Event::new_manual(false);
+    s.event_select(&probe, Fd::READ).unwrap();
+    assert_eq!(probe.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    let log: Log = Default::default();
+    let op = s
+        .recv_overlapped(vec![0; 8], MsgFlags::default(), routine(&log, 3))
+        .unwrap();
+    assert!(op.is_completed());
+    assert!(log.lock().is_empty());
+    assert_eq!(
+        sleep_alertable(Some(Duration::ZERO)),
+        WaitOutcome::IoCompletion
+    );
+    assert_eq!(*log.lock(), vec![(3, 0, 3)]);
+}
+
+/// WaitForMultipleObjectsEx: a signalled object takes priority over queued APCs (semantics
+/// B.2, "Alertable"); QueueUserAPC shares the queue with completion routines, in order.
+#[test]
+fn alertable_wait_objects_first_then_apcs_in_order() {
+    let q = wsaevents::ApcQueue::current();
+    let n = Arc::new(AtomicUsize::new(0));
+    for i in 0..3 {
+        let n = n.clone();
+        q.queue(Box::new(move || {
+            assert_eq!(n.fetch_add(1, Ordering::SeqCst), i);
+        }));
+    }
+    let ev = Event::new_manual(true);
+    assert_eq!(
+        wait_any_alertable(&[&ev], Some(Duration::ZERO)).unwrap(),
+        WaitOutcome::Signaled(0)
+    );
+    assert_eq!(
+        n.load(Ordering::SeqCst),
+        0,
+        "the object wins; the APCs wait"
+    );
+    ev.reset();
+    assert_eq!(
+        wait_any_alertable(&[&ev], Some(LONG)).unwrap(),
+        WaitOutcome::IoCompletion
+    );
+    assert_eq!(n.load(Ordering::SeqCst), 3);
+    // A non-alertable wait never returns IoCompletion.
+    q.queue(Box::new(|| {}));
+    assert_eq!(
+        wait_any(&[&ev], Some(Duration::ZERO)).unwrap(),
+        WaitOutcome::TimedOut
+    );
+    assert_eq!(
+        sleep_alertable(Some(Duration::ZERO)),
+        WaitOutcome::IoCompletion
+    );
+}
+
+/// An APC queued from another thread wakes a blocked alertable wait (QueueUserAPC).
+#[test]
+fn apc_from_another_thread_wakes_an_alertable_wait() {
+    let q = wsaevents::ApcQueue::current();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let r2 = ran.clone();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(20));
+        q.queue(Box::new(move || {
+            r2.fetch_add(1, Ordering::SeqCst);
+        }));
+    });
+    let ev = Event::new_manual(false);
+    assert_eq!(
+        wait_any_alertable(&[&ev], Some(LONG)).unwrap(),
+        WaitOutcome::IoCompletion
+    );
+    assert_eq!(ran.load(Ordering::SeqCst), 1);
+    t.join().unwrap();
+}
+
+/// CancelIo cancels the calling thread's operations on the socket only; CancelIoEx one by
+/// its OVERLAPPED or all; nothing to cancel: none (ERROR_NOT_FOUND in the facade). Each
+/// completes once with WSA_OPERATION_ABORTED (995) (CancelIo, CancelIoEx pages).
+#[test]
+fn cancellation_by_thread_by_op_and_all() {
+    let (_c, s) = pair();
+    let mine = s
+        .recv_overlapped(vec![0; 4], MsgFlags::default(), vec![])
+        .unwrap();
+    let s2 = s.clone();
+    let theirs = std::thread::spawn(move || {
+        s2.recv_overlapped(vec![0; 4], MsgFlags::default(), vec![])
+            .unwrap()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(s.cancel_overlapped(CancelFilter::CallingThread).unwrap(), 1);
+    assert_eq!(mine.result().unwrap_err().code(), 995);
+    assert!(
+        !theirs.is_completed(),
+        "another thread's operation is not CancelIo's"
+    );
+    assert_eq!(s.cancel_overlapped(CancelFilter::Id(mine.id())).unwrap(), 0);
+    assert_eq!(
+        s.cancel_overlapped(CancelFilter::Id(theirs.id())).unwrap(),
+        1
+    );
+    assert_eq!(theirs.result().unwrap_err().code(), 995);
+    let a = s
+        .recv_overlapped(vec![0; 4], MsgFlags::default(), vec![])
+        .unwrap();
+    let b = s
+        .recv_overlapped(vec![0; 4], MsgFlags::default(), vec![])
+        .unwrap();
+    assert_eq!(s.cancel_overlapped(CancelFilter::All).unwrap(), 2);
+    assert_eq!(s.cancel_overlapped(CancelFilter::All).unwrap(), 0);
+    assert!(
+        !a.complete(OpResult::ok(1)),
+        "a completed operation never completes again"
+    );
+    assert_eq!(b.result().unwrap_err().code(), 995);
+}
+
+/// closesocket completes the pending operations with WSA_OPERATION_ABORTED (rule 43: a
+/// pending recv completes STATUS_CANCELLED, Wine's afd test, todo_wine on the event);
+/// the operation is never touched again, and a newer socket sees nothing of it.
+#[test]
+fn close_aborts_pending_operations() {
+    let (c, s) = pair();
+    let ev = Event::new_manual(false);
+    let op = s
+        .recv_overlapped(vec![0; 4], MsgFlags::default(), ev_notify(&ev))
+        .unwrap();
+    s.close().unwrap();
+    assert!(ev.is_set());
+    let r = op.completed_result().unwrap();
+    assert_eq!(r.error, 995);
+    assert_eq!(r.status(), wsaevents::overlapped::STATUS_CANCELLED);
+    c.send(b"late").ok();
+    let (_c2, s2) = pair();
+    assert_eq!(s2.pending_overlapped(), 0);
+    assert_eq!(op.completed_result().unwrap().error, 995);
+}
+
+/// test_read_events (Wine, run on Windows), "Send data while there is a pending WSARecv()":
+/// the byte the pending receive takes records no FD_READ; the next byte does (rule 19).
+#[test]
+fn pending_receive_takes_the_data_before_the_record() {
+    let (c, s) = pair();
+    let ev = Event::new_manual(false);
+    s.event_select(
+        &ev,
+        Fd::ACCEPT | Fd::CLOSE | Fd::CONNECT | Fd::OOB | Fd::READ,
+    )
+    .unwrap();
+    let _ = s.enum_network_events(Some(&ev)).unwrap();
+    let oev = Event::new_manual(false);
+    let op = s
+        .recv_overlapped(vec![0; 1], MsgFlags::default(), ev_notify(&oev))
+        .unwrap();
+    c.send(b"a").unwrap();
+    assert_eq!(
+        oev.wait(Some(Duration::from_secs(5))),
+        WaitOutcome::Signaled(0)
+    );
+    assert_eq!(op.result().unwrap().bytes, 1);
+    assert_eq!(
+        ev.wait(Some(Duration::from_millis(200))),
+        WaitOutcome::TimedOut
+    );
+    assert!(
+        s.enum_network_events(Some(&ev))
+            .unwrap()
+            .events()
+            .is_empty()
+    );
+    c.send(b"a").unwrap();
+    assert_eq!(
+        ev.wait(Some(Duration::from_secs(5))),
+        WaitOutcome::Signaled(0)
+    );
+    assert_eq!(s.enum_network_events(Some(&ev)).unwrap().events(), Fd::READ);
+    assert!(
+        s.enum_network_events(Some(&ev))
+            .unwrap()
+            .events()
+            .is_empty()
+    );
+}
+
+/// test_read_events (Wine, run on Windows): an overlapped receive that completes at once is
+/// a re-enabling call like recv: data sent while not selecting, taken by sync_recv, gives
+/// no FD_READ at the next select.
+#[test]
+fn immediate_overlapped_receive_is_a_reenabling_call() {
+    let (c, s) = pair();
+    c.send(b"data\0").unwrap();
+    let probe = Event::new_manual(false);
+    s.event_select(&probe, Fd::READ).unwrap();
+    assert_eq!(probe.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    s.event_select(None, Fd::empty()).unwrap();
+    let op = s
+        .recv_overlapped(vec![0; 5], MsgFlags::default(), vec![])
+        .unwrap();
+    assert_eq!(op.result().unwrap().bytes, 5);
+    let ev = Event::new_manual(false);
+    s.event_select(&ev, Fd::ACCEPT | Fd::CONNECT | Fd::OOB | Fd::READ)
+        .unwrap();
+    assert_eq!(
+        ev.wait(Some(Duration::from_millis(200))),
+        WaitOutcome::TimedOut
+    );
+}
+
+/// Overlapped operations pend whatever the socket's blocking mode
+/// (test_nonblocking_async_recv, Wine, run on Windows); a receive on an unconnected socket
+/// fails at once with WSAENOTCONN and never completes (WSARecv page).
+#[test]
+fn nonblocking_mode_and_synchronous_failures() {
+    let (_c, s) = pair();
+    s.set_nonblocking(true).unwrap();
+    let op = s
+        .recv_overlapped(vec![0; 4], MsgFlags::default(), vec![])
+        .unwrap();
+    assert!(!op.is_completed());
+    s.cancel_overlapped(CancelFilter::All).unwrap();
+    let u = Socket::tcp_v4().unwrap();
+    let ev = Event::new_manual(false);
+    let e = u
+        .recv_overlapped(vec![0; 4], MsgFlags::default(), ev_notify(&ev))
+        .unwrap_err();
+    assert_eq!(e.code(), 10057, "WSAENOTCONN");
+    assert!(!ev.is_set());
+    let e = u.send_overlapped(vec![1], vec![]).unwrap_err();
+    assert_eq!(e.code(), 10057);
+}
+
+/// UDP: WSARecvFrom overlapped reports the sender; a datagram larger than the buffer fills
+/// it and fails WSAEMSGSIZE (STATUS_BUFFER_OVERFLOW, map_status); WSASendTo overlapped.
+#[test]
+fn datagrams_recv_from_and_send_to() {
+    let rx = Socket::udp_v4().unwrap();
+    rx.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let tx = Socket::udp_v4().unwrap();
+    tx.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let ev = Event::new_manual(false);
+    let op = rx
+        .recv_from_overlapped(vec![0; 64], MsgFlags::default(), ev_notify(&ev))
+        .unwrap();
+    let sent = tx
+        .send_to_overlapped(b"hello".to_vec(), rx.local_addr().unwrap(), vec![])
+        .unwrap();
+    assert_eq!(sent.result().unwrap().bytes, 5);
+    assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    let r = op.result().unwrap();
+    assert_eq!(r.bytes, 5);
+    assert_eq!(r.from, Some(tx.local_addr().unwrap()));
+    let ev = Event::new_manual(false);
+    let op = rx
+        .recv_from_overlapped(vec![0; 3], MsgFlags::default(), ev_notify(&ev))
+        .unwrap();
+    tx.send_to(b"toolong", rx.local_addr().unwrap()).unwrap();
+    assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    assert_eq!(op.result().unwrap_err().code(), 10040, "WSAEMSGSIZE");
+    let r = op.completed_result().unwrap();
+    assert_eq!(r.bytes, 3);
+    assert_eq!(&op.take_buffer().unwrap()[..], b"too");
+    assert_eq!(
+        wsaevents::overlapped::win32_error_of_status(r.status()),
+        234
+    );
+}
+
+/// WSAGetOverlappedResult with fWait: waits until the operation completes, driving the
+/// network (no event needed: Windows then waits on the socket handle).
+#[test]
+fn wait_for_the_result_without_an_event() {
+    let (c, s) = pair();
+    let op = s
+        .recv_overlapped(vec![0; 4], MsgFlags::default(), vec![])
+        .unwrap();
+    assert_eq!(
+        op.wait(Some(Duration::from_millis(20))).unwrap_err().code(),
+        996
+    );
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(20));
+        c.send(b"wxyz").unwrap();
+        c
+    });
+    assert_eq!(op.wait(Some(LONG)).unwrap().bytes, 4);
+    drop(t.join().unwrap());
+}
+
+/// Counts the completions announced for one operation (a `Notify::Custom`, as the
+/// completion port is).
+struct Count(Arc<AtomicUsize>);
+
+impl wsaevents::overlapped::Notifier for Count {
+    fn notify(&mut self, _op: &Overlapped, _r: &OpResult) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A small deterministic generator (no dependency).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// Stress: on four connections at once, thousands of overlapped receives (up to three
+/// pending at a time) race cancellations from another thread (`CancelIoEx` by
+/// operation) while overlapped sends feed them. Every operation completes exactly once
+/// (one event, one notifier call), a cancelled one takes no data, and every byte arrives,
+/// in order (CancelIoEx page: a cancelled operation completes with
+/// ERROR_OPERATION_ABORTED; WSARecv page: pending receives complete in order).
+#[test]
+fn stress_cancellations_race_completions() {
+    const PAIRS: usize = 4;
+    const BYTES: usize = 60_000;
+    let mut workers = Vec::new();
+    let total_ops = Arc::new(AtomicUsize::new(0));
+    let total_cancelled = Arc::new(AtomicUsize::new(0));
+    for p in 0..PAIRS {
+        let (c, s) = pair();
+        let total_ops = total_ops.clone();
+        let total_cancelled = total_cancelled.clone();
+        workers.push(std::thread::spawn(move || {
+            let data: Vec<u8> = (0..BYTES).map(|i| (i * 7 + p) as u8).collect();
+            let d2 = data.clone();
+            // The sender sends one chunk per batch of receives, so that receives are
+            // pending when the data and the cancellations arrive, racing.
+            let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+            let sender = std::thread::spawn(move || {
+                let mut rng = Rng(0x9E37_79B9 + p as u64);
+                let mut at = 0;
+                while at < d2.len() {
+                    if go_rx.recv().is_err() {
+                        break;
+                    }
+                    let n = (1 + rng.next() as usize % 90).min(d2.len() - at);
+                    let op = c.send_overlapped(d2[at..at + n].to_vec(), vec![]).unwrap();
+                    assert_eq!(op.wait(Some(LONG)).unwrap().bytes, n);
+                    at += n;
+                }
+                c
+            });
+            let (tx, rx) = std::sync::mpsc::channel::<Overlapped>();
+            let sc = s.clone();
+            let canceller = std::thread::spawn(move || {
+                let mut n = 0;
+                for op in rx {
+                    n += sc.cancel_overlapped(CancelFilter::Id(op.id())).unwrap();
+                }
+                n
+            });
+            let mut rng = Rng(0x1234_5678 + p as u64);
+            let mut got = Vec::with_capacity(BYTES);
+            let mut counters = Vec::new();
+            let mut ops = 0usize;
+            let mut aborted = 0usize;
+            let mut aborted_at_end = 0usize;
+            while got.len() < BYTES {
+                let k = 1 + rng.next() as usize % 3;
+                let mut batch = Vec::new();
+                for _ in 0..k {
+                    let ev = Event::new_manual(false);
+                    let cnt = Arc::new(AtomicUsize::new(0));
+                    // Notifications run in order: the count before the event, so that the
+                    // count is final once the event is seen.
+                    let notify = vec![
+                        Notify::Custom(Box::new(Count(cnt.clone()))),
+                        Notify::Event(ev.clone()),
+                    ];
+                    let len = 1 + rng.next() as usize % 97;
+                    let op = s.recv_overlapped(vec![0; len], MsgFlags::default(), notify).unwrap();
+                    if rng.next() % 3 == 0 {
+                        tx.send(op.clone()).unwrap();
+                    }
+                    batch.push((op, ev, cnt.clone()));
+                    counters.push(cnt);
+                }
+                for (op, ev, _) in batch {
+                    if got.len() >= BYTES {
+                        // Everything arrived: the rest of the batch is cancelled here.
+                        aborted_at_end += s.cancel_overlapped(CancelFilter::Id(op.id())).unwrap();
+                    } else if !op.is_completed() {
+                        // One more chunk (the sender ends once everything is sent; a
+                        // pending receive then completes with what is still on its way).
+                        let _ = go_tx.send(());
+                    }
+                    if ev.wait(Some(LONG)) != WaitOutcome::Signaled(0) {
+                        panic!(
+                            "pair {p}: op {} not signalled: completed {:?}, pending {}, avail {:?}, got {}",
+                            op.id(),
+                            op.completed_result(),
+                            s.pending_overlapped(),
+                            s.bytes_available(),
+                            got.len()
+                        );
+                    }
+                    ops += 1;
+                    match op.result() {
+                        Ok(r) => {
+                            assert!(r.bytes > 0);
+                            got.extend_from_slice(&op.take_buffer().unwrap()[..r.bytes]);
+                        }
+                        Err(e) => {
+                            assert_eq!(e.code(), 995);
+                            assert_eq!(op.completed_result().unwrap().bytes, 0);
+                            aborted += 1;
+                        }
+                    }
+                }
+            }
+            drop(tx);
+            drop(go_tx);
+            let cancelled = canceller.join().unwrap();
+            assert_eq!(
+                cancelled + aborted_at_end,
+                aborted,
+                "each cancellation that won completed one op"
+            );
+            assert_eq!(got, data, "every byte, in order");
+            for cnt in &counters {
+                assert_eq!(cnt.load(Ordering::SeqCst), 1, "exactly one completion");
+            }
+            assert_eq!(s.pending_overlapped(), 0);
+            drop(sender.join().unwrap());
+            total_ops.fetch_add(ops, Ordering::SeqCst);
+            total_cancelled.fetch_add(aborted, Ordering::SeqCst);
+        }));
+    }
+    for w in workers {
+        w.join().unwrap();
+    }
+    let ops = total_ops.load(Ordering::SeqCst);
+    println!(
+        "{ops} receives, {} cancelled",
+        total_cancelled.load(Ordering::SeqCst)
+    );
+    assert!(ops >= 4000, "thousands of operations: {ops}");
+    assert!(
+        total_cancelled.load(Ordering::SeqCst) > 0,
+        "some cancellations won the race"
+    );
+}
+
+/// Stress: `closesocket` racing completions, 300 times: three receives pending, the peer
+/// sending, another thread closing the socket. Every operation completes exactly once,
+/// with data (a prefix of the stream, in order) or aborted (rule 43), and none after the
+/// close touches the socket again.
+#[test]
+fn stress_close_races_completions() {
+    let mut aborted_total = 0;
+    for round in 0..300u32 {
+        let (c, s) = pair();
+        let mut ops = Vec::new();
+        let mut counts = Vec::new();
+        for _ in 0..3 {
+            let cnt = Arc::new(AtomicUsize::new(0));
+            let ev = Event::new_manual(false);
+            let op = s
+                .recv_overlapped(
+                    vec![0; 3],
+                    MsgFlags::default(),
+                    vec![
+                        Notify::Custom(Box::new(Count(cnt.clone()))),
+                        Notify::Event(ev.clone()),
+                    ],
+                )
+                .unwrap();
+            ops.push((op, ev));
+            counts.push(cnt);
+        }
+        let s2 = s.clone();
+        let closer = std::thread::spawn(move || {
+            if round % 2 == 0 {
+                std::thread::yield_now();
+            }
+            s2.close().unwrap();
+        });
+        let _ = c.send(b"abcdefghi");
+        closer.join().unwrap();
+        let mut got = Vec::new();
+        let mut seen_abort = false;
+        for (op, ev) in &ops {
+            assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+            match op.result() {
+                Ok(r) => {
+                    assert!(!seen_abort, "a later receive got data after an aborted one");
+                    got.extend_from_slice(&op.take_buffer().unwrap()[..r.bytes]);
+                }
+                Err(e) => {
+                    assert_eq!(e.code(), 995);
+                    seen_abort = true;
+                    aborted_total += 1;
+                }
+            }
+        }
+        assert_eq!(&got[..], &b"abcdefghi"[..got.len()], "a prefix, in order");
+        for cnt in &counts {
+            assert_eq!(cnt.load(Ordering::SeqCst), 1, "exactly one completion");
+        }
+        assert_eq!(s.pending_overlapped(), 0);
+        assert_eq!(
+            s.cancel_overlapped(CancelFilter::All).unwrap_err().code(),
+            10038
+        );
+    }
+    assert!(aborted_total > 0, "the close won some races");
+}
+
+/// The facade's Winsock names (`wsaevents::winsock`), as a port of C code uses them:
+/// WSARecv with an OVERLAPPED pends (WSA_IO_PENDING, HasOverlappedIoCompleted false,
+/// Internal STATUS_PENDING), WSAGetOverlappedResult reports WSA_IO_INCOMPLETE then the bytes;
+/// a completion routine runs in SleepEx (WAIT_IO_COMPLETION); QueueUserAPC on
+/// GetCurrentThread; CancelIoEx then ERROR_NOT_FOUND; GetOverlappedResult's Win32 codes
+/// (test_WSARecv, test_WSAGetOverlappedResult, the CancelIoEx page).
+#[test]
+#[allow(non_snake_case)]
+fn facade_winsock_names() {
+    use wsaevents::winsock::*;
+    let mut d = WSADATA::default();
+    assert_eq!(WSAStartup(MAKEWORD(2, 2), &mut d), 0);
+    let l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    assert_eq!(bind(l, &"127.0.0.1:0".parse().unwrap()), 0);
+    assert_eq!(listen_(l, 4), 0);
+    let mut addr = "0.0.0.0:0".parse().unwrap();
+    assert_eq!(getsockname(l, &mut addr), 0);
+    let c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    assert_eq!(connect(c, &addr), 0);
+    let s = accept(l, None);
+    assert_ne!(s, INVALID_SOCKET);
+
+    let ev = WSACreateEvent();
+    let mut ov = WSAOVERLAPPED::new(ev);
+    let mut flags = 0u32;
+    assert_eq!(
+        WSARecv_overlapped(s, vec![0; 16], None, &mut flags, &mut ov, None),
+        SOCKET_ERROR
+    );
+    assert_eq!(WSAGetLastError(), WSA_IO_PENDING);
+    assert!(!HasOverlappedIoCompleted(&ov));
+    assert_eq!(ov.Internal(), STATUS_PENDING);
+    let (mut n, mut f) = (0u32, 0u32);
+    assert_eq!(WSAGetOverlappedResult(s, &ov, &mut n, FALSE, &mut f), FALSE);
+    assert_eq!(WSAGetLastError(), WSA_IO_INCOMPLETE);
+    assert_eq!(send(c, b"hi", 0), 2);
+    assert_eq!(
+        WSAWaitForMultipleEvents(&[ev], FALSE, 10_000, FALSE),
+        WSA_WAIT_EVENT_0
+    );
+    assert_eq!(WSAGetOverlappedResult(s, &ov, &mut n, FALSE, &mut f), TRUE);
+    assert_eq!((n, f), (2, 0));
+    assert_eq!(ov.InternalHigh(), 2);
+    assert_eq!(&ov.take_buffer().unwrap()[..2], b"hi");
+
+    // A completion routine, run by SleepEx on this thread; QueueUserAPC shares the queue.
+    // With a routine, hEvent is left alone (test_WSARecv): still set from the first.
+    assert_eq!(WSAResetEvent(ev), TRUE);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c2 = calls.clone();
+    let mut ov2 = WSAOVERLAPPED::new(ev);
+    let routine: CompletionRoutine = Box::new(move |err, bytes, _op, _flags| {
+        assert_eq!((err, bytes), (0, 3));
+        c2.fetch_add(1, Ordering::SeqCst);
+    });
+    assert_eq!(
+        WSARecv_overlapped(s, vec![0; 16], None, &mut flags, &mut ov2, Some(routine)),
+        SOCKET_ERROR
+    );
+    assert_eq!(WSAGetLastError(), WSA_IO_PENDING);
+    assert_eq!(send(c, b"abc", 0), 3);
+    assert_eq!(SleepEx(10_000, TRUE), WAIT_IO_COMPLETION);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        WaitForSingleObjectEx(ev, 0, FALSE),
+        WSA_WAIT_TIMEOUT,
+        "the event untouched"
+    );
+    let c3 = calls.clone();
+    assert_ne!(
+        QueueUserAPC(
+            Box::new(move || {
+                c3.fetch_add(10, Ordering::SeqCst);
+            }),
+            CURRENT_THREAD
+        ),
+        0
+    );
+    assert_eq!(WaitForSingleObjectEx(ev, 0, FALSE), WSA_WAIT_TIMEOUT);
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "not alertable: nothing runs"
+    );
+    assert_eq!(WaitForSingleObjectEx(ev, 10_000, TRUE), WAIT_IO_COMPLETION);
+    assert_eq!(calls.load(Ordering::SeqCst), 11);
+    assert_eq!(QueueUserAPC(Box::new(|| {}), 0x7ff0), 0);
+    assert_eq!(WSAGetLastError(), WSA_INVALID_HANDLE);
+
+    // CancelIoEx, then ERROR_NOT_FOUND; GetOverlappedResult's Win32 code.
+    let mut ov3 = WSAOVERLAPPED::new(ev);
+    assert_eq!(
+        WSARecv_overlapped(s, vec![0; 16], None, &mut flags, &mut ov3, None),
+        SOCKET_ERROR
+    );
+    assert_eq!(CancelIoEx(s, Some(&ov3)), TRUE);
+    assert_eq!(CancelIoEx(s, Some(&ov3)), FALSE);
+    assert_eq!(WSAGetLastError() as u32, ERROR_NOT_FOUND);
+    assert_eq!(GetOverlappedResult(s, &ov3, &mut n, FALSE), FALSE);
+    assert_eq!(WSAGetLastError() as u32, ERROR_OPERATION_ABORTED);
+    assert_eq!(ov3.Internal(), STATUS_CANCELLED);
+    assert_eq!(CancelIo(s), TRUE);
+    // CancelIoEx page: "If this function cannot find a request to cancel, the return value
+    // is 0 (zero), and GetLastError returns ERROR_NOT_FOUND" (for all requests too).
+    assert_eq!(CancelIoEx(s, None), FALSE);
+    assert_eq!(WSAGetLastError() as u32, ERROR_NOT_FOUND);
+    // Not a socket: WSAENOTSOCK (test_WSAGetOverlappedResult).
+    assert_eq!(
+        WSAGetOverlappedResult(0x7ff0, &ov3, &mut n, FALSE, &mut f),
+        FALSE
+    );
+    assert_eq!(WSAGetLastError(), WSAENOTSOCK);
+    // An hEvent that is not an event: WSAENOTSOCK (map_status), nothing issued.
+    let mut bad = WSAOVERLAPPED::new(c);
+    assert_eq!(
+        WSARecv_overlapped(s, vec![0; 4], None, &mut flags, &mut bad, None),
+        SOCKET_ERROR
+    );
+    assert_eq!(WSAGetLastError(), WSAENOTSOCK);
+    assert!(bad.operation().is_none());
+
+    // An immediate completion: 0 and the bytes.
+    assert_eq!(send(c, b"xyz", 0), 3);
+    let probe = WSACreateEvent();
+    assert_eq!(WSAEventSelect(s, probe, FD_READ), 0);
+    assert_eq!(
+        WSAWaitForMultipleEvents(&[probe], FALSE, 10_000, FALSE),
+        WSA_WAIT_EVENT_0
+    );
+    let mut ov4 = WSAOVERLAPPED::new(ev);
+    let mut got = 0u32;
+    assert_eq!(
+        WSARecv_overlapped(s, vec![0; 16], Some(&mut got), &mut flags, &mut ov4, None),
+        0
+    );
+    assert_eq!(got, 3);
+    assert!(HasOverlappedIoCompleted(&ov4));
+    for h in [c, s, l] {
+        closesocket(h);
+    }
+    WSACloseEvent(ev);
+    WSACloseEvent(probe);
+}
+
+/// A routine that unwinds (a Rust closure's panic, as the C boundary catches) loses none of
+/// the routines queued after it: they run at the thread's next alertable wait.
+#[test]
+fn a_panicking_routine_loses_no_other() {
+    let q = wsaevents::ApcQueue::current();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let (r1, r3) = (ran.clone(), ran.clone());
+    q.queue(Box::new(move || {
+        r1.fetch_add(1, Ordering::SeqCst);
+    }));
+    q.queue(Box::new(|| panic!("routine failed")));
+    q.queue(Box::new(move || {
+        r3.fetch_add(10, Ordering::SeqCst);
+    }));
+    let r = std::panic::catch_unwind(|| sleep_alertable(Some(Duration::ZERO)));
+    assert!(r.is_err());
+    assert_eq!(ran.load(Ordering::SeqCst), 1);
+    assert_eq!(q.len(), 1, "the third is still queued");
+    assert_eq!(
+        sleep_alertable(Some(Duration::ZERO)),
+        WaitOutcome::IoCompletion
+    );
+    assert_eq!(ran.load(Ordering::SeqCst), 11);
 }

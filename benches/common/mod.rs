@@ -292,7 +292,7 @@ impl LibPingPong {
         while done < n {
             let i = match wait_any(&evs, Some(LONG)).expect("wait") {
                 WaitOutcome::Signaled(i) => i,
-                WaitOutcome::TimedOut => panic!("ping-pong stalled after {done} round trips"),
+                _ => panic!("ping-pong stalled after {done} round trips"),
             };
             let s = &self.socks[i];
             let rec = s.enum_network_events(Some(evs[i])).expect("enum");

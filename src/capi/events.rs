@@ -14,8 +14,9 @@
 //!   signalled; the same event twice with `fWaitAll` → 87. Then: the lowest signalled index
 //!   (`WSA_WAIT_EVENT_0 + i`), `WSA_WAIT_EVENT_0` for a satisfied wait-all, or
 //!   `WSA_WAIT_TIMEOUT` (258). `WSA_INFINITE` waits forever.
-//! * `fAlertable`/`bAlertable` are accepted and ignored: this library has no APCs or
-//!   completion routines, so `WSA_WAIT_IO_COMPLETION` is never returned.
+//! * `fAlertable`/`bAlertable`: an alertable wait that no object satisfies first runs the
+//!   thread's queued completion routines and APCs and returns `WSA_WAIT_IO_COMPLETION`
+//!   (0xC0); a signalled object takes priority (`capi::overlapped`, B.2).
 //! * None of these need `WSAStartup` (on Windows they are kernel32 functions).
 //! * Handles live in the facade's table ([`crate::winsock`]), shared with sockets and
 //!   threads; the waits are the facade's, after the C-only checks (count, NULL array). A
@@ -77,7 +78,13 @@ fn close(h: Handle) -> i32 {
 ///
 /// # Safety
 /// `list` must be NULL or point to `count` readable handles.
-unsafe fn wait_multiple(count: u32, list: *const Handle, all: bool, ms: u32) -> u32 {
+pub(crate) unsafe fn wait_multiple(
+    count: u32,
+    list: *const Handle,
+    all: bool,
+    ms: u32,
+    alertable: bool,
+) -> u32 {
     let n = count as usize;
     if n == 0 || n > MAXIMUM_WAIT_OBJECTS || list.is_null() {
         return fail(WSA_INVALID_PARAMETER, WAIT_FAILED);
@@ -90,7 +97,7 @@ unsafe fn wait_multiple(count: u32, list: *const Handle, all: bool, ms: u32) -> 
         *v = handles::value(h);
     }
     // The facade's wait: invalid handles (6), duplicates in a wait-all (87), the wait itself.
-    winsock::WSAWaitForMultipleEvents(&values[..n], i32::from(all), ms, FALSE)
+    winsock::WSAWaitForMultipleEvents(&values[..n], i32::from(all), ms, i32::from(alertable))
 }
 
 /// `WSAEVENT WSACreateEvent(void)`: a manual-reset, unsignalled event, or
@@ -129,11 +136,11 @@ pub unsafe extern "C" fn WSAWaitForMultipleEvents(
     events: *const Handle,
     wait_all: i32,
     timeout_ms: u32,
-    _alertable: i32,
+    alertable: i32,
 ) -> u32 {
     // SAFETY: forwarded caller contract.
     ffi(WAIT_FAILED, || unsafe {
-        wait_multiple(count, events, wait_all != 0, timeout_ms)
+        wait_multiple(count, events, wait_all != 0, timeout_ms, alertable != 0)
     })
 }
 
@@ -190,7 +197,7 @@ pub extern "C" fn CloseHandle(object: Handle) -> i32 {
 pub extern "C" fn WaitForSingleObject(object: Handle, timeout_ms: u32) -> u32 {
     // SAFETY: a pointer to one local handle, count 1.
     ffi(WAIT_FAILED, || unsafe {
-        wait_multiple(1, &object, false, timeout_ms)
+        wait_multiple(1, &object, false, timeout_ms, false)
     })
 }
 
@@ -208,13 +215,13 @@ pub unsafe extern "C" fn WaitForMultipleObjects(
 ) -> u32 {
     // SAFETY: forwarded caller contract.
     ffi(WAIT_FAILED, || unsafe {
-        wait_multiple(count, handles, wait_all != 0, timeout_ms)
+        wait_multiple(count, handles, wait_all != 0, timeout_ms, false)
     })
 }
 
 /// `DWORD WaitForMultipleObjectsEx(DWORD, const HANDLE*, BOOL bWaitAll, DWORD, BOOL)`:
-/// `WAIT_OBJECT_0 + i`, `WAIT_TIMEOUT`, or `WAIT_FAILED` with the last error set;
-/// `bAlertable` is ignored (no APCs).
+/// `WAIT_OBJECT_0 + i`, `WAIT_TIMEOUT`, `WAIT_IO_COMPLETION` (alertable, after the
+/// thread's queued routines ran), or `WAIT_FAILED` with the last error set.
 ///
 /// # Safety
 /// `handles` must be NULL or point to `count` readable `HANDLE`s.
@@ -224,11 +231,11 @@ pub unsafe extern "C" fn WaitForMultipleObjectsEx(
     handles: *const Handle,
     wait_all: i32,
     timeout_ms: u32,
-    _alertable: i32,
+    alertable: i32,
 ) -> u32 {
     // SAFETY: forwarded caller contract.
     ffi(WAIT_FAILED, || unsafe {
-        wait_multiple(count, handles, wait_all != 0, timeout_ms)
+        wait_multiple(count, handles, wait_all != 0, timeout_ms, alertable != 0)
     })
 }
 

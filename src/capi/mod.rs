@@ -43,6 +43,7 @@ pub mod events;
 pub mod handles;
 pub mod iocp;
 pub mod last_error;
+pub mod overlapped;
 #[cfg(unix)]
 pub mod resolve;
 pub mod select;

@@ -4,9 +4,9 @@
 //!
 //! As in [`super::sockets`], the rules are the facade's ([`crate::winsock`]); this module
 //! converts `WSABUF` arrays, `SOCKADDR`s and out-pointers, in Windows' order of checks:
-//! `WSANOTINITIALISED`, `WSAENOTSOCK`, then the arguments. A non-NULL `lpOverlapped` fails
-//! with `WSAEOPNOTSUPP`: overlapped I/O is not provided yet (a completion routine without
-//! one is ignored, as on Windows).
+//! `WSANOTINITIALISED`, `WSAENOTSOCK`, then the arguments. A non-NULL `lpOverlapped` makes
+//! the call overlapped ([`super::overlapped`]); a completion routine without one is
+//! ignored, as on Windows.
 
 use std::ffi::{c_char, c_int, c_void};
 use std::net::SocketAddr;
@@ -14,8 +14,8 @@ use std::net::SocketAddr;
 use super::sockets::{
     check_out_addr, precheck, read_sockaddr, sockaddr_bytes, with_socket, write_out_addr,
 };
-use super::{ensure_started, fail, ffi};
-use crate::error::{WSAEFAULT, WSAEINVAL, WSAEOPNOTSUPP};
+use super::{ensure_started, fail, ffi, overlapped};
+use crate::error::{WSAEFAULT, WSAEINVAL};
 use crate::winsock::{self, INVALID_SOCKET, SOCKET};
 use crate::{Socket, SocketType};
 
@@ -29,8 +29,10 @@ pub struct WSABUF {
     pub buf: *mut c_char,
 }
 
-/// `LPWSAOVERLAPPED_COMPLETION_ROUTINE` (never called: overlapped I/O is not provided).
-pub type CompletionRoutine = Option<unsafe extern "C" fn(u32, u32, *mut c_void, u32)>;
+/// `LPWSAOVERLAPPED_COMPLETION_ROUTINE`: `(dwError, cbTransferred, lpOverlapped,
+/// dwFlags)`, run on the issuing thread in one of its alertable waits.
+pub type CompletionRoutine =
+    Option<unsafe extern "C" fn(u32, u32, *mut super::overlapped::OVERLAPPED, u32)>;
 
 /// `LPCONDITIONPROC`: the `WSAAccept` condition function.
 pub type ConditionProc = Option<
@@ -45,17 +47,6 @@ pub type ConditionProc = Option<
         usize,
     ) -> c_int,
 >;
-
-/// Overlapped calls are not provided yet: a non-NULL `lpOverlapped` is `WSAEOPNOTSUPP`. A
-/// completion routine without one is ignored, as Windows ignores it (ReactOS' WSARecv
-/// apitest, run on Windows: "call doesn't fail, but completion is not called").
-fn no_overlapped(ov: *mut c_void, _routine: CompletionRoutine) -> Result<(), i32> {
-    if ov.is_null() {
-        Ok(())
-    } else {
-        Err(WSAEOPNOTSUPP)
-    }
-}
 
 /// The `WSABUF` array as byte slices: `WSAEINVAL` for no buffers, `WSAEFAULT` for a NULL
 /// array or a NULL buffer with a non-zero length.
@@ -153,10 +144,24 @@ unsafe fn recv_common(
     flags: *mut u32,
     from: *mut c_void,
     fromlen: *mut c_int,
+    with_from: bool,
     ov: *mut c_void,
     routine: CompletionRoutine,
 ) -> Result<i32, i32> {
-    no_overlapped(ov, routine)?;
+    if !ov.is_null() {
+        let call = overlapped::Call::Recv {
+            flags,
+            from: (from, fromlen),
+            with_from,
+        };
+        // SAFETY: forwarded caller contract (the buffers and OVERLAPPED stay valid until
+        // the operation completes: the Winsock contract for overlapped calls).
+        return unsafe { overlapped::issue(sk, bufs, n, bytes, call, ov.cast(), routine) };
+    }
+    // A completion routine without an OVERLAPPED is ignored, as Windows ignores it
+    // (ReactOS' WSARecv apitest, run on Windows: "call doesn't fail, but completion is not
+    // called").
+    let _ = routine;
     // SAFETY: forwarded caller contract.
     let mut slices = unsafe { buffers(bufs, n) }?;
     if flags.is_null() {
@@ -216,6 +221,7 @@ pub unsafe extern "C" fn WSARecv(
                 flags,
                 std::ptr::null_mut(),
                 std::ptr::null_mut(),
+                false,
                 ov,
                 routine,
             )
@@ -244,7 +250,11 @@ pub unsafe extern "C" fn WSARecvFrom(
 ) -> c_int {
     with_socket(s, |sk| {
         // SAFETY: forwarded caller contract.
-        unsafe { recv_common(sk, bufs, count, bytes, flags, from, fromlen, ov, routine) }
+        unsafe {
+            recv_common(
+                sk, bufs, count, bytes, flags, from, fromlen, true, ov, routine,
+            )
+        }
     })
 }
 
@@ -264,7 +274,16 @@ unsafe fn send_common(
     ov: *mut c_void,
     routine: CompletionRoutine,
 ) -> Result<i32, i32> {
-    no_overlapped(ov, routine)?;
+    if !ov.is_null() {
+        let call = overlapped::Call::Send {
+            flags,
+            to: (to, tolen),
+        };
+        // SAFETY: forwarded caller contract (the buffers and OVERLAPPED stay valid until
+        // the operation completes: the Winsock contract for overlapped calls).
+        return unsafe { overlapped::issue(sk, bufs, n, bytes, call, ov.cast(), routine) };
+    }
+    let _ = routine;
     // SAFETY: forwarded caller contract (the buffers are only read).
     let slices = unsafe { buffers(bufs, n) }?;
     let to = if to.is_null() {
@@ -467,7 +486,12 @@ pub unsafe extern "C" fn WSAIoctl(
     routine: CompletionRoutine,
 ) -> c_int {
     with_socket(s, |_| {
-        no_overlapped(ov, routine)?;
+        // An overlapped WSAIoctl is not provided (yet): WSAEOPNOTSUPP. A completion routine
+        // without an OVERLAPPED is ignored, as Windows ignores it.
+        let _ = routine;
+        if !ov.is_null() {
+            return Err(crate::error::WSAEOPNOTSUPP);
+        }
         if returned.is_null() {
             return Err(WSAEFAULT);
         }

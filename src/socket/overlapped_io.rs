@@ -136,6 +136,16 @@ impl Socket {
         Ok(n)
     }
 
+    /// The first pending operation issued with tag `tag` (C: the `OVERLAPPED` address).
+    pub fn find_overlapped(&self, tag: usize) -> Option<Overlapped> {
+        let st = self.h.core.state.lock();
+        st.ov_read
+            .iter()
+            .chain(st.ov_write.iter())
+            .find(|op| op.tag() == tag)
+            .cloned()
+    }
+
     /// How many overlapped operations are pending on this socket.
     pub fn pending_overlapped(&self) -> usize {
         let st = self.h.core.state.lock();
@@ -273,8 +283,10 @@ impl State {
                 self.record.reenable(Fd::READ, more);
                 let mut r = OpResult::ok(n);
                 if truncated {
-                    // Windows fills the buffer and fails the operation (WSAEMSGSIZE).
+                    // Windows fills the buffer and fails the operation (WSAEMSGSIZE); the
+                    // count is the buffer's (Winsock's own count may read 0 here).
                     r.error = WSAEMSGSIZE;
+                    r.bytes = buf.len();
                 }
                 if matches!(kind, OpKind::RecvFrom(_)) {
                     r.from = addr;
@@ -290,7 +302,13 @@ impl State {
                     WSAECONNREFUSED => WSAECONNRESET,
                     c => c,
                 };
-                Attempt::Done(OpResult::failed(code))
+                let mut r = OpResult::failed(code);
+                if code == WSAEMSGSIZE {
+                    // Winsock itself reports a truncated datagram (Windows): the buffer is
+                    // full.
+                    r.bytes = buf.len();
+                }
+                Attempt::Done(r)
             }
         }
     }

@@ -112,6 +112,8 @@ unsafe extern "C" fn thread_begin(arg: *mut c_void) -> Routine {
         // SAFETY: the caller's contract: our Box, taken exactly once.
         let start = unsafe { Box::from_raw(arg.cast::<Start>()) };
         THREAD_ID.with(|id| id.set(start.id));
+        // APCs queued through the handle before the thread ran are kept (QueueUserAPC).
+        start.object.apc.adopt();
         CURRENT.with(|c| {
             *c.borrow_mut() = Some(Running {
                 object: start.object.clone(),
