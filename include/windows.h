@@ -54,11 +54,8 @@
 
 #include "wsaevents_base.h"
 #include "wsaevents_win32.h" /* FormatMessage, memory, critical sections, threads, CRT names */
-<<<<<<< HEAD
-#include "wsaevents_iocp.h"  /* completion ports */
-=======
 #include "wsaevents_overlapped.h" /* OVERLAPPED, GetOverlappedResult, CancelIoEx, SleepEx, APCs */
->>>>>>> ovl
+#include "wsaevents_iocp.h"       /* completion ports */
 
 #ifdef __cplusplus
 extern "C" {

@@ -176,6 +176,10 @@ pub const SO_TYPE: i32 = 0x1008;
 pub const TCP_NODELAY: i32 = 0x0001;
 /// `SO_DEBUG`.
 pub const SO_DEBUG: i32 = 0x0001;
+/// `SO_UPDATE_ACCEPT_CONTEXT` (mswsock.h): the value is the listening `SOCKET`.
+pub const SO_UPDATE_ACCEPT_CONTEXT: i32 = 0x700B;
+/// `SO_UPDATE_CONNECT_CONTEXT` (mswsock.h): no value.
+pub const SO_UPDATE_CONNECT_CONTEXT: i32 = 0x7010;
 /// `SO_ACCEPTCONN`: whether the socket listens (read-only).
 pub const SO_ACCEPTCONN: i32 = 0x0002;
 /// `SO_DONTROUTE`.
@@ -1396,6 +1400,21 @@ fn ms(d: Option<Duration>) -> u32 {
 /// unknown level is `WSAEINVAL`, an unknown option `WSAENOPROTOOPT`.
 pub fn setsockopt(s: SOCKET, level: i32, name: i32, optval: &[u8]) -> i32 {
     call(s, |sk| {
+        // The mswsock options (socket/mswsock.rs): the listening SOCKET as the value.
+        if level == SOL_SOCKET && name == SO_UPDATE_ACCEPT_CONTEXT {
+            const N: usize = std::mem::size_of::<SOCKET>();
+            let Some(v) = optval.get(..N) else {
+                return Err(Error::from_code(WSAEFAULT));
+            };
+            let listener = SOCKET::from_ne_bytes(v.try_into().expect("N bytes"));
+            let l = socket_of(listener).ok_or(Error::from_code(WSAENOTSOCK))?;
+            sk.update_accept_context(&l)?;
+            return Ok(0);
+        }
+        if level == SOL_SOCKET && name == SO_UPDATE_CONNECT_CONTEXT {
+            sk.update_connect_context()?;
+            return Ok(0);
+        }
         let size = opt_size(level, name)?;
         let v = match (size, optval.len()) {
             // Windows accepts a BOOL of length 0 at SOL_SOCKET and changes nothing.
@@ -2486,6 +2505,83 @@ pub fn QueueUserAPC(f: Box<dyn FnOnce() + Send>, thread: usize) -> DWORD {
 /// `WaitForSingleObjectEx(h, ms, bAlertable)`.
 pub fn WaitForSingleObjectEx(h: WSAEVENT, ms: DWORD, alertable: BOOL) -> DWORD {
     WSAWaitForMultipleEvents(&[h], FALSE, ms, alertable)
+}
+
+// ------------------------------------------------------------------------------------------
+// The mswsock extensions (socket/mswsock.rs has the rules)
+
+fn mswsock_call(r: Result<(Overlapped, bool)>, ov: &mut WSAOVERLAPPED) -> BOOL {
+    match r {
+        Ok((op, done)) => {
+            ov.op = Some(op);
+            if done {
+                succeed(TRUE)
+            } else {
+                fail(WSA_IO_PENDING, FALSE)
+            }
+        }
+        Err(e) => fail(e.code(), FALSE),
+    }
+}
+
+/// `AcceptEx(listen, accept, buf, recv.len(), sizeof(SOCKADDR)+16 ×2, .., &ov)` with an
+/// owned receive buffer: `FALSE` with `WSA_IO_PENDING`; at completion `ov.hEvent` is set
+/// (and the listener's port gets a packet), the first data are `ov.take_buffer()`'s first
+/// `InternalHigh()` bytes. The addresses: `getsockname`/`getpeername` on `accept` after
+/// `setsockopt(SO_UPDATE_ACCEPT_CONTEXT)`.
+pub fn AcceptEx(listen: SOCKET, accept: SOCKET, recv: Vec<u8>, ov: &mut WSAOVERLAPPED) -> BOOL {
+    let r = (|| {
+        let l = sock(listen)?;
+        let a = sock(accept)?;
+        let notify = notify_for(ov.hEvent, None)?;
+        let space = crate::socket::accept_address_space(l.family() == AddressFamily::Inet6);
+        l.accept_ex_with(
+            &a,
+            Box::new(recv),
+            space,
+            space,
+            Default::default(),
+            notify,
+            0,
+            ov.hEvent,
+        )
+    })();
+    mswsock_call(r, ov)
+}
+
+/// `ConnectEx(s, addr, data, data.len(), .., &ov)`: `FALSE` with `WSA_IO_PENDING`; completes
+/// once connected and `data` sent (`InternalHigh()` = bytes sent).
+pub fn ConnectEx(s: SOCKET, addr: &SocketAddr, data: Vec<u8>, ov: &mut WSAOVERLAPPED) -> BOOL {
+    let r = (|| {
+        let sk = sock(s)?;
+        let notify = notify_for(ov.hEvent, None)?;
+        sk.connect_ex_with(*addr, Box::new(data), notify, 0, ov.hEvent)
+    })();
+    mswsock_call(r, ov)
+}
+
+/// `DisconnectEx(s, ov, flags, reserved)`: with `None`, synchronous (`TRUE`); else `FALSE`
+/// with `WSA_IO_PENDING` and a completion of 0 bytes. `reserved` must be 0 (`WSAEINVAL`).
+pub fn DisconnectEx(s: SOCKET, ov: Option<&mut WSAOVERLAPPED>, flags: u32, reserved: u32) -> BOOL {
+    let sk = match sock(s) {
+        Ok(sk) => sk,
+        Err(e) => return fail(e.code(), FALSE),
+    };
+    if reserved != 0 {
+        return fail(WSAEINVAL, FALSE);
+    }
+    match ov {
+        None => match sk.disconnect_ex(flags) {
+            Ok(()) => succeed(TRUE),
+            Err(e) => fail(e.code(), FALSE),
+        },
+        Some(ov) => {
+            let r = notify_for(ov.hEvent, None).and_then(|n| {
+                sk.disconnect_ex_overlapped(flags, Box::new(Vec::new()), n, 0, ov.hEvent)
+            });
+            mswsock_call(r, ov)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -219,7 +219,9 @@ fn disconnect_ex() {
     assert_eq!(code(c.disconnect_ex(0)), 10057);
     let (c, s) = pair(false);
     let (ev, n) = ev_notify();
-    let (op, done) = c.disconnect_ex_overlapped(0, n, 0, 0).unwrap();
+    let (op, done) = c
+        .disconnect_ex_overlapped(0, Box::new(Vec::new()), n, 0, 0)
+        .unwrap();
     assert!(!done, "pending first, as Windows");
     assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
     assert_eq!(op.result().unwrap().bytes, 0);

@@ -333,6 +333,7 @@ impl Socket {
     pub fn disconnect_ex_overlapped(
         &self,
         flags: u32,
+        buffer: Box<dyn OpBuffer>,
         notify: Vec<Notify>,
         tag: usize,
         h_event: usize,
@@ -348,7 +349,7 @@ impl Socket {
         crate::iocp::issue_prepared(
             self,
             OpKind::Disconnect,
-            Box::new(Vec::new()),
+            buffer,
             notify,
             tag,
             h_event,
