@@ -54,7 +54,8 @@ extern "C" {
 
 /** AcceptEx: FALSE with ERROR_IO_PENDING (997); completes on lpOverlapped (its event, the
  *  listener's completion port) at the connection (dwReceiveDataLength 0) or with the first
- *  data. ERROR_INVALID_PARAMETER for a NULL lpOverlapped; WSAEFAULT for a NULL buffer or
+ *  data. A connection already queued is taken at once: TRUE (the completion is still
+ *  announced, as for any operation that succeeds at once). ERROR_INVALID_PARAMETER for a NULL lpOverlapped; WSAEFAULT for a NULL buffer or
  *  dwRemoteAddressLength 0; WSAEINVAL for a listener not listening or an accept socket
  *  that is bound, connected, UDP or already pending. An address length below
  *  sizeof(SOCKADDR_IN)+16 completes with ERROR_INSUFFICIENT_BUFFER at a connection, which

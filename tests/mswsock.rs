@@ -386,3 +386,25 @@ fn stress_accepts_and_cancels() {
     assert_eq!(port.get(Some(SHORT)).unwrap(), None);
     drop(clients);
 }
+
+/// Connections queued before the AcceptEx operations are posted are taken by them (the
+/// listener's readiness was reported before the operations existed).
+#[test]
+fn accept_ex_takes_connections_queued_before() {
+    let l = tcp(false);
+    l.bind(lo4()).unwrap();
+    l.listen(64).unwrap();
+    let mut clients = Vec::new();
+    for _ in 0..10 {
+        let c = tcp(false);
+        c.connect(l.local_addr().unwrap()).unwrap();
+        clients.push(c);
+    }
+    for i in 0..10 {
+        let a = tcp(false);
+        let (ev, n) = ev_notify();
+        let (op, _) = l.accept_ex(&a, 0, n).unwrap();
+        assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0), "accept {i}");
+        op.result().unwrap();
+    }
+}

@@ -10,7 +10,11 @@
 //!   (before any `FD_ACCEPT` is recorded for it: rule 26) into the accept socket, which
 //!   must be a fresh TCP socket (not bound, not connected, not already the target of a
 //!   pending `AcceptEx`: `WSAEINVAL`). With a receive length of 0 it completes at the
-//!   connection; otherwise when the first data arrive (or the peer closes: 0 bytes).
+//!   connection; otherwise when the first data arrive (or the peer closes: 0 bytes). A
+//!   connection already queued when it is issued is taken at once, and the call succeeds
+//!   (`TRUE`; its completion is still announced: event, port packet unless
+//!   `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`). Windows documents that `AcceptEx` may
+//!   succeed at once; when it does is not tested (docs/semantics.md).
 //!   A local or remote address space smaller than the address plus 16 bytes completes,
 //!   when a connection is pending, with `STATUS_BUFFER_TOO_SMALL`
 //!   (`ERROR_INSUFFICIENT_BUFFER`) and leaves the connection queued (a later `accept` gets
@@ -135,8 +139,8 @@ impl Socket {
     /// `AcceptEx(listener, acceptor, buffer, recv_len, local_len, remote_len, …, &ov)`: the
     /// general form, for the C layer. `buffer` is the receive part (`recv_len` bytes);
     /// the addresses are left in `addrs` before completion. Returns the operation and
-    /// whether it completed at once (it never does: `AcceptEx` always goes pending, as
-    /// on Windows, even with a connection queued).
+    /// whether it completed at once: with no connection queued it goes pending, as on
+    /// Windows; a connection already queued is taken at once (see the module).
     #[allow(clippy::too_many_arguments)]
     pub fn accept_ex_with(
         &self,
@@ -449,8 +453,11 @@ impl State {
         if ctx.accepted {
             return self.attempt_accept_data(me, buf);
         }
-        // On the listener. Windows always goes pending first.
-        if issuing {
+        // On the listener. With no connection queued it goes pending (Windows' usual
+        // answer, ERROR_IO_PENDING); one already queued (its readiness reported before this
+        // operation existed) is taken at once: the call then succeeds (TRUE), and the
+        // completion is announced as for any operation that completes at once.
+        if issuing && !self.os.readable_now() {
             return Attempt::Block;
         }
         let space = accept_address_space(v6);
