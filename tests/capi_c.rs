@@ -353,6 +353,16 @@ fn examples_c_run() {
         STRICT,
         false,
     );
+    for (file, name, passed) in [
+        ("iocp_echo.c", "example_iocp_echo", "self-test passed: 16 clients"),
+        ("acceptex_server.c", "example_acceptex_server", "self-test passed: 16 clients"),
+    ] {
+        let exe = build(Lang::C, &examples.join(file), name, STRICT, false);
+        let o = run_args(&exe, &["--selftest", "16"]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        println!("{out}");
+        assert!(out.contains(passed), "{out}");
+    }
     let o = run_args(&pingpong, &["500"]);
     let out = String::from_utf8_lossy(&o.stdout);
     println!("{out}");
