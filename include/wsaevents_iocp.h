@@ -51,6 +51,7 @@ typedef struct _OVERLAPPED_ENTRY {
 /* SetFileCompletionNotificationModes flags. */
 #define FILE_SKIP_COMPLETION_PORT_ON_SUCCESS 0x1
 #define FILE_SKIP_SET_EVENT_ON_HANDLE 0x2
+#define FILE_SKIP_SET_USER_EVENT_ON_FAST_IO 0x4
 
 #ifndef ERROR_ABANDONED_WAIT_0
 #  define ERROR_ABANDONED_WAIT_0 735
@@ -89,8 +90,9 @@ BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE CompletionPort,
 /** PostQueuedCompletionStatus: queues a packet (lpOverlapped is carried, never read). */
 BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
                                        ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped);
-/** SetFileCompletionNotificationModes: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS and/or
- *  FILE_SKIP_SET_EVENT_ON_HANDLE on a socket; other bits ERROR_INVALID_PARAMETER. */
+/** SetFileCompletionNotificationModes: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS,
+ *  FILE_SKIP_SET_EVENT_ON_HANDLE, FILE_SKIP_SET_USER_EVENT_ON_FAST_IO on a socket; other
+ *  bits ERROR_INVALID_PARAMETER. */
 BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags);
 
 #ifdef __cplusplus

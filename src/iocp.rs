@@ -54,6 +54,9 @@ pub const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: u8 = 0x1;
 /// `FILE_SKIP_SET_EVENT_ON_HANDLE` (2): completing an operation does not signal the socket
 /// handle itself (the event in the `OVERLAPPED`, if any, is still signalled).
 pub const FILE_SKIP_SET_EVENT_ON_HANDLE: u8 = 0x2;
+/// `FILE_SKIP_SET_USER_EVENT_ON_FAST_IO` (4): accepted and kept; there is no "fast I/O"
+/// path here, so it changes nothing.
+pub const FILE_SKIP_SET_USER_EVENT_ON_FAST_IO: u8 = 0x4;
 
 /// One completion packet: what `GetQueuedCompletionStatus` returns through its out-pointers
 /// (and `GetQueuedCompletionStatusEx` in an `OVERLAPPED_ENTRY`).
@@ -459,12 +462,16 @@ impl Link {
 
 impl Socket {
     /// `SetFileCompletionNotificationModes(socket, flags)`: `flags` any combination of
-    /// [`FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`] and [`FILE_SKIP_SET_EVENT_ON_HANDLE`]
-    /// (other bits: `ERROR_INVALID_PARAMETER`). The modes cannot be turned off again on
+    /// [`FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`], [`FILE_SKIP_SET_EVENT_ON_HANDLE`] and
+    /// [`FILE_SKIP_SET_USER_EVENT_ON_FAST_IO`] (other bits: `ERROR_INVALID_PARAMETER`, our
+    /// choice: Wine accepts them, no Windows-run test checks). The modes cannot be turned off again on
     /// Windows; here as there, a later call adds flags. Works with or without an
     /// association.
     pub fn set_completion_notification_modes(&self, flags: u8) -> Result<()> {
-        if flags & !(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE) != 0 {
+        let known = FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
+            | FILE_SKIP_SET_EVENT_ON_HANDLE
+            | FILE_SKIP_SET_USER_EVENT_ON_FAST_IO;
+        if flags & !known != 0 {
             return err(WSA_INVALID_PARAMETER);
         }
         self.with_completion_link(|link| link.modes |= flags)

@@ -2035,7 +2035,8 @@ pub fn GetQueuedCompletionStatus(
 /// `GetQueuedCompletionStatusEx(port, entries, count, &removed, timeout_ms, alertable)`: up
 /// to `entries.len()` packets, `TRUE` with `*removed` their number. Failed operations come
 /// back as entries too (`TRUE`), with their `NTSTATUS` in `Internal`. `FALSE` with
-/// `*removed` 0 and `WAIT_TIMEOUT` after the timeout; `ERROR_INVALID_PARAMETER` for no
+/// `*removed` 0 and `WAIT_TIMEOUT` after the timeout (the number of entries removed;
+/// Windows' value is not tested, Wine's writes 1); `ERROR_INVALID_PARAMETER` for no
 /// entries; `ERROR_ABANDONED_WAIT_0` / `ERROR_INVALID_HANDLE` as
 /// [`GetQueuedCompletionStatus`]. With `alertable`, I/O completion routines due for this
 /// thread run during the wait, which then returns `FALSE` with `WAIT_IO_COMPLETION` (192).

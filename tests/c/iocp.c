@@ -113,11 +113,19 @@ int main(void)
                   TRUE);
         EXPECT_EQ("  removed", removed, 1);
         EXPECT_EQ("  Internal", e[0].Internal, 0);
+        removed = 99;
         EXPECT_FAIL("Ex timeout", GetQueuedCompletionStatusEx(port, e, 4, &removed, 0, FALSE),
                     FALSE, WAIT_TIMEOUT);
+#ifndef _WIN32
+        /* Our choice, the number of entries removed: no Windows-run test checks it (Wine's
+         * kernel32 writes 1). */
         EXPECT_EQ("  removed 0", removed, 0);
+#endif
+#ifndef _WIN32
+        /* Our choice (no Windows-run test; Wine's returns TRUE). */
         EXPECT_FAIL("Ex count 0", GetQueuedCompletionStatusEx(port, e, 0, &removed, 0, FALSE),
                     FALSE, ERROR_INVALID_PARAMETER);
+#endif
     }
 
     SECTION("worker threads: every packet once");
@@ -187,8 +195,12 @@ int main(void)
 
         /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: a receive that succeeds at once queues
          * nothing. */
+#ifndef _WIN32
+        /* Our choice for bits beyond the three flags (Wine's accepts them; no Windows-run
+         * test). */
         EXPECT_FAIL("bad flags", SetFileCompletionNotificationModes((HANDLE)s, 0x8), FALSE,
                     ERROR_INVALID_PARAMETER);
+#endif
         EXPECT_FAIL("not a socket", SetFileCompletionNotificationModes(ev, 1), FALSE,
                     ERROR_INVALID_HANDLE);
         EXPECT_EQ("skip on success",
@@ -219,8 +231,14 @@ int main(void)
                     WSA_IO_PENDING);
         EXPECT_EQ("closesocket", closesocket(s), 0);
         got = NULL;
-        EXPECT_FAIL("aborted packet", GetQueuedCompletionStatus(port, &bytes, &key, &got, LONG_MS),
-                    FALSE, ERROR_OPERATION_ABORTED);
+        WSASetLastError(0);
+        EXPECT_EQ("aborted packet", GetQueuedCompletionStatus(port, &bytes, &key, &got, LONG_MS),
+                  FALSE);
+#ifndef _WIN32
+        /* STATUS_CANCELLED (rule 43, Windows-run test, todo_wine: Wine completes it with
+         * another status). */
+        EXPECT_EQ("  last error", GetLastError(), ERROR_OPERATION_ABORTED);
+#endif
         EXPECT_TRUE("  the OVERLAPPED", got == &ov);
         EXPECT_EQ("  key", key, 42);
         EXPECT_EQ("  bytes", bytes, 0);
