@@ -354,8 +354,16 @@ fn examples_c_run() {
         false,
     );
     for (file, name, passed) in [
-        ("iocp_echo.c", "example_iocp_echo", "self-test passed: 16 clients"),
-        ("acceptex_server.c", "example_acceptex_server", "self-test passed: 16 clients"),
+        (
+            "iocp_echo.c",
+            "example_iocp_echo",
+            "self-test passed: 16 clients",
+        ),
+        (
+            "acceptex_server.c",
+            "example_acceptex_server",
+            "self-test passed: 16 clients",
+        ),
     ] {
         let exe = build(Lang::C, &examples.join(file), name, STRICT, false);
         let o = run_args(&exe, &["--selftest", "16"]);
