@@ -372,3 +372,145 @@ fn single_worker_sees_fifo_under_load() {
     }
     poster.join().unwrap();
 }
+
+/// Several workers on one port serve overlapped receives on several connections (one
+/// pending per connection, re-issued by the worker that dequeues its packet) while another
+/// thread cancels pending receives at random: every operation's packet is dequeued exactly
+/// once (cancelled ones with `STATUS_CANCELLED`), and each connection's bytes arrive
+/// complete and in order.
+#[test]
+fn stress_workers_receive_in_order_while_cancels_race() {
+    use wsaevents::overlapped::{OpKind, Overlapped};
+    use wsaevents::{CancelFilter, MsgFlags};
+    const CONNS: usize = 6;
+    const BYTES: usize = 100_000;
+    const WORKERS: usize = 4;
+    let port = CompletionPort::new(WORKERS as u32);
+    let pairs = pairs(false, CONNS);
+    let servers: Arc<Vec<wsaevents::Socket>> =
+        Arc::new(pairs.iter().map(|(_, s)| s.clone()).collect());
+    for (k, s) in servers.iter().enumerate() {
+        port.associate(s, k).unwrap();
+    }
+    let next_tag = Arc::new(AtomicUsize::new(1));
+    let slots: Arc<Vec<Mutex<Option<Overlapped>>>> =
+        Arc::new((0..CONNS).map(|_| Mutex::new(None)).collect());
+    let received: Arc<Vec<Mutex<Vec<u8>>>> =
+        Arc::new((0..CONNS).map(|_| Mutex::new(Vec::new())).collect());
+    let issue = {
+        let (servers, slots, next_tag) = (servers.clone(), slots.clone(), next_tag.clone());
+        move |k: usize| {
+            // The slot's lock is held across the issue: the packet of an operation that
+            // completes at once is dequeued only after the operation is stored.
+            let mut slot = slots[k].lock().unwrap();
+            let tag = next_tag.fetch_add(1, Ordering::SeqCst);
+            let (op, _) = wsaevents::iocp::issue(
+                &servers[k],
+                OpKind::Recv(MsgFlags::default()),
+                Box::new(vec![0u8; 256]),
+                vec![],
+                tag,
+                0,
+            )
+            .unwrap();
+            *slot = Some(op);
+        }
+    };
+    for k in 0..CONNS {
+        issue(k);
+    }
+    let seen = Arc::new(Mutex::new(HashSet::new()));
+    let cancelled = Arc::new(AtomicUsize::new(0));
+    let fins = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut ts = Vec::new();
+    for _ in 0..WORKERS {
+        let (port, slots, received, seen, cancelled, issue, fins, stop) = (
+            port.clone(),
+            slots.clone(),
+            received.clone(),
+            seen.clone(),
+            cancelled.clone(),
+            issue.clone(),
+            fins.clone(),
+            stop.clone(),
+        );
+        ts.push(std::thread::spawn(move || {
+            loop {
+                let p = match port.get(Some(LONG)) {
+                    Ok(Some(p)) => p,
+                    Ok(None) => panic!("a worker timed out"),
+                    Err(e) => {
+                        assert!([ERROR_ABANDONED_WAIT_0, 6].contains(&e.code()));
+                        return;
+                    }
+                };
+                assert!(seen.lock().unwrap().insert(p.overlapped), "{p:?} twice");
+                let k = p.key;
+                let op = slots[k].lock().unwrap().take().expect("the operation");
+                assert_eq!(op.tag(), p.overlapped);
+                if p.succeeded() {
+                    let buf = op.take_buffer().unwrap();
+                    if p.bytes == 0 {
+                        // The FIN: this connection is done; the last one stops the test.
+                        if fins.fetch_add(1, Ordering::SeqCst) + 1 == CONNS {
+                            stop.store(true, Ordering::SeqCst);
+                            port.close();
+                        }
+                        continue;
+                    }
+                    received[k]
+                        .lock()
+                        .unwrap()
+                        .extend_from_slice(&buf[..p.bytes as usize]);
+                } else {
+                    assert_eq!(p.status, 0xC000_0120, "only cancellations fail");
+                    cancelled.fetch_add(1, Ordering::SeqCst);
+                }
+                issue(k);
+            }
+        }));
+    }
+    let canceller = {
+        let (servers, stop) = (servers.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut i = 0usize;
+            while !stop.load(Ordering::SeqCst) {
+                let _ = servers[i % CONNS].cancel_overlapped(CancelFilter::All);
+                i += 1;
+                std::thread::yield_now();
+            }
+        })
+    };
+    let pattern = |i: usize| (i % 251) as u8;
+    let mut senders = Vec::new();
+    for (c, _) in &pairs {
+        let c = c.clone();
+        senders.push(std::thread::spawn(move || {
+            let data: Vec<u8> = (0..BYTES).map(pattern).collect();
+            for chunk in data.chunks(777) {
+                c.send(chunk).unwrap();
+            }
+            c.shutdown(std::net::Shutdown::Write).unwrap();
+        }));
+    }
+    for s in senders {
+        s.join().unwrap();
+    }
+    // Workers end when the port closes (after the last FIN), or fail on a LONG timeout.
+    for t in ts {
+        t.join().unwrap();
+    }
+    stop.store(true, Ordering::SeqCst);
+    canceller.join().unwrap();
+    assert_eq!(fins.load(Ordering::SeqCst), CONNS);
+    for r in received.iter() {
+        let r = r.lock().unwrap();
+        assert_eq!(r.len(), BYTES);
+        assert!(
+            r.iter().enumerate().all(|(i, &b)| b == pattern(i)),
+            "out of order"
+        );
+    }
+    println!("cancelled {} receives", cancelled.load(Ordering::SeqCst));
+}
