@@ -577,8 +577,9 @@ impl Ticket {
     }
 }
 
-/// Issues an overlapped operation on `socket` with its completion-port packet ([`attach`],
-/// [`Ticket::issued`]). Returns the operation and whether it completed at once (as
+/// Issues an overlapped operation on `socket` with its completion-port packet (when the
+/// socket is associated with a port and `h_event`'s low bit is clear; an operation that
+/// succeeds at once queues none under `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`). Returns the operation and whether it completed at once (as
 /// [`Socket::issue_overlapped`]).
 pub fn issue(
     socket: &Socket,

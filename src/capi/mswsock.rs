@@ -1,6 +1,6 @@
 //! The mswsock extensions at the C boundary: `AcceptEx`, `GetAcceptExSockaddrs`,
 //! `ConnectEx`, `DisconnectEx` (declared by `include/mswsock.h`), and their function
-//! pointers through `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)` ([`extension_function`],
+//! pointers through `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)` (`extension_function`,
 //! reached from [`super::wsaext::WSAIoctl`]).
 //!
 //! The rules are the socket layer's (`socket/mswsock.rs`); this module converts the
