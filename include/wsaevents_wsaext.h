@@ -13,7 +13,8 @@
  * completes at once returns 0 (its event set, its completion routine queued, as Windows);
  * otherwise SOCKET_ERROR with WSA_IO_PENDING, and the event is set (or the routine queued to
  * the issuing thread) when it completes. Starting one resets hEvent. An overlapped WSAIoctl
- * is not provided (WSAEOPNOTSUPP).
+ * is provided for SIO_ADDRESS_LIST_CHANGE and SIO_ROUTING_INTERFACE_CHANGE only (pending
+ * until the change); other codes fail WSAEOPNOTSUPP.
  */
 #ifndef WSAEVENTS_WSAEXT_H
 #define WSAEVENTS_WSAEXT_H

@@ -2,7 +2,8 @@
 //! `SIO_ADDRESS_LIST_CHANGE` and `SIO_ROUTING_INTERFACE_CHANGE` (the seed page's
 //! `FD_ADDRESS_LIST_CHANGE` and `FD_ROUTING_INTERFACE_CHANGE`), over the facts the OS's
 //! change source reports (`sys::ChangeSocket`: netlink on Linux, the routing socket on
-//! macOS/BSD), which arrive through the same poller as the sockets.
+//! macOS/BSD, AFD's own notification and IP Helper's on Windows), which arrive through the
+//! same poller as the sockets.
 //!
 //! * The ioctl is the bit's **re-enabling call**: it arms one notification. Changes before
 //!   it do not count (whatever the source had queued is discarded when it is issued), and
@@ -17,20 +18,28 @@
 //! * In non-blocking mode the ioctl fails `WSAEWOULDBLOCK` at once and the notification is
 //!   an `FD_*` bit recorded in the socket's record; in blocking mode the ioctl returns at
 //!   the notification and records nothing (`socket/changes.rs`).
+//! * Overlapped (`crate::overlapped`): the ioctl is pending (`WSA_IO_PENDING`) and the
+//!   operation completes at the notification (0 bytes; the routing one fails with its
+//!   error code when that is not 0), recording nothing. Several may pend at once, each
+//!   completes at the next notification; `CancelIo`/`CancelIoEx`/`closesocket` abort them
+//!   (`WSA_OPERATION_ABORTED`).
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 
 use crate::error::*;
+use crate::overlapped::{CancelFilter, Overlapped};
 use crate::sys::{self, Change, ChangeSocket};
 
 /// How an armed notification is delivered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) enum Mode {
     /// A blocking ioctl waits for it.
     Blocking,
     /// Recorded as the `FD_*` bit (non-blocking or event-selected socket).
     Record,
+    /// Completes the overlapped operation.
+    Overlapped(Overlapped),
 }
 
 /// The route to a destination, as the OS answers now.
@@ -60,13 +69,22 @@ struct RouteArm {
     iface: Option<String>,
 }
 
+impl RouteArm {
+    /// Whether a change fired it, and with which code (the route as it is now).
+    fn outcome(&self) -> Option<i32> {
+        let now = Route::now(self.dest);
+        let up = self.iface.as_deref().and_then(sys::interface_up);
+        route_outcome(&self.before, &now, up)
+    }
+}
+
 /// What one batch of changes fired.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub(crate) struct Fired {
-    /// The address-list notification, in its mode.
-    pub address: Option<Mode>,
-    /// The routing-interface notification, in its mode, with its error code.
-    pub route: Option<(Mode, i32)>,
+    /// The address-list notifications, in their modes.
+    pub address: Vec<Mode>,
+    /// The routing-interface notifications, in their modes, with their error codes.
+    pub route: Vec<(Mode, i32)>,
 }
 
 /// A socket's change source and its armed notifications.
@@ -74,8 +92,13 @@ pub(crate) struct Watch {
     pub(crate) source: ChangeSocket,
     pub(crate) token: usize,
     v6: bool,
+    /// The blocking or recording address-list notification.
     address: Option<Mode>,
+    /// The blocking or recording routing-interface notification.
     route: Option<RouteArm>,
+    /// Pending overlapped ones, in issue order.
+    address_ov: Vec<Overlapped>,
+    route_ov: Vec<RouteArm>,
 }
 
 impl Watch {
@@ -87,6 +110,8 @@ impl Watch {
             v6,
             address: None,
             route: None,
+            address_ov: Vec::new(),
+            route_ov: Vec::new(),
         })
     }
 
@@ -95,7 +120,10 @@ impl Watch {
     /// the caller to deliver), never the notification armed now.
     pub(crate) fn arm_address(&mut self, mode: Mode) -> Fired {
         let fired = self.catch_up();
-        self.address = Some(mode);
+        match mode {
+            Mode::Overlapped(op) => self.address_ov.push(op),
+            m => self.address = Some(m),
+        }
         fired
     }
 
@@ -109,13 +137,53 @@ impl Watch {
             Route::Via(ip) => sys::interface_of(*ip),
             Route::Unreachable => None,
         };
-        self.route = Some(RouteArm {
+        let arm = RouteArm {
             mode,
             dest,
             before,
             iface,
-        });
+        };
+        match arm.mode {
+            Mode::Overlapped(_) => self.route_ov.push(arm),
+            _ => self.route = Some(arm),
+        }
         fired
+    }
+
+    /// The pending overlapped notification issued with `tag` (C: the `OVERLAPPED`).
+    pub(crate) fn find(&self, tag: usize) -> Option<Overlapped> {
+        self.address_ov
+            .iter()
+            .chain(self.route_ov.iter().filter_map(|a| match &a.mode {
+                Mode::Overlapped(op) => Some(op),
+                _ => None,
+            }))
+            .find(|op| op.tag() == tag)
+            .cloned()
+    }
+
+    /// `CancelIo`/`CancelIoEx`/`closesocket`: aborts the pending overlapped notifications
+    /// `filter` selects; returns how many.
+    pub(crate) fn abort(&mut self, filter: CancelFilter) -> usize {
+        let mut n = 0;
+        self.address_ov.retain(|op| {
+            let hit = filter.matches(op);
+            if hit && op.abort() {
+                n += 1;
+            }
+            !hit
+        });
+        self.route_ov.retain(|arm| {
+            let Mode::Overlapped(op) = &arm.mode else {
+                return true;
+            };
+            let hit = filter.matches(op);
+            if hit && op.abort() {
+                n += 1;
+            }
+            !hit
+        });
+        n
     }
 
     /// Whether a notification of this kind is still armed (not yet fired).
@@ -140,17 +208,24 @@ impl Watch {
         });
         let mut fired = Fired::default();
         if addr {
-            fired.address = self.address.take();
+            fired.address.extend(self.address.take());
+            fired
+                .address
+                .extend(self.address_ov.drain(..).map(Mode::Overlapped));
         }
         if route {
-            if let Some(arm) = &self.route {
-                let now = Route::now(arm.dest);
-                let up = arm.iface.as_deref().and_then(sys::interface_up);
-                if let Some(code) = route_outcome(&arm.before, &now, up) {
-                    fired.route = Some((arm.mode, code));
-                    self.route = None;
+            if let Some(code) = self.route.as_ref().and_then(RouteArm::outcome) {
+                let arm = self.route.take().expect("just looked");
+                fired.route.push((arm.mode, code));
+            }
+            let mut keep = Vec::new();
+            for arm in self.route_ov.drain(..) {
+                match arm.outcome() {
+                    Some(code) => fired.route.push((arm.mode, code)),
+                    None => keep.push(arm),
                 }
             }
+            self.route_ov = keep;
         }
         fired
     }
@@ -176,11 +251,13 @@ pub(crate) fn route_outcome(before: &Route, now: &Route, up_before: Option<bool>
 
 /// `SIO_ADDRESS_LIST_QUERY`: the local addresses of the family, port 0, without the
 /// loopback ones (Windows lists the addresses of its adapters; the loopback interface is
-/// none of them).
+/// none of them), without the unspecified address, and only of the family (as Windows
+/// lists them; Wine 8's ioctl, which the Windows backend asks, gives 0.0.0.0 for an
+/// adapter without an IPv4 address, and IPv4 addresses to an IPv6 socket).
 pub(crate) fn address_list(v6: bool) -> io::Result<Vec<SocketAddr>> {
     Ok(sys::local_addresses(v6)?
         .into_iter()
-        .filter(|a| !a.is_loopback())
+        .filter(|a| !a.is_loopback() && !a.is_unspecified() && a.is_ipv6() == v6)
         .map(|a| SocketAddr::new(a, 0))
         .collect())
 }

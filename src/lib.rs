@@ -91,7 +91,7 @@ pub mod types;
 #[cfg(not(loom))]
 pub mod winsock;
 
-#[cfg(all(unix, not(loom)))]
+#[cfg(not(loom))]
 mod change;
 #[cfg(not(loom))]
 mod reactor;

@@ -13,9 +13,11 @@
 //! close after completion) does nothing. So no operation completes twice, and once complete
 //! it is never touched again.
 //!
-//! The socket serves its pending operations (`socket/mod.rs`, `serve_pending`) from the
-//! readiness handler and from every call that observes data, first, through the same place
-//! that applies the re-enabling rules: a pending receive is a re-enabling call.
+//! The socket serves its pending operations (`socket/overlapped_io.rs`,
+//! `State::serve_overlapped`) from the readiness handler and from every call that observes
+//! data, first, through the same place that applies the re-enabling rules: a pending
+//! receive is a re-enabling call. The full rules, with their sources: docs/semantics.md,
+//! "Overlapped I/O".
 //!
 //! # State table
 //!
@@ -31,8 +33,9 @@
 //! # Adding an operation kind
 //!
 //! [`OpKind`] lists the kinds and [`OpKind::direction`] says which readiness serves them;
-//! the socket dispatches on the kind in one function (`State::attempt_op`). A new kind adds a
-//! variant, its direction and its arm there.
+//! the socket dispatches on the kind in `socket/overlapped_io.rs`: `State::check_op` (the
+//! checks the call makes before it reaches the transport) and `State::attempt_op` (one
+//! attempt). A new kind adds a variant, its direction and its arms there.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -68,6 +71,10 @@ pub enum OpKind {
     },
     /// `WSASendTo`.
     SendTo(SocketAddr),
+    /// A `WSAIoctl` that completes at a notification (`SIO_ADDRESS_LIST_CHANGE`,
+    /// `SIO_ROUTING_INTERFACE_CHANGE`: the code): held by the socket's change watch
+    /// (`change.rs`), not by its read and write queues.
+    Notify(u32),
     /// `AcceptEx`, on the listening socket (`socket/mswsock.rs`).
     Accept,
     /// `ConnectEx` to this address, then its optional send (`socket/mswsock.rs`).
@@ -89,7 +96,9 @@ impl OpKind {
     /// Which readiness serves this kind.
     pub fn direction(self) -> Direction {
         match self {
-            OpKind::Recv(_) | OpKind::RecvFrom(_) | OpKind::Accept => Direction::Read,
+            OpKind::Recv(_) | OpKind::RecvFrom(_) | OpKind::Notify(_) | OpKind::Accept => {
+                Direction::Read
+            }
             OpKind::Send { .. } | OpKind::SendTo(_) | OpKind::Connect(_) | OpKind::Disconnect => {
                 Direction::Write
             }

@@ -174,10 +174,15 @@ impl Reactor {
     }
 
     /// Stops watching a source registered with [`register_with`](Self::register_with).
-    #[cfg(unix)]
     pub(crate) fn deregister_with(&self, token: usize, dereg: impl FnOnce(&Poller)) {
         dereg(&self.poller);
         self.release(token);
+    }
+
+    /// Runs `f` with the poller (for a source that wakes it itself: `sys::UrgentWatch`).
+    #[cfg(windows)]
+    pub(crate) fn with_poller<T>(&self, f: impl FnOnce(&Poller) -> T) -> T {
+        f(&self.poller)
     }
 
     /// Watches writability of a registered socket, or stops watching it.

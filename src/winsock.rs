@@ -658,6 +658,9 @@ fn events_of(handles: &[WSAEVENT], out: &mut Vec<Event>) -> bool {
             Some(Object::Event(e)) => Some(e.clone()),
             // A thread handle is signalled once the thread has ended, as on Windows.
             Some(Object::Thread(th)) => Some(th.done.clone()),
+            // A socket handle, as a file object: signalled when one of its overlapped
+            // operations completes (`Socket::io_event`).
+            Some(Object::Socket(s)) => Some(s.io_event()),
             _ => None,
         };
         match ev {
@@ -2704,14 +2707,14 @@ mod tests {
             WSAWaitForMultipleEvents(&[a], FALSE, 10, FALSE),
             WSA_WAIT_TIMEOUT
         );
-        // A socket handle is not an event.
+        // A socket handle is no event (WSACloseEvent refuses it), but it is waitable, as a
+        // file object: unsignalled until an overlapped operation on it completes.
         start();
         let s = socket(AF_INET, SOCK_DGRAM, 0);
         assert_eq!(
             WSAWaitForMultipleEvents(&[s], FALSE, 0, FALSE),
-            WSA_WAIT_FAILED
+            WSA_WAIT_TIMEOUT
         );
-        assert_eq!(WSAGetLastError(), WSA_INVALID_HANDLE);
         assert_eq!(WSACloseEvent(s), FALSE);
         assert_eq!(closesocket(a), SOCKET_ERROR);
         assert_eq!(WSAGetLastError(), WSAENOTSOCK);

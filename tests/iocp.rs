@@ -514,3 +514,41 @@ fn stress_workers_receive_in_order_while_cancels_race() {
     }
     println!("cancelled {} receives", cancelled.load(Ordering::SeqCst));
 }
+
+/// FILE_SKIP_SET_EVENT_ON_HANDLE (SetFileCompletionNotificationModes page): a completing
+/// operation no longer signals the socket handle (`Socket::io_event`, what
+/// `WaitForSingleObject((HANDLE)s)` waits on); without the flag it does.
+#[test]
+fn skip_set_event_on_handle() {
+    use wsaevents::WaitOutcome;
+    use wsaevents::overlapped::OpKind;
+    let recv = |s: &wsaevents::Socket| {
+        wsaevents::iocp::issue(
+            s,
+            OpKind::Recv(Default::default()),
+            Box::new(vec![0u8; 8]),
+            vec![],
+            1,
+            0,
+        )
+        .unwrap()
+        .0
+    };
+    for skip in [false, true] {
+        let (c, s) = pair(false);
+        let handle = s.io_event();
+        if skip {
+            s.set_completion_notification_modes(FILE_SKIP_SET_EVENT_ON_HANDLE)
+                .unwrap();
+        }
+        let op = recv(&s);
+        c.send(b"x").unwrap();
+        op.wait(Some(LONG)).unwrap();
+        let want = if skip {
+            WaitOutcome::TimedOut
+        } else {
+            WaitOutcome::Signaled(0)
+        };
+        assert_eq!(handle.wait(Some(Duration::ZERO)), want, "skip={skip}");
+    }
+}

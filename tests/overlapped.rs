@@ -925,3 +925,24 @@ fn a_panicking_routine_loses_no_other() {
     );
     assert_eq!(ran.load(Ordering::SeqCst), 11);
 }
+
+/// test_nonblocking_async_recv (Wine, run on Windows): with no event in the OVERLAPPED, the
+/// socket handle itself is waited on: unsignalled while the receive is pending (starting it
+/// reset it), signalled when it completes.
+#[test]
+fn the_socket_handle_is_signalled_at_completion() {
+    let (c, s) = pair();
+    let h = s.io_event();
+    h.set();
+    let op = s
+        .recv_overlapped(vec![0; 4], MsgFlags::default(), vec![])
+        .unwrap();
+    assert_eq!(
+        h.wait(Some(Duration::ZERO)),
+        WaitOutcome::TimedOut,
+        "reset at the start"
+    );
+    c.send(b"sock").unwrap();
+    assert_eq!(h.wait(Some(LONG)), WaitOutcome::Signaled(0));
+    assert_eq!(op.result().unwrap().bytes, 4);
+}

@@ -135,6 +135,16 @@ fn rule39_reset_seen_by_send() {
             Err(e) => Err(e),
         })
         .unwrap_err();
+        // Wine reports the RST as a FIN (FD_CLOSE with 0, ../shared/wine/README.md): when the
+        // record reads that before the send, the send's reset then comes after a "FIN" and
+        // fails WSAECONNABORTED (T:9633-9649). A race under load; Windows tells the RST.
+        if e.code() == WSAECONNABORTED
+            && wine_differs("a RST read first as a FIN makes the next send fail WSAECONNABORTED")
+        {
+            check_events(&s, &ev, &[(Fd::CLOSE, 0)]);
+            check_events(&s, &ev, &[]);
+            continue;
+        }
         assert_eq!(e.code(), WSAECONNRESET);
         check_events(&s, &ev, &[(Fd::CLOSE, WSAECONNABORTED)]);
         check_events(&s, &ev, &[]);

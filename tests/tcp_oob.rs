@@ -10,9 +10,6 @@ use wsaevents::{Event, NetworkEvents as Fd};
 /// it and, with nothing more urgent, records nothing (rule 22); SIOCATMARK follows.
 #[test]
 fn rule21_urgent_byte_records_oob() {
-    if urgent_alone_gap() {
-        return;
-    }
     for v6 in [false, true] {
         let (c, s) = pair(v6);
         let ev = Event::new_manual(false);
@@ -56,9 +53,6 @@ fn rule21_oob_inline_records_read() {
 /// reported by the next select that includes FD_OOB.
 #[test]
 fn rule21_oob_recorded_while_unselected() {
-    if urgent_alone_gap() {
-        return;
-    }
     for v6 in [false, true] {
         let (c, s) = pair(v6);
         let ev = Event::new_manual(false);
@@ -103,9 +97,6 @@ fn rule22_data_and_urgent_byte() {
 /// (Linux's FIONREAD stops at the urgent mark, so this needs more than FIONREAD.)
 #[test]
 fn rule21_data_after_urgent_byte_records_read() {
-    if urgent_alone_gap() {
-        return;
-    }
     for v6 in [false, true] {
         for read_oob_first in [false, true] {
             let (c, s) = pair(v6);
@@ -119,6 +110,10 @@ fn rule21_data_after_urgent_byte_records_read() {
                 check_events(&s, &ev, &[]);
             }
             c.send(b"abc").unwrap();
+            if wine_differs(FIONREAD_AT_MARK) {
+                check_events(&s, &ev, &[]);
+                continue;
+            }
             check_events(&s, &ev, &[(Fd::READ, 0)]);
             assert_eq!(s.recv(&mut b).unwrap(), 3);
             assert_eq!(&b[..3], b"abc");
@@ -135,9 +130,6 @@ fn rule21_data_after_urgent_byte_records_read() {
 /// socket re-selected records FD_OOB again.
 #[test]
 fn rule23_new_urgent_byte_after_reselect_records_oob() {
-    if urgent_alone_gap() {
-        return;
-    }
     for v6 in [false, true] {
         let (c, s) = pair(v6);
         let ev = Event::new_manual(false);
@@ -147,6 +139,10 @@ fn rule23_new_urgent_byte_after_reselect_records_oob() {
         s.event_select(&ev, Fd::OOB).unwrap();
         check_events(&s, &ev, &[]);
         c.send_oob(b"b").unwrap();
+        if windows_backend_gap(SECOND_URGENT_GAP) {
+            check_events(&s, &ev, &[]);
+            continue;
+        }
         check_events(&s, &ev, &[(Fd::OOB, 0)]);
     }
 }
@@ -159,9 +155,6 @@ fn rule23_new_urgent_byte_after_reselect_records_oob() {
 // pointer, and otherwise becomes normal in-line data (read by a plain recv).
 #[test]
 fn rule22_second_urgent_byte_deviation() {
-    if urgent_alone_gap() {
-        return;
-    }
     for v6 in [false, true] {
         for data_before in [false, true] {
             let (c, s) = pair(v6);
@@ -174,6 +167,19 @@ fn rule22_second_urgent_byte_deviation() {
             c.send_oob(b"a").unwrap();
             check_events(&s, &ev, &[(Fd::OOB, 0)]);
             c.send_oob(b"b").unwrap();
+            if windows_backend_gap(SECOND_URGENT_GAP) {
+                // Nothing for the second byte. Under Wine (Linux's sockets keep one urgent
+                // byte) the first became normal data behind "d": FD_READ for it.
+                let expect: &[(Fd, i32)] = if data_before
+                    && wine_differs("the first urgent byte becomes normal data at the second")
+                {
+                    &[(Fd::READ, 0)]
+                } else {
+                    &[]
+                };
+                check_events(&s, &ev, expect);
+                continue;
+            }
             check_events(&s, &ev, &[(Fd::OOB, 0)]);
             let mut b = [0u8; 4];
             assert_eq!(s.recv_oob(&mut b).unwrap(), 1);
@@ -219,9 +225,6 @@ fn rule21_pending_urgent_byte_not_rerecorded() {
 /// FD_READ for the FIN, no second FD_OOB).
 #[test]
 fn rule16_fin_after_urgent_byte() {
-    if urgent_alone_gap() {
-        return;
-    }
     for v6 in [false, true] {
         let (c, s) = pair(v6);
         let ev = Event::new_manual(false);
@@ -229,6 +232,10 @@ fn rule16_fin_after_urgent_byte() {
         c.send_oob(b"x").unwrap();
         check_events(&s, &ev, &[(Fd::OOB, 0)]);
         c.send(b"tail").unwrap();
+        if wine_differs(FIONREAD_AT_MARK) {
+            check_events(&s, &ev, &[]);
+            continue;
+        }
         check_events(&s, &ev, &[(Fd::READ, 0)]);
         c.close().unwrap();
         check_events(&s, &ev, &[(Fd::CLOSE, 0)]);

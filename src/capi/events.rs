@@ -11,8 +11,10 @@
 //!   count 0 or > 64 → `WSA_WAIT_FAILED` + `WSA_INVALID_PARAMETER` (87); a NULL array → the
 //!   same (a deliberate deviation: Windows faults there); any closed, unknown or NULL handle
 //!   in the array → `WSA_WAIT_FAILED` + `WSA_INVALID_HANDLE` (6), even if an earlier one is
-//!   signalled; the same event twice with `fWaitAll` → 87. Then: the lowest signalled index
-//!   (`WSA_WAIT_EVENT_0 + i`), `WSA_WAIT_EVENT_0` for a satisfied wait-all, or
+//!   signalled; the same event twice with `fWaitAll` → 87. A socket handle is waitable
+//!   (signalled when an overlapped operation on it completes: `Socket::io_event`). Then:
+//!   the lowest signalled index (`WSA_WAIT_EVENT_0 + i`), `WSA_WAIT_EVENT_0` for a
+//!   satisfied wait-all, or
 //!   `WSA_WAIT_TIMEOUT` (258). `WSA_INFINITE` waits forever.
 //! * `fAlertable`/`bAlertable`: an alertable wait that no object satisfies first runs the
 //!   thread's queued completion routines and APCs and returns `WSA_WAIT_IO_COMPLETION`

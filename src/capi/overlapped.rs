@@ -22,7 +22,7 @@ use super::sockets::{check_out_addr, precheck, read_sockaddr, write_out_addr};
 use super::wsaext::{CompletionRoutine, WSABUF};
 use super::{FALSE, TRUE, fail, ffi};
 use crate::error::{
-    WSA_INVALID_HANDLE, WSA_INVALID_PARAMETER, WSAEFAULT, WSAEINVAL, WSAEOPNOTSUPP,
+    WSA_INVALID_HANDLE, WSA_INVALID_PARAMETER, WSA_IO_PENDING, WSAEFAULT, WSAEINVAL, WSAEOPNOTSUPP,
 };
 use crate::overlapped::{
     OpBuffer, OpKind, OpResult, Overlapped, STATUS_PENDING, error_of_status, win32_error_of_status,
@@ -250,13 +250,79 @@ pub(crate) unsafe fn issue(
             v
         }
     });
+    // SAFETY: forwarded caller contract.
+    let notify = unsafe { start(ov, routine) }?;
+    let buffer = CBuffer {
+        parts,
+        joined,
+        receive,
+        ov,
+        from,
+    };
+    let op = Overlapped::new(kind, Box::new(buffer), notify, ov.expose_provenance());
+    let mut got = 0u32;
+    // SAFETY: `ov` readable (caller's contract): its hEvent decides the completion-port
+    // packet (the low bit: none).
+    let h_event = handles::value(unsafe { std::ptr::addr_of!((*ov).hEvent).read_volatile() });
+    let (rc, _) = winsock::issue_on(sk, op, Some(&mut got), h_event);
+    if rc == 0 && !bytes.is_null() {
+        // SAFETY: non-NULL and writable (caller's contract).
+        unsafe { bytes.write_unaligned(got) };
+    }
+    if rc == 0 {
+        Ok(0)
+    } else {
+        Err(winsock::WSAGetLastError())
+    }
+}
+
+/// `WSAIoctl(SIO_ADDRESS_LIST_CHANGE | SIO_ROUTING_INTERFACE_CHANGE)` with an `OVERLAPPED`
+/// (reached from [`super::wsaext`]; `dest`: the routing ioctl's destination): always
+/// pending (`WSA_IO_PENDING`) or a synchronous failure; completes at the notification
+/// (`change.rs`) with 0 bytes, or with the routing ioctl's error code.
+///
+/// # Safety
+/// `ov` a writable `OVERLAPPED` that stays valid until the operation completes; `routine`
+/// NULL or a completion routine.
+pub(crate) unsafe fn issue_change(
+    sk: &Socket,
+    code: u32,
+    dest: Option<std::net::SocketAddr>,
+    ov: *mut OVERLAPPED,
+    routine: CompletionRoutine,
+) -> Result<i32, i32> {
+    // SAFETY: forwarded caller contract.
+    let notify = unsafe { start(ov, routine) }?;
+    let buffer = CBuffer {
+        parts: Vec::new(),
+        joined: None,
+        receive: false,
+        ov,
+        from: (std::ptr::null_mut(), std::ptr::null_mut()),
+    };
+    let op = Overlapped::new(
+        OpKind::Notify(code),
+        Box::new(buffer),
+        notify,
+        ov.expose_provenance(),
+    );
+    sk.arm_change_overlapped(dest, &op).map_err(|e| e.code())?;
+    Err(WSA_IO_PENDING)
+}
+
+/// Marks the caller's `OVERLAPPED` pending and says how the operation's completion is
+/// announced: its completion routine, or its `hEvent`.
+///
+/// # Safety
+/// `ov` writable; `routine` NULL or a completion routine.
+unsafe fn start(ov: *mut OVERLAPPED, routine: CompletionRoutine) -> Result<Vec<Notify>, i32> {
     // SAFETY: `ov` writable (caller's contract). Windows marks it pending before it issues
     // (test_connecting_socket: a synchronous failure leaves Internal at STATUS_PENDING).
     let event = unsafe {
         std::ptr::addr_of_mut!((*ov).Internal).write_volatile(STATUS_PENDING);
         std::ptr::addr_of!((*ov).hEvent).read_volatile()
     };
-    let notify = match routine {
+    Ok(match routine {
         Some(f) => {
             let ov_addr = ov.addr();
             let r: crate::overlapped::Routine =
@@ -277,26 +343,7 @@ pub(crate) unsafe fn issue(
             vec![Notify::Routine(r)]
         }
         None => winsock::notify_for(handles::value(event), None).map_err(|e| e.code())?,
-    };
-    let buffer = CBuffer {
-        parts,
-        joined,
-        receive,
-        ov,
-        from,
-    };
-    let op = Overlapped::new(kind, Box::new(buffer), notify, ov.expose_provenance());
-    let mut got = 0u32;
-    let (rc, _) = winsock::issue_on(sk, op, Some(&mut got), handles::value(event));
-    if rc == 0 && !bytes.is_null() {
-        // SAFETY: non-NULL and writable (caller's contract).
-        unsafe { bytes.write_unaligned(got) };
-    }
-    if rc == 0 {
-        Ok(0)
-    } else {
-        Err(winsock::WSAGetLastError())
-    }
+    })
 }
 
 fn msg_flags(f: u32) -> Result<MsgFlags, i32> {

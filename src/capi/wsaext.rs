@@ -485,12 +485,28 @@ pub unsafe extern "C" fn WSAIoctl(
     ov: *mut c_void,
     routine: CompletionRoutine,
 ) -> c_int {
-    with_socket(s, |_| {
-        // An overlapped WSAIoctl is not provided (yet): WSAEOPNOTSUPP. A completion routine
-        // without an OVERLAPPED is ignored, as Windows ignores it.
-        let _ = routine;
+    with_socket(s, |sk| {
+        // Overlapped: the two change ioctls (issue 12); other codes are not provided
+        // overlapped (WSAEOPNOTSUPP). A completion routine without an OVERLAPPED is
+        // ignored, as Windows ignores it.
         if !ov.is_null() {
-            return Err(crate::error::WSAEOPNOTSUPP);
+            let dest = match code {
+                winsock::SIO_ADDRESS_LIST_CHANGE => None,
+                winsock::SIO_ROUTING_INTERFACE_CHANGE => {
+                    // SAFETY: `input` is NULL or readable for `in_len` bytes (caller's
+                    // contract).
+                    Some(unsafe {
+                        read_sockaddr(input.cast_const(), in_len.min(i32::MAX as u32) as c_int)
+                    }?)
+                }
+                _ => return Err(crate::error::WSAEOPNOTSUPP),
+            };
+            if !returned.is_null() {
+                // SAFETY: non-NULL and writable (caller's contract).
+                unsafe { returned.write_unaligned(0) };
+            }
+            // SAFETY: `ov` is the caller's OVERLAPPED, valid until completion (contract).
+            return unsafe { super::overlapped::issue_change(sk, code, dest, ov.cast(), routine) };
         }
         if returned.is_null() {
             return Err(WSAEFAULT);

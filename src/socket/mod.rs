@@ -47,7 +47,6 @@ use std::net::{Shutdown, SocketAddr};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
-#[cfg(unix)]
 use crate::change::{self, Fired, Mode, Watch};
 use crate::error::*;
 use crate::event::Event;
@@ -133,6 +132,11 @@ enum Conn {
 }
 
 struct State {
+    /// Windows: the watch for urgent data arriving alone (`sys::UrgentWatch`), while
+    /// `FD_OOB` is selected on a connected stream. Declared before `os`: it must stop
+    /// before the OS socket closes.
+    #[cfg(windows)]
+    urgent: Option<sys::UrgentWatch>,
     os: OsSocket,
     record: Record,
     conn: Conn,
@@ -184,7 +188,6 @@ struct State {
     /// Threads blocked in a call on this socket (in `Socket::op`'s wait).
     blocked: usize,
     /// The address/route change source and its armed notifications, once an ioctl asked.
-    #[cfg(unix)]
     changes: Option<Box<Watch>>,
     /// Events blocking-mode calls wait on, created on first use.
     read_wait: Option<Event>,
@@ -199,6 +202,8 @@ struct State {
     /// Pending overlapped receives and sends, each in issue order (`overlapped.rs`).
     ov_read: VecDeque<Overlapped>,
     ov_write: VecDeque<Overlapped>,
+    /// The socket handle as a waitable object, once waited on (`Socket::io_event`).
+    io_event: Option<Event>,
 }
 
 /// What one attempt of a call decided.
@@ -991,12 +996,15 @@ impl Core {
                 r.deregister(&mut st.os, token);
             }
         }
-        #[cfg(unix)]
-        if let Some(w) = st.changes.take() {
+        if let Some(mut w) = st.changes.take() {
+            // Its pending overlapped notifications complete aborted, as the others below.
+            w.abort(CancelFilter::All);
             if let Ok(r) = reactor() {
                 r.deregister_with(w.token, |p| w.source.deregister(p));
             }
         }
+        #[cfg(windows)]
+        drop(st.urgent.take());
         // Pending overlapped operations complete aborted, once, and are never touched again.
         st.abort_overlapped(CancelFilter::All);
         // Closes the OS socket; the record and its reference to the event go with it.
@@ -1075,8 +1083,9 @@ impl State {
             recv_stamp: 0,
             write_interest: false,
             blocked: 0,
-            #[cfg(unix)]
             changes: None,
+            #[cfg(windows)]
+            urgent: None,
             read_wait: None,
             write_wait: None,
             opts: SockOpts::default(),
@@ -1084,6 +1093,7 @@ impl State {
             ex: mswsock::ExState::default(),
             ov_read: VecDeque::new(),
             ov_write: VecDeque::new(),
+            io_event: None,
         }
     }
 
@@ -1115,6 +1125,8 @@ impl State {
             return;
         }
         let Some(token) = self.token else { return };
+        #[cfg(windows)]
+        self.watch_urgent(stream, token);
         let reading =
             stream && self.conn == Conn::Connected && !self.record.recorded().contains(Fd::READ);
         // A listener or UDP socket counts arrivals by taking them
@@ -1125,6 +1137,32 @@ impl State {
             if let Ok(r) = reactor() {
                 r.rearm(&mut self.os, token, self.write_interest);
             }
+        }
+    }
+
+    /// Windows: starts the watch for urgent data arriving alone on a connected stream
+    /// with `FD_OOB` selected (not in line), once.
+    #[cfg(windows)]
+    fn watch_urgent(&mut self, stream: bool, token: usize) {
+        if self.urgent.is_some()
+            || !stream
+            || self.conn != Conn::Connected
+            || self.oob_inline
+            || !self.record.mask().contains(Fd::OOB)
+        {
+            return;
+        }
+        if let Ok(r) = reactor() {
+            self.urgent = r.with_poller(|p| sys::UrgentWatch::start(&self.os, p, token).ok());
+        }
+    }
+
+    /// No urgent data is pending: the next urgent byte must be reported (Windows'
+    /// `UrgentWatch` is one-shot; elsewhere the poller reports it).
+    fn urgent_gone(&mut self) {
+        #[cfg(windows)]
+        if let Some(w) = &self.urgent {
+            let _ = w.rearm();
         }
     }
 
@@ -1231,6 +1269,11 @@ impl State {
         if flags.oob {
             let more = self.os.urgent_pending();
             self.record.reenable(Fd::OOB, more);
+            if !more && !cfg!(target_os = "linux") {
+                // What was pending is read: the next urgent byte is new.
+                self.urgent_mark = None;
+                self.urgent_gone();
+            }
             if self.urgent_mode() {
                 // Keep the arrival count current; data that came meanwhile is an arrival.
                 let (data, _) = self.urgent_arrivals();
@@ -1416,6 +1459,9 @@ impl State {
         let pending = self.os.urgent_pending();
         let urgent = pending && self.urgent_mark.is_none();
         self.urgent_mark = pending.then_some(0);
+        if !pending {
+            self.urgent_gone();
+        }
         (false, urgent)
     }
 
@@ -1448,7 +1494,23 @@ impl Source for Core {
         }
         // Pending overlapped operations take what arrived first (rule 19): data they consume
         // is never recorded, since they stamp the socket as a recv does.
-        st.serve_overlapped(self.stream, r);
+        let drained = st.serve_overlapped(self.stream, r);
+        // If they emptied the queue, this readable edge has no news left: data arriving
+        // after their look is a new edge (epoll and kqueue report every arrival), so it
+        // needs no count now (one FIONREAD saved per served receive). Not where the poller
+        // reports a readiness once (`sys::NEEDS_REARM`), nor where the readable edge also
+        // carries urgent data (kqueue).
+        let r = if drained
+            && !sys::NEEDS_REARM
+            && cfg!(any(target_os = "linux", target_os = "android"))
+        {
+            Readiness {
+                readable: false,
+                ..r
+            }
+        } else {
+            r
+        };
         let fresh = poll.fresh_after(st.recv_stamp);
         match st.conn {
             // A new connection; a stale edge (already accepted) records nothing.

@@ -30,6 +30,10 @@ impl Socket {
         let mut st = self.lock()?;
         let stream = self.h.core.stream;
         st.check_op(stream, op.kind())?;
+        if let Some(e) = &st.io_event {
+            // Every request the I/O manager starts clears its file object's event.
+            e.reset();
+        }
         let dir = op.kind().direction();
         let queued = match dir {
             Direction::Read => !st.ov_read.is_empty(),
@@ -53,7 +57,7 @@ impl Socket {
                     if dir == Direction::Write {
                         st.sent_all();
                     }
-                    op.complete(r);
+                    st.finish(op, r);
                     st.rearm(stream);
                     return Ok(true);
                 }
@@ -144,6 +148,24 @@ impl Socket {
             .chain(st.ov_write.iter())
             .find(|op| op.tag() == tag)
             .cloned()
+            .or_else(|| st.changes.as_ref().and_then(|w| w.find(tag)))
+    }
+
+    /// The socket handle as a waitable object (`WaitForSingleObject((HANDLE)s, …)`): as
+    /// Windows signals a socket's file object, it is unsignalled until an overlapped
+    /// operation on the socket completes, set at each completion, and reset when an
+    /// operation starts (test_nonblocking_async_recv: a wait on the socket ends when its
+    /// pending receive completes). Created on first use.
+    pub fn io_event(&self) -> Event {
+        let mut st = self.h.core.state.lock();
+        st.io_event
+            .get_or_insert_with(|| {
+                // Waiting on it must drive the network, as on an operation's own event.
+                let e = Event::new_manual(false);
+                e.mark_fed();
+                e
+            })
+            .clone()
     }
 
     /// How many overlapped operations are pending on this socket.
@@ -203,6 +225,9 @@ impl State {
                     }
                 }
             }
+            // Issued by the change ioctls themselves (`Socket::address_list_change_overlapped`),
+            // never through the data queues.
+            OpKind::Notify(_) => return err(WSAEINVAL),
         }
         Ok(())
     }
@@ -226,6 +251,8 @@ impl State {
             OpKind::Recv(f) | OpKind::RecvFrom(f) => self.attempt_dgram_recv(buf, f, kind),
             OpKind::Send { oob } => self.attempt_send(stream, buf, progress, oob, None),
             OpKind::SendTo(to) => self.attempt_send(stream, buf, progress, false, Some(to)),
+            // Never queued here (`check_op` refuses it): the change watch completes it.
+            OpKind::Notify(_) => Attempt::Block,
         });
         // Already complete (cancelled under us): nothing more to do for it.
         r.unwrap_or(Attempt::Done(OpResult::ok(0)))
@@ -376,13 +403,19 @@ impl State {
 
     /// Serves the pending operations a readiness `r` concerns, in issue order: each
     /// completes or the first that cannot stops its queue.
-    pub(super) fn serve_overlapped(&mut self, stream: bool, r: Readiness) {
+    ///
+    /// Returns whether a receive it served consumed data and the queue was then seen empty
+    /// (the last look after the last consuming `recv`: a short read or a `FIONREAD` of 0):
+    /// the readiness `r` then holds no news the record must count.
+    pub(super) fn serve_overlapped(&mut self, stream: bool, r: Readiness) -> bool {
+        let mut consumed = false;
         if !self.ov_read.is_empty() && (r.readable || r.read_closed || r.error || r.priority) {
+            let stamp = self.consumed;
             while let Some(op) = self.ov_read.front().cloned() {
                 match self.attempt_op(stream, &op, false) {
                     Attempt::Done(res) => {
                         self.ov_read.pop_front();
-                        op.complete(res);
+                        self.finish(&op, res);
                     }
                     Attempt::Moved => {
                         self.ov_read.pop_front();
@@ -390,13 +423,14 @@ impl State {
                     Attempt::Block => break,
                 }
             }
+            consumed = self.consumed != stamp;
         }
         if !self.ov_write.is_empty() && (r.writable || r.error || r.read_closed) {
             while let Some(op) = self.ov_write.front().cloned() {
                 match self.attempt_op(stream, &op, false) {
                     Attempt::Done(res) => {
                         self.ov_write.pop_front();
-                        op.complete(res);
+                        self.finish(&op, res);
                     }
                     Attempt::Moved => {
                         self.ov_write.pop_front();
@@ -406,6 +440,7 @@ impl State {
             }
             self.sent_all();
         }
+        consumed && stream && self.last_avail == 0 && !self.avail_unknown && !self.urgent_seen
     }
 
     /// Serves every pending operation that can complete now (a call that observes data
@@ -414,7 +449,7 @@ impl State {
         if self.ov_read.is_empty() && self.ov_write.is_empty() {
             return;
         }
-        self.serve_overlapped(
+        let _ = self.serve_overlapped(
             stream,
             Readiness {
                 readable: true,
@@ -445,6 +480,27 @@ impl State {
         if n > 0 {
             self.sent_all();
         }
+        // The change ioctls' pending notifications (`change.rs`).
+        if let Some(w) = self.changes.as_mut() {
+            n += w.abort(filter);
+        }
+        if n > 0 && self.iocp.set_event_on_handle() {
+            if let Some(e) = &self.io_event {
+                e.set();
+            }
+        }
         n
+    }
+
+    /// Completes `op` with `r` and signals the socket handle (see
+    /// [`Socket::io_event`]), unless `FILE_SKIP_SET_EVENT_ON_HANDLE` is set (`crate::iocp`).
+    fn finish(&mut self, op: &Overlapped, r: OpResult) {
+        op.complete(r);
+        if !self.iocp.set_event_on_handle() {
+            return;
+        }
+        if let Some(e) = &self.io_event {
+            e.set();
+        }
     }
 }

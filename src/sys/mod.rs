@@ -16,6 +16,9 @@
 //!   `collect_connections`, `collect_datagrams`), urgent data (`urgent_pending`,
 //!   `normal_readable`, `at_mark`) and errors (`take_error`, `close_error`).
 //! - [`Readiness`] and [`RecvFlags`], plain data defined here.
+//! - Windows only, `UrgentWatch`: reports urgent data arriving alone, which mio's AFD
+//!   polling does not (started and re-armed by the socket layer while `FD_OOB` is
+//!   selected).
 //! - [`NEEDS_REARM`]: whether the poller reports a readiness once and then stays silent until
 //!   an I/O call would block (mio's documented contract, which its Windows backend keeps
 //!   literally), so that the socket layer must call `OsSocket::rearm` to see the next arrival.
@@ -38,8 +41,10 @@
 //! types without the rest of the crate changing.
 //!
 //! Address and route changes (`FD_ADDRESS_LIST_CHANGE`, `FD_ROUTING_INTERFACE_CHANGE`)
-//! come from `netlink.rs` (Linux) and `route_socket.rs` (macOS/BSD) as [`Change`] facts,
-//! and the interface look-ups from `interfaces.rs`.
+//! come from `netlink.rs` (Linux), `route_socket.rs` (macOS/BSD) and `ip_helper.rs`
+//! (Windows: AFD's own `SIO_ADDRESS_LIST_CHANGE` on helper sockets, IP Helper's route and
+//! interface notifications) as [`Change`] facts, and the interface look-ups from
+//! `interfaces.rs` (Unix) and `ip_helper.rs` (Windows).
 //!
 //! Every OS socket here is non-blocking at the OS level; Winsock's blocking mode is emulated
 //! above this boundary, by waiting on events.
@@ -57,6 +62,8 @@ use windows as imp;
 
 pub(crate) use imp::{NEEDS_REARM, RENEW_AFTER_FAILED_CONNECT};
 pub(crate) use net::{OsSocket, Poller};
+#[cfg(windows)]
+pub(crate) use windows::UrgentWatch;
 
 /// What one readiness notification said about one socket (section D's mio table).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -85,6 +92,8 @@ pub(crate) struct RecvFlags {
 
 #[cfg(unix)]
 mod interfaces;
+#[cfg(windows)]
+mod ip_helper;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod netlink;
 #[cfg(any(target_os = "macos", target_os = "ios"))]
@@ -92,6 +101,10 @@ mod route_socket;
 
 #[cfg(unix)]
 pub(crate) use interfaces::{interface_of, interface_up, local_addresses, route_to};
+#[cfg(windows)]
+pub(crate) use ip_helper::{
+    Change, ChangeSocket, interface_of, interface_up, local_addresses, route_to,
+};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use netlink::{Change, ChangeSocket};
 #[cfg(any(target_os = "macos", target_os = "ios"))]

@@ -24,7 +24,31 @@ const WAKER: Token = Token(usize::MAX);
 pub(crate) struct Poller {
     poll: Mutex<(Poll, Events)>,
     registry: Registry,
+    wakeups: std::sync::Arc<Wakeups>,
+}
+
+/// The poller's one `Waker` (mio allows one per `Poll`), and the tokens that
+/// [`TokenWaker`]s woke since the last poll returned.
+struct Wakeups {
     waker: Waker,
+    tokens: Mutex<Vec<usize>>,
+}
+
+/// Makes the poller report a readiness (readable) for one token, from any thread: for
+/// sources that are no OS socket the poller can watch (Windows' change notifications,
+/// whose callbacks run on system threads).
+#[cfg(windows)]
+pub(crate) struct TokenWaker {
+    wakeups: std::sync::Arc<Wakeups>,
+    token: usize,
+}
+
+#[cfg(windows)]
+impl TokenWaker {
+    pub(crate) fn wake(&self) {
+        self.wakeups.tokens.lock().push(self.token);
+        let _ = self.wakeups.waker.wake();
+    }
 }
 
 impl Poller {
@@ -35,7 +59,10 @@ impl Poller {
         Ok(Poller {
             poll: Mutex::new((poll, Events::with_capacity(1024))),
             registry,
-            waker,
+            wakeups: std::sync::Arc::new(Wakeups {
+                waker,
+                tokens: Mutex::new(Vec::new()),
+            }),
         })
     }
 
@@ -55,8 +82,10 @@ impl Poller {
             Err(_) => return true,
         }
         let full = events.iter().count() >= events.capacity();
+        let mut woken = false;
         for ev in events.iter() {
             if ev.token() == WAKER {
+                woken = true;
                 continue;
             }
             f(
@@ -70,7 +99,28 @@ impl Poller {
                 },
             );
         }
+        if woken {
+            let mut tokens = std::mem::take(&mut *self.wakeups.tokens.lock());
+            tokens.sort_unstable();
+            tokens.dedup();
+            for t in tokens {
+                let readable = Readiness {
+                    readable: true,
+                    ..Readiness::default()
+                };
+                f(t, readable);
+            }
+        }
         full
+    }
+
+    /// A [`TokenWaker`] for `token`.
+    #[cfg(windows)]
+    pub(crate) fn token_waker(&self, token: usize) -> TokenWaker {
+        TokenWaker {
+            wakeups: self.wakeups.clone(),
+            token,
+        }
     }
 
     /// The registry, for sources other than sockets (the change notifications).
@@ -81,7 +131,7 @@ impl Poller {
 
     /// Makes a concurrent `poll` return.
     pub(crate) fn wake(&self) {
-        let _ = self.waker.wake();
+        let _ = self.wakeups.waker.wake();
     }
 
     /// Readable (and urgent, where the poller reports it), plus writable when asked: a

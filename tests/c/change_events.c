@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <windows.h>
 
 #include "check.h"
 #include "net.h"
@@ -141,6 +142,63 @@ static void ipv6(void)
     WSACloseEvent(ev);
 }
 
+/* The overlapped model (Microsoft's SIO_ADDRESS_LIST_CHANGE and SIO_ROUTING_INTERFACE_CHANGE
+ * pages: the overlapped operation completes at the change): SOCKET_ERROR with WSA_IO_PENDING,
+ * Internal STATUS_PENDING, WSA_IO_INCOMPLETE until the change; then the event is set and the
+ * result is 0 bytes, or the routing ioctl's error; CancelIoEx aborts (WSA_OPERATION_ABORTED). */
+static void overlapped(void)
+{
+    DWORD n = 7, bytes = 9, flags = 0;
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    WSAOVERLAPPED ov;
+    struct sockaddr_in dest;
+    SECTION("overlapped: pending until the change; the routing one with its code; CancelIoEx");
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = WSACreateEvent();
+    EXPECT_EQ("pending", WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, NULL, 0, NULL, 0, &n, &ov, NULL),
+              SOCKET_ERROR);
+    EXPECT_EQ("WSA_IO_PENDING", WSAGetLastError(), WSA_IO_PENDING);
+    EXPECT_EQ("Internal", (long)ov.Internal, 0x103L);
+    EXPECT_EQ("incomplete", WSAGetOverlappedResult(s, &ov, &bytes, FALSE, &flags), FALSE);
+    EXPECT_EQ("WSA_IO_INCOMPLETE", WSAGetLastError(), WSA_IO_INCOMPLETE);
+    sh("ip -4 addr add 10.99.0.60/24 dev v0");
+    EXPECT_EQ("signalled", WSAWaitForMultipleEvents(1, &ov.hEvent, FALSE, LONG_MS, FALSE),
+              WSA_WAIT_EVENT_0);
+    EXPECT_EQ("complete", WSAGetOverlappedResult(s, &ov, &bytes, FALSE, &flags), TRUE);
+    EXPECT_EQ("0 bytes", bytes, 0);
+
+    memset(&dest, 0, sizeof dest);
+    dest.sin_family = AF_INET;
+    dest.sin_addr.s_addr = inet_addr("10.66.0.77");
+    EXPECT_EQ("routing: pending",
+              WSAIoctl(s, SIO_ROUTING_INTERFACE_CHANGE, &dest, sizeof dest, NULL, 0, &n, &ov,
+                       NULL),
+              SOCKET_ERROR);
+    EXPECT_EQ("WSA_IO_PENDING", WSAGetLastError(), WSA_IO_PENDING);
+    sh("ip -4 addr add 10.66.0.1/24 dev v0");
+    EXPECT_EQ("reachable: complete, waiting", WSAGetOverlappedResult(s, &ov, &bytes, TRUE, &flags),
+              TRUE);
+    EXPECT_EQ("routing: pending again",
+              WSAIoctl(s, SIO_ROUTING_INTERFACE_CHANGE, &dest, sizeof dest, NULL, 0, &n, &ov,
+                       NULL),
+              SOCKET_ERROR);
+    sh("ip -4 addr del 10.66.0.1/24 dev v0");
+    EXPECT_EQ("unreachable: failed", WSAGetOverlappedResult(s, &ov, &bytes, TRUE, &flags), FALSE);
+    EXPECT_EQ("WSAENETUNREACH", WSAGetLastError(), WSAENETUNREACH);
+
+    EXPECT_EQ("pending once more",
+              WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, NULL, 0, NULL, 0, &n, &ov, NULL), SOCKET_ERROR);
+    EXPECT_EQ("CancelIoEx", CancelIoEx((HANDLE)s, &ov), TRUE);
+    EXPECT_EQ("aborted", WSAGetOverlappedResult(s, &ov, &bytes, TRUE, &flags), FALSE);
+    EXPECT_EQ("WSA_OPERATION_ABORTED", WSAGetLastError(), WSA_OPERATION_ABORTED);
+    EXPECT_EQ("the queries are not overlapped",
+              WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, NULL, 0, &n, &ov, NULL), SOCKET_ERROR);
+    EXPECT_EQ("WSAEOPNOTSUPP", WSAGetLastError(), WSAEOPNOTSUPP);
+    sh("ip -4 addr del 10.99.0.60/24 dev v0");
+    closesocket(s);
+    WSACloseEvent(ov.hEvent);
+}
+
 int main(void)
 {
     WSADATA wsa;
@@ -154,6 +212,7 @@ int main(void)
     EXPECT_EQ("WSAStartup", WSAStartup(MAKEWORD(2, 2), &wsa), 0);
     ipv4();
     ipv6();
+    overlapped();
     WSACleanup();
     DONE();
 }

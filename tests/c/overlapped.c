@@ -132,7 +132,7 @@ static void test_immediate_and_pending(void)
     EXPECT_TRUE("  first", memcmp(buf, "sca", 3) == 0);
     EXPECT_TRUE("  second", memcmp(b2, "tter", 4) == 0);
 
-    SECTION("a NULL hEvent: GetOverlappedResult(bWait) waits on the operation (test_nonblocking_async_recv)");
+    SECTION("a NULL hEvent: GetOverlappedResult(bWait), or a wait on the socket (test_nonblocking_async_recv)");
     {
         WSAOVERLAPPED nov;
         memset(&nov, 0, sizeof nov);
@@ -144,6 +144,19 @@ static void test_immediate_and_pending(void)
         EXPECT_TRUE("GetOverlappedResult(wait)", GetOverlappedResult((HANDLE)s, &nov, &got, TRUE));
         EXPECT_EQ("  bytes", got, 4);
         EXPECT_TRUE("  data", memcmp(buf, "null", 4) == 0);
+
+        /* The socket handle is waitable, as a file object: reset when an operation starts,
+         * signalled when it completes (test_nonblocking_async_recv). */
+        memset(&nov, 0, sizeof nov);
+        EXPECT_FAIL("WSARecv(ov, no event)", WSARecv(s, b, 1, NULL, &flags, &nov, NULL),
+                    SOCKET_ERROR, WSA_IO_PENDING);
+        EXPECT_EQ("  the socket handle: not signalled", WaitForSingleObject((HANDLE)s, 0),
+                  WAIT_TIMEOUT);
+        EXPECT_EQ("send", send(c, "sock", 4, 0), 4);
+        EXPECT_EQ("  the socket handle: signalled at completion",
+                  WaitForSingleObject((HANDLE)s, LONG_MS), WAIT_OBJECT_0);
+        EXPECT_TRUE("GetOverlappedResult", GetOverlappedResult((HANDLE)s, &nov, &got, FALSE));
+        EXPECT_EQ("  bytes", got, 4);
     }
 
     SECTION("an overlapped send with room completes at once (test_send)");
