@@ -54,6 +54,7 @@ use parking_lot::RwLock;
 
 pub use crate::error::*;
 use crate::event::{self, ApcQueue, Event, WaitOutcome};
+use crate::iocp::CompletionPort;
 use crate::overlapped::{CancelFilter, Notify, OpKind, OpResult, Overlapped};
 use crate::select::{self, Watch};
 use crate::socket::{AddressFamily, MsgFlags, PollLevel, Socket, SocketType};
@@ -175,6 +176,10 @@ pub const SO_TYPE: i32 = 0x1008;
 pub const TCP_NODELAY: i32 = 0x0001;
 /// `SO_DEBUG`.
 pub const SO_DEBUG: i32 = 0x0001;
+/// `SO_UPDATE_ACCEPT_CONTEXT` (mswsock.h): the value is the listening `SOCKET`.
+pub const SO_UPDATE_ACCEPT_CONTEXT: i32 = 0x700B;
+/// `SO_UPDATE_CONNECT_CONTEXT` (mswsock.h): no value.
+pub const SO_UPDATE_CONNECT_CONTEXT: i32 = 0x7010;
 /// `SO_ACCEPTCONN`: whether the socket listens (read-only).
 pub const SO_ACCEPTCONN: i32 = 0x0002;
 /// `SO_DONTROUTE`.
@@ -423,6 +428,8 @@ enum Object {
     Socket(Arc<Socket>),
     Event(Event),
     Thread(ThreadObject),
+    /// An I/O completion port (`CreateIoCompletionPort`; section "Completion ports").
+    Port(CompletionPort),
 }
 
 /// A thread as the handle table holds it (the C ABI's `CreateThread` makes them): a
@@ -580,7 +587,7 @@ fn remove(h: usize, kind: Kind) -> Option<Object> {
     match (t.objects.get(&index)?, kind) {
         (Object::Socket(_), Kind::Socket)
         | (Object::Event(_), Kind::Event | Kind::Handle)
-        | (Object::Thread(_), Kind::Handle) => t.objects.remove(&index),
+        | (Object::Thread(_) | Object::Port(_), Kind::Handle) => t.objects.remove(&index),
         _ => None,
     }
 }
@@ -594,7 +601,7 @@ fn remove_all_sockets() -> Vec<Arc<Socket>> {
             out.push(Arc::clone(s));
             false
         }
-        Object::Event(_) | Object::Thread(_) => true,
+        Object::Event(_) | Object::Thread(_) | Object::Port(_) => true,
     });
     out
 }
@@ -603,7 +610,7 @@ fn remove_all_sockets() -> Vec<Arc<Socket>> {
 pub fn socket_of(s: SOCKET) -> Option<Arc<Socket>> {
     lookup(s, |o| match o {
         Object::Socket(sock) => Some(Arc::clone(sock)),
-        Object::Event(_) | Object::Thread(_) => None,
+        Object::Event(_) | Object::Thread(_) | Object::Port(_) => None,
     })
 }
 
@@ -611,7 +618,7 @@ pub fn socket_of(s: SOCKET) -> Option<Arc<Socket>> {
 pub fn event_of(h: WSAEVENT) -> Option<Event> {
     lookup(h, |o| match o {
         Object::Event(e) => Some(e.clone()),
-        Object::Socket(_) | Object::Thread(_) => None,
+        Object::Socket(_) | Object::Thread(_) | Object::Port(_) => None,
     })
 }
 
@@ -619,7 +626,7 @@ pub fn event_of(h: WSAEVENT) -> Option<Event> {
 pub fn thread_of(h: usize) -> Option<ThreadObject> {
     lookup(h, |o| match o {
         Object::Thread(t) => Some(t.clone()),
-        Object::Socket(_) | Object::Event(_) => None,
+        Object::Socket(_) | Object::Event(_) | Object::Port(_) => None,
     })
 }
 
@@ -628,10 +635,15 @@ pub fn register_thread(t: ThreadObject) -> usize {
     insert(Object::Thread(t)).unwrap_or_else(|| fail(WSA_NOT_ENOUGH_MEMORY, 0))
 }
 
-/// `CloseHandle`: closes an event or a thread handle (the thread runs on): `TRUE`, or
-/// `FALSE` with `WSA_INVALID_HANDLE` for anything else.
+/// `CloseHandle`: closes an event, a thread handle (the thread runs on) or a completion
+/// port (its waiters wake with `ERROR_ABANDONED_WAIT_0`): `TRUE`, or `FALSE` with
+/// `WSA_INVALID_HANDLE` for anything else.
 pub fn CloseHandle(h: usize) -> BOOL {
     match remove(h, Kind::Handle) {
+        Some(Object::Port(p)) => {
+            p.close();
+            TRUE
+        }
         Some(_) => TRUE,
         None => fail(WSA_INVALID_HANDLE, FALSE),
     }
@@ -1392,6 +1404,21 @@ fn ms(d: Option<Duration>) -> u32 {
 /// unknown level is `WSAEINVAL`, an unknown option `WSAENOPROTOOPT`.
 pub fn setsockopt(s: SOCKET, level: i32, name: i32, optval: &[u8]) -> i32 {
     call(s, |sk| {
+        // The mswsock options (socket/mswsock.rs): the listening SOCKET as the value.
+        if level == SOL_SOCKET && name == SO_UPDATE_ACCEPT_CONTEXT {
+            const N: usize = std::mem::size_of::<SOCKET>();
+            let Some(v) = optval.get(..N) else {
+                return Err(Error::from_code(WSAEFAULT));
+            };
+            let listener = SOCKET::from_ne_bytes(v.try_into().expect("N bytes"));
+            let l = socket_of(listener).ok_or(Error::from_code(WSAENOTSOCK))?;
+            sk.update_accept_context(&l)?;
+            return Ok(0);
+        }
+        if level == SOL_SOCKET && name == SO_UPDATE_CONNECT_CONTEXT {
+            sk.update_connect_context()?;
+            return Ok(0);
+        }
         let size = opt_size(level, name)?;
         let v = match (size, optval.len()) {
             // Windows accepts a BOOL of length 0 at SOL_SOCKET and changes nothing.
@@ -1882,6 +1909,199 @@ pub fn WSAPoll(fds: &mut [WSAPOLLFD], timeout: i32) -> i32 {
 }
 
 // ------------------------------------------------------------------------------------------
+// Completion ports (kernel32; src/iocp.rs has the rules)
+
+pub use crate::iocp::{
+    ERROR_ABANDONED_WAIT_0, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, FILE_SKIP_SET_EVENT_ON_HANDLE,
+    WAIT_TIMEOUT,
+};
+
+/// `INVALID_HANDLE_VALUE`: all bits set; `CreateIoCompletionPort`'s "no file, make a port".
+pub const INVALID_HANDLE_VALUE: usize = !0;
+/// `ERROR_INVALID_PARAMETER` (87), as the kernel32 calls report it.
+pub const ERROR_INVALID_PARAMETER: i32 = WSA_INVALID_PARAMETER;
+/// `ERROR_INVALID_HANDLE` (6).
+pub const ERROR_INVALID_HANDLE: i32 = WSA_INVALID_HANDLE;
+
+/// `OVERLAPPED_ENTRY`, one packet of `GetQueuedCompletionStatusEx` (Windows' layout).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OVERLAPPED_ENTRY {
+    /// The completion key.
+    pub lpCompletionKey: usize,
+    /// The `OVERLAPPED` address (or the posted value).
+    pub lpOverlapped: usize,
+    /// The operation's `NTSTATUS` (0 for success and for posted packets).
+    pub Internal: usize,
+    /// The bytes transferred.
+    pub dwNumberOfBytesTransferred: u32,
+}
+
+/// The completion port behind a handle.
+pub fn port_of(h: usize) -> Option<CompletionPort> {
+    lookup(h, |o| match o {
+        Object::Port(p) => Some(p.clone()),
+        Object::Socket(_) | Object::Event(_) | Object::Thread(_) => None,
+    })
+}
+
+/// A handle for an existing port, as `CreateIoCompletionPort` returns (0 with
+/// `ERROR_NOT_ENOUGH_MEMORY` if the table is full). Closed with [`CloseHandle`].
+pub fn register_port(p: CompletionPort) -> usize {
+    insert(Object::Port(p)).unwrap_or_else(|| fail(WSA_NOT_ENOUGH_MEMORY, 0))
+}
+
+fn timeout_of(ms: DWORD) -> Option<Duration> {
+    (ms != WSA_INFINITE).then(|| Duration::from_millis(ms.into()))
+}
+
+/// `CreateIoCompletionPort(FileHandle, ExistingCompletionPort, CompletionKey,
+/// NumberOfConcurrentThreads)`:
+///
+/// * `FileHandle` `INVALID_HANDLE_VALUE`, `ExistingCompletionPort` 0: a new port (the key is
+///   ignored); with a non-zero `ExistingCompletionPort`, `ERROR_INVALID_PARAMETER`;
+/// * `FileHandle` a socket: associates it with `ExistingCompletionPort` (returned) under
+///   `CompletionKey`, or with a new port if that is 0 (Microsoft, `CreateIoCompletionPort`);
+///   a socket already associated is `ERROR_INVALID_PARAMETER`;
+/// * anything else as `FileHandle`, or an `ExistingCompletionPort` that is not an open
+///   port, is `ERROR_INVALID_HANDLE`.
+///
+/// Failure returns 0 (NULL). Success leaves the last error alone (kernel32 does not clear it).
+pub fn CreateIoCompletionPort(file: usize, existing: usize, key: usize, threads: DWORD) -> usize {
+    if file == INVALID_HANDLE_VALUE {
+        if existing != 0 {
+            return fail(ERROR_INVALID_PARAMETER, 0);
+        }
+        return register_port(CompletionPort::new(threads));
+    }
+    let Some(sock) = socket_of(file) else {
+        return fail(ERROR_INVALID_HANDLE, 0);
+    };
+    let (port, handle) = if existing == 0 {
+        let p = CompletionPort::new(threads);
+        let h = register_port(p.clone());
+        if h == 0 {
+            return 0;
+        }
+        (p, h)
+    } else {
+        match port_of(existing) {
+            Some(p) => (p, existing),
+            None => return fail(ERROR_INVALID_HANDLE, 0),
+        }
+    };
+    match port.associate(&sock, key) {
+        Ok(()) => handle,
+        Err(e) => {
+            if existing == 0 {
+                CloseHandle(handle);
+            }
+            fail(e.code(), 0)
+        }
+    }
+}
+
+/// `GetQueuedCompletionStatus(port, &bytes, &key, &overlapped, timeout_ms)`: `TRUE` with the
+/// oldest packet of a successful operation (or a posted one). `FALSE` with `*overlapped`
+/// set, the bytes and key written, and the last error the operation's error (e.g.
+/// `ERROR_OPERATION_ABORTED` 995, `ERROR_NETNAME_DELETED` 64) for a failed operation;
+/// `FALSE` with `*overlapped` 0 and the last error `WAIT_TIMEOUT` (258) after the timeout,
+/// `ERROR_ABANDONED_WAIT_0` (735) if the port was closed during the wait,
+/// `ERROR_INVALID_HANDLE` if `port` is not an open port. Bytes and key are written only
+/// when a packet is returned (Wine's kernel32, `GetQueuedCompletionStatus`).
+pub fn GetQueuedCompletionStatus(
+    port: usize,
+    bytes: &mut u32,
+    key: &mut usize,
+    overlapped: &mut usize,
+    timeout_ms: DWORD,
+) -> BOOL {
+    *overlapped = 0;
+    let Some(p) = port_of(port) else {
+        return fail(ERROR_INVALID_HANDLE, FALSE);
+    };
+    match p.get(timeout_of(timeout_ms)) {
+        Ok(Some(pk)) => {
+            *bytes = pk.bytes;
+            *key = pk.key;
+            *overlapped = pk.overlapped;
+            if pk.succeeded() {
+                TRUE
+            } else {
+                fail(crate::iocp::ntstatus_to_win32(pk.status), FALSE)
+            }
+        }
+        Ok(None) => fail(WAIT_TIMEOUT, FALSE),
+        Err(e) => fail(e.code(), FALSE),
+    }
+}
+
+/// `GetQueuedCompletionStatusEx(port, entries, count, &removed, timeout_ms, alertable)`: up
+/// to `entries.len()` packets, `TRUE` with `*removed` their number. Failed operations come
+/// back as entries too (`TRUE`), with their `NTSTATUS` in `Internal`. `FALSE` with
+/// `*removed` 0 and `WAIT_TIMEOUT` after the timeout (the number of entries removed;
+/// Windows' value is not tested, Wine's writes 1); `ERROR_INVALID_PARAMETER` for no
+/// entries; `ERROR_ABANDONED_WAIT_0` / `ERROR_INVALID_HANDLE` as
+/// [`GetQueuedCompletionStatus`]. With `alertable`, I/O completion routines due for this
+/// thread run during the wait, which then returns `FALSE` with `WAIT_IO_COMPLETION` (192).
+pub fn GetQueuedCompletionStatusEx(
+    port: usize,
+    entries: &mut [OVERLAPPED_ENTRY],
+    removed: &mut u32,
+    timeout_ms: DWORD,
+    alertable: BOOL,
+) -> BOOL {
+    *removed = 0;
+    let Some(p) = port_of(port) else {
+        return fail(ERROR_INVALID_HANDLE, FALSE);
+    };
+    let mut buf = vec![crate::iocp::Packet::default(); entries.len()];
+    let got = if alertable != FALSE {
+        p.get_many_alertable(&mut buf, timeout_of(timeout_ms))
+    } else {
+        p.get_many(&mut buf, timeout_of(timeout_ms)).map(Some)
+    };
+    match got {
+        Ok(Some(0)) => fail(WAIT_TIMEOUT, FALSE),
+        Ok(Some(n)) => {
+            for (e, pk) in entries.iter_mut().zip(&buf[..n]) {
+                *e = OVERLAPPED_ENTRY {
+                    lpCompletionKey: pk.key,
+                    lpOverlapped: pk.overlapped,
+                    Internal: pk.status as usize,
+                    dwNumberOfBytesTransferred: pk.bytes,
+                };
+            }
+            *removed = n as u32;
+            TRUE
+        }
+        Ok(None) => fail(WSA_WAIT_IO_COMPLETION as i32, FALSE),
+        Err(e) => fail(e.code(), FALSE),
+    }
+}
+
+/// `PostQueuedCompletionStatus(port, bytes, key, overlapped)`: queues a packet; `FALSE`
+/// with `ERROR_INVALID_HANDLE` if `port` is not an open port.
+pub fn PostQueuedCompletionStatus(port: usize, bytes: u32, key: usize, overlapped: usize) -> BOOL {
+    match port_of(port).map(|p| p.post(bytes, key, overlapped)) {
+        Some(Ok(())) => TRUE,
+        Some(Err(e)) => fail(e.code(), FALSE),
+        None => fail(ERROR_INVALID_HANDLE, FALSE),
+    }
+}
+
+/// `SetFileCompletionNotificationModes(socket, flags)`: see
+/// [`Socket::set_completion_notification_modes`]; a handle that is not a socket is
+/// `ERROR_INVALID_HANDLE`.
+pub fn SetFileCompletionNotificationModes(handle: usize, flags: u8) -> BOOL {
+    match socket_of(handle).map(|s| s.set_completion_notification_modes(flags)) {
+        Some(Ok(())) => TRUE,
+        Some(Err(e)) => fail(e.code(), FALSE),
+        None => fail(ERROR_INVALID_HANDLE, FALSE),
+    }
+}
+
+// ------------------------------------------------------------------------------------------
 // Overlapped I/O (docs/semantics.md, "Overlapped I/O")
 
 pub use crate::overlapped::{STATUS_CANCELLED, STATUS_CONNECTION_RESET, STATUS_PENDING};
@@ -1991,8 +2211,21 @@ fn len_u32(n: usize) -> u32 {
 /// its routine queued all the same), `SOCKET_ERROR` with `WSA_IO_PENDING` when pending (the
 /// bytes left alone), or `SOCKET_ERROR` with the error of a failure (an immediate
 /// completion with an error, e.g. `WSAEMSGSIZE`, still notifies).
-pub(crate) fn issue_on(sk: &Socket, op: Overlapped, bytes: Option<&mut u32>) -> (i32, Overlapped) {
-    match sk.issue_overlapped(&op) {
+///
+/// `h_event` is the `OVERLAPPED`'s `hEvent` value: on a socket associated with a completion
+/// port the operation also queues a packet, unless its low bit is set (`crate::iocp`).
+pub(crate) fn issue_on(
+    sk: &Socket,
+    op: Overlapped,
+    bytes: Option<&mut u32>,
+    h_event: usize,
+) -> (i32, Overlapped) {
+    let issued = crate::iocp::attach(sk, &op, h_event).and_then(|ticket| {
+        let r = sk.issue_overlapped(&op);
+        ticket.issued(&r);
+        r
+    });
+    match issued {
         Ok(true) => {
             let r = op.completed_result().unwrap_or(OpResult::ok(0));
             if let Some(b) = bytes {
@@ -2031,7 +2264,7 @@ fn issue(
         Err(e) => return fail(e.code(), SOCKET_ERROR),
     };
     let op = Overlapped::new(kind, Box::new(buf), notify, 0);
-    let (rc, op) = issue_on(&sk, op, bytes);
+    let (rc, op) = issue_on(&sk, op, bytes, ov.hEvent);
     if rc == 0 || WSAGetLastError() == WSA_IO_PENDING || op.is_completed() {
         ov.op = Some(op);
     }
@@ -2277,6 +2510,83 @@ pub fn QueueUserAPC(f: Box<dyn FnOnce() + Send>, thread: usize) -> DWORD {
 /// `WaitForSingleObjectEx(h, ms, bAlertable)`.
 pub fn WaitForSingleObjectEx(h: WSAEVENT, ms: DWORD, alertable: BOOL) -> DWORD {
     WSAWaitForMultipleEvents(&[h], FALSE, ms, alertable)
+}
+
+// ------------------------------------------------------------------------------------------
+// The mswsock extensions (socket/mswsock.rs has the rules)
+
+fn mswsock_call(r: Result<(Overlapped, bool)>, ov: &mut WSAOVERLAPPED) -> BOOL {
+    match r {
+        Ok((op, done)) => {
+            ov.op = Some(op);
+            if done {
+                succeed(TRUE)
+            } else {
+                fail(WSA_IO_PENDING, FALSE)
+            }
+        }
+        Err(e) => fail(e.code(), FALSE),
+    }
+}
+
+/// `AcceptEx(listen, accept, buf, recv.len(), sizeof(SOCKADDR)+16 ×2, .., &ov)` with an
+/// owned receive buffer: `FALSE` with `WSA_IO_PENDING`; at completion `ov.hEvent` is set
+/// (and the listener's port gets a packet), the first data are `ov.take_buffer()`'s first
+/// `InternalHigh()` bytes. The addresses: `getsockname`/`getpeername` on `accept` after
+/// `setsockopt(SO_UPDATE_ACCEPT_CONTEXT)`.
+pub fn AcceptEx(listen: SOCKET, accept: SOCKET, recv: Vec<u8>, ov: &mut WSAOVERLAPPED) -> BOOL {
+    let r = (|| {
+        let l = sock(listen)?;
+        let a = sock(accept)?;
+        let notify = notify_for(ov.hEvent, None)?;
+        let space = crate::socket::accept_address_space(l.family() == AddressFamily::Inet6);
+        l.accept_ex_with(
+            &a,
+            Box::new(recv),
+            space,
+            space,
+            Default::default(),
+            notify,
+            0,
+            ov.hEvent,
+        )
+    })();
+    mswsock_call(r, ov)
+}
+
+/// `ConnectEx(s, addr, data, data.len(), .., &ov)`: `FALSE` with `WSA_IO_PENDING`; completes
+/// once connected and `data` sent (`InternalHigh()` = bytes sent).
+pub fn ConnectEx(s: SOCKET, addr: &SocketAddr, data: Vec<u8>, ov: &mut WSAOVERLAPPED) -> BOOL {
+    let r = (|| {
+        let sk = sock(s)?;
+        let notify = notify_for(ov.hEvent, None)?;
+        sk.connect_ex_with(*addr, Box::new(data), notify, 0, ov.hEvent)
+    })();
+    mswsock_call(r, ov)
+}
+
+/// `DisconnectEx(s, ov, flags, reserved)`: with `None`, synchronous (`TRUE`); else `FALSE`
+/// with `WSA_IO_PENDING` and a completion of 0 bytes. `reserved` must be 0 (`WSAEINVAL`).
+pub fn DisconnectEx(s: SOCKET, ov: Option<&mut WSAOVERLAPPED>, flags: u32, reserved: u32) -> BOOL {
+    let sk = match sock(s) {
+        Ok(sk) => sk,
+        Err(e) => return fail(e.code(), FALSE),
+    };
+    if reserved != 0 {
+        return fail(WSAEINVAL, FALSE);
+    }
+    match ov {
+        None => match sk.disconnect_ex(flags) {
+            Ok(()) => succeed(TRUE),
+            Err(e) => fail(e.code(), FALSE),
+        },
+        Some(ov) => {
+            let r = notify_for(ov.hEvent, None).and_then(|n| {
+                sk.disconnect_ex_overlapped(flags, Box::new(Vec::new()), n, 0, ov.hEvent)
+            });
+            mswsock_call(r, ov)
+        }
+    }
 }
 
 #[cfg(test)]
