@@ -55,6 +55,7 @@
 #include "wsaevents_base.h"
 #include "wsaevents_win32.h" /* FormatMessage, memory, critical sections, threads, CRT names */
 #include "wsaevents_overlapped.h" /* OVERLAPPED, GetOverlappedResult, CancelIoEx, SleepEx, APCs */
+#include "wsaevents_iocp.h"       /* completion ports */
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,7 +88,8 @@ HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManual
 /** SetEvent / ResetEvent: TRUE, or FALSE with ERROR_INVALID_HANDLE (6). */
 BOOL WINAPI SetEvent(HANDLE hEvent);
 BOOL WINAPI ResetEvent(HANDLE hEvent);
-/** CloseHandle: event and thread handles; anything else gives FALSE with ERROR_INVALID_HANDLE. */
+/** CloseHandle: event, thread and completion-port handles (a port's waiters wake with
+ *  ERROR_ABANDONED_WAIT_0); anything else gives FALSE with ERROR_INVALID_HANDLE. */
 BOOL WINAPI CloseHandle(HANDLE hObject);
 
 /* ---- Waits ------------------------------------------------------------------------------ */

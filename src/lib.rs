@@ -21,6 +21,7 @@
 //! | [`types`] | [`NetworkEvents`] (`FD_*`) and [`NetworkEventRecord`] (`WSANETWORKEVENTS`) |
 //! | [`socket`] | [`Socket`]: TCP/UDP sockets whose events are recorded from the OS poller |
 //! | [`sim`] | a deterministic simulated network, in virtual time, for unit tests |
+//! | [`iocp`] | I/O completion ports ([`iocp::CompletionPort`]) and a socket's association with one |
 //! | [`winsock`] | Winsock-named facade (`SOCKET`, `WSAEVENT`, `WSAEventSelect`, …) for line-by-line ports |
 //! | `capi` | the C ABI behind `include/winsock2.h` (not on Windows, where C uses ws2_32) |
 //!
@@ -80,6 +81,8 @@
 pub mod capi;
 pub mod error;
 pub mod event;
+#[cfg(not(loom))]
+pub mod iocp;
 #[cfg(not(loom))]
 pub mod overlapped;
 pub mod record;

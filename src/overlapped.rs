@@ -75,6 +75,12 @@ pub enum OpKind {
     /// `SIO_ROUTING_INTERFACE_CHANGE`: the code): held by the socket's change watch
     /// (`change.rs`), not by its read and write queues.
     Notify(u32),
+    /// `AcceptEx`, on the listening socket (`socket/mswsock.rs`).
+    Accept,
+    /// `ConnectEx` to this address, then its optional send (`socket/mswsock.rs`).
+    Connect(SocketAddr),
+    /// `DisconnectEx` (`socket/mswsock.rs`).
+    Disconnect,
 }
 
 /// Which readiness serves an operation.
@@ -90,8 +96,12 @@ impl OpKind {
     /// Which readiness serves this kind.
     pub fn direction(self) -> Direction {
         match self {
-            OpKind::Recv(_) | OpKind::RecvFrom(_) | OpKind::Notify(_) => Direction::Read,
-            OpKind::Send { .. } | OpKind::SendTo(_) => Direction::Write,
+            OpKind::Recv(_) | OpKind::RecvFrom(_) | OpKind::Notify(_) | OpKind::Accept => {
+                Direction::Read
+            }
+            OpKind::Send { .. } | OpKind::SendTo(_) | OpKind::Connect(_) | OpKind::Disconnect => {
+                Direction::Write
+            }
         }
     }
 }
@@ -496,6 +506,12 @@ impl Overlapped {
             d.set();
         }
         true
+    }
+
+    /// Adds a notification to an operation not issued yet (the completion port's packet:
+    /// `crate::iocp::attach`).
+    pub(crate) fn add_notify(&self, n: Notify) {
+        self.op.inner.lock().notify.push(n);
     }
 
     /// Completes the operation with `WSA_OPERATION_ABORTED` (a cancellation or a close).

@@ -208,6 +208,21 @@ fn run_strict_c11(name: &str) {
     println!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// Completion ports (issue 11, part 2): CreateIoCompletionPort, GetQueuedCompletionStatus(Ex),
+/// PostQueuedCompletionStatus, CloseHandle on a port, worker threads, a socket's operations
+/// completing to its port, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, an hEvent with its low bit.
+#[test]
+fn iocp_c() {
+    run_strict_c11("iocp");
+}
+
+/// The mswsock extensions (issue 11, part 2): AcceptEx, GetAcceptExSockaddrs, ConnectEx,
+/// DisconnectEx, SO_UPDATE_*_CONTEXT, SIO_GET_EXTENSION_FUNCTION_POINTER.
+#[test]
+fn acceptex_c() {
+    run_strict_c11("acceptex");
+}
+
 /// B.1, B.2: events, waits, error rules, last error, WSAStartup/WSACleanup, time.
 #[test]
 fn events_c() {
@@ -360,6 +375,24 @@ fn examples_c_run() {
         STRICT,
         false,
     );
+    for (file, name, passed) in [
+        (
+            "iocp_echo.c",
+            "example_iocp_echo",
+            "self-test passed: 16 clients",
+        ),
+        (
+            "acceptex_server.c",
+            "example_acceptex_server",
+            "self-test passed: 16 clients",
+        ),
+    ] {
+        let exe = build(Lang::C, &examples.join(file), name, STRICT, false);
+        let o = run_args(&exe, &["--selftest", "16"]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        println!("{out}");
+        assert!(out.contains(passed), "{out}");
+    }
     let o = run_args(&pingpong, &["500"]);
     let out = String::from_utf8_lossy(&o.stdout);
     println!("{out}");

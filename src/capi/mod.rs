@@ -30,6 +30,8 @@
 //! | [`sockets`] | `socket` … `getpeername`, `ioctlsocket`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | [`select`] | `select`, `__WSAFDIsSet` (`FD_ISSET`), `WSAPoll` |
 //! | [`wsaext`] | `WSASocketA/W`, `WSARecv`, `WSARecvFrom`, `WSASend`, `WSASendTo`, `WSAAccept`, `WSAConnect`, `WSAIoctl` |
+//! | [`iocp`] | `CreateIoCompletionPort`, `GetQueuedCompletionStatus(Ex)`, `PostQueuedCompletionStatus`, `SetFileCompletionNotificationModes` |
+//! | [`mswsock`] | `AcceptEx`, `GetAcceptExSockaddrs`, `ConnectEx`, `DisconnectEx`, `SIO_GET_EXTENSION_FUNCTION_POINTER` |
 //! | [`win32`] | the Win32 basics of console programs: `FormatMessageA/W`, `LocalAlloc` & co., `CRITICAL_SECTION`, `CreateThread`/`_beginthreadex`, `MessageBoxA/W`, `OutputDebugStringA/W`, `ExitProcess` |
 //!
 //! The Winsock semantics (handle table, error rules, the event-select state machine) are
@@ -40,7 +42,9 @@
 pub mod addr;
 pub mod events;
 pub mod handles;
+pub mod iocp;
 pub mod last_error;
+pub mod mswsock;
 pub mod overlapped;
 #[cfg(unix)]
 pub mod resolve;

@@ -261,7 +261,10 @@ pub(crate) unsafe fn issue(
     };
     let op = Overlapped::new(kind, Box::new(buffer), notify, ov.expose_provenance());
     let mut got = 0u32;
-    let (rc, _) = winsock::issue_on(sk, op, Some(&mut got));
+    // SAFETY: `ov` readable (caller's contract): its hEvent decides the completion-port
+    // packet (the low bit: none).
+    let h_event = handles::value(unsafe { std::ptr::addr_of!((*ov).hEvent).read_volatile() });
+    let (rc, _) = winsock::issue_on(sk, op, Some(&mut got), h_event);
     if rc == 0 && !bytes.is_null() {
         // SAFETY: non-NULL and writable (caller's contract).
         unsafe { bytes.write_unaligned(got) };

@@ -490,6 +490,11 @@ pub unsafe extern "C" fn wsaevents_setsockopt(
 ) -> c_int {
     with_socket(s, |_| {
         if optval.is_null() {
+            // SO_UPDATE_CONNECT_CONTEXT takes no value (setsockopt(s, SOL_SOCKET,
+            // SO_UPDATE_CONNECT_CONTEXT, NULL, 0), Microsoft's ConnectEx page).
+            if level == winsock::SOL_SOCKET && name == winsock::SO_UPDATE_CONNECT_CONTEXT {
+                return Ok(winsock::setsockopt(s, level, name, &[]));
+            }
             return Err(WSAEFAULT);
         }
         // SAFETY: forwarded caller contract.

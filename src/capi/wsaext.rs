@@ -538,6 +538,12 @@ pub unsafe extern "C" fn WSAIoctl(
                 unsafe { returned.write_unaligned(n) };
                 return rc;
             }
+            super::mswsock::SIO_GET_EXTENSION_FUNCTION_POINTER => {
+                let rc = super::mswsock::extension_function(inb, outb, &mut n);
+                // SAFETY: as above.
+                unsafe { returned.write_unaligned(n) };
+                return rc;
+            }
             _ => winsock::WSAIoctl(s, code, inb, outb, &mut n),
         };
         // SAFETY: as above.

@@ -60,10 +60,14 @@ use crate::types::{NetworkEventRecord, NetworkEvents as Fd};
 mod binds;
 mod changes;
 mod levels;
+mod mswsock;
 mod options;
 mod overlapped_io;
 
 pub(crate) use levels::PollLevel;
+pub use mswsock::{
+    AcceptAddrs, ERROR_INSUFFICIENT_BUFFER, TF_DISCONNECT, TF_REUSE_SOCKET, accept_address_space,
+};
 use options::SockOpts;
 
 /// The address family of a socket (`AF_INET`, `AF_INET6`).
@@ -193,6 +197,11 @@ struct State {
     write_wait: Option<Event>,
     /// Options kept here rather than in the OS socket (see `SockOpts`).
     opts: SockOpts,
+    /// The completion port this socket is associated with, and its notification modes
+    /// (`crate::iocp`).
+    iocp: crate::iocp::Link,
+    /// The mswsock extensions' state (`mswsock.rs`).
+    ex: mswsock::ExState,
     /// Pending overlapped receives and sends, each in issue order (`overlapped.rs`).
     ov_read: VecDeque<Overlapped>,
     ov_write: VecDeque<Overlapped>,
@@ -998,6 +1007,15 @@ impl Socket {
         }
         Ok(st)
     }
+
+    /// Runs `f` on the socket's completion-port link under its lock (`crate::iocp`);
+    /// `WSAENOTSOCK` once closed.
+    pub(crate) fn with_completion_link<R>(
+        &self,
+        f: impl FnOnce(&mut crate::iocp::Link) -> R,
+    ) -> Result<R> {
+        Ok(f(&mut self.lock()?.iocp))
+    }
 }
 
 impl Drop for Handle {
@@ -1035,6 +1053,9 @@ impl Core {
         st.record = Record::default();
         // Blocked calls wake, find the socket closed and fail WSAEINTR (see `op`).
         st.poke_waiters();
+        drop(st);
+        // AcceptEx operations accepting into this socket complete aborted.
+        mswsock::acceptor_closed(self);
         Ok(())
     }
 }
@@ -1109,6 +1130,8 @@ impl State {
             read_wait: None,
             write_wait: None,
             opts: SockOpts::default(),
+            iocp: crate::iocp::Link::default(),
+            ex: mswsock::ExState::default(),
             ov_read: VecDeque::new(),
             ov_write: VecDeque::new(),
             io_event: None,

@@ -59,13 +59,17 @@ impl Socket {
         if !st.bound {
             return err(WSAEINVAL);
         }
+        if Socket::needs_accept_context(&st) {
+            // An AcceptEx socket before SO_UPDATE_ACCEPT_CONTEXT (socket/mswsock.rs).
+            return err(WSAENOTCONN);
+        }
         st.os.local_addr().map_err(|e| map(&e))
     }
 
     /// `getpeername`. WSAENOTCONN unless connected.
     pub fn peer_addr(&self) -> Result<SocketAddr> {
         let st = self.lock()?;
-        if st.conn != Conn::Connected {
+        if st.conn != Conn::Connected || Socket::needs_accept_context(&st) {
             return err(WSAENOTCONN);
         }
         st.os.peer_addr().map_err(|e| map(&e))

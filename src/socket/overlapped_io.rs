@@ -11,6 +11,9 @@ pub(super) enum Attempt {
     Done(OpResult),
     /// Nothing to do yet: it stays pending.
     Block,
+    /// It moved to another socket's queue (an `AcceptEx` waiting for its first data on the
+    /// accept socket): it stays pending, no longer in this queue.
+    Moved,
 }
 
 impl Socket {
@@ -59,6 +62,10 @@ impl Socket {
                     return Ok(true);
                 }
                 Attempt::Block => {}
+                Attempt::Moved => {
+                    st.rearm(stream);
+                    return Ok(false);
+                }
             }
         }
         match dir {
@@ -200,6 +207,8 @@ impl State {
                     }
                 }
             }
+            // The mswsock calls check before issuing (socket/mswsock.rs).
+            OpKind::Accept | OpKind::Connect(_) | OpKind::Disconnect => {}
             OpKind::Send { .. } | OpKind::SendTo(_) => {
                 if self.wr_shutdown {
                     return err(WSAESHUTDOWN);
@@ -228,7 +237,14 @@ impl State {
     /// re-enabling call that would block, as `recv`'s WSAEWOULDBLOCK is).
     pub(super) fn attempt_op(&mut self, stream: bool, op: &Overlapped, issuing: bool) -> Attempt {
         let kind = op.kind();
+        let me = op.clone();
         let r = op.with_buffer(|buf, progress| match kind {
+            OpKind::Accept => {
+                let v6 = self.os.local_addr().is_ok_and(|a| a.is_ipv6());
+                self.attempt_accept(&me, buf, issuing, v6)
+            }
+            OpKind::Connect(_) => self.attempt_connect(buf, progress, issuing),
+            OpKind::Disconnect => self.attempt_disconnect(issuing),
             OpKind::Recv(f) | OpKind::RecvFrom(f) if stream => {
                 self.attempt_stream_recv(buf, f, issuing)
             }
@@ -401,6 +417,9 @@ impl State {
                         self.ov_read.pop_front();
                         self.finish(&op, res);
                     }
+                    Attempt::Moved => {
+                        self.ov_read.pop_front();
+                    }
                     Attempt::Block => break,
                 }
             }
@@ -412,6 +431,9 @@ impl State {
                     Attempt::Done(res) => {
                         self.ov_write.pop_front();
                         self.finish(&op, res);
+                    }
+                    Attempt::Moved => {
+                        self.ov_write.pop_front();
                     }
                     Attempt::Block => break,
                 }
@@ -462,7 +484,7 @@ impl State {
         if let Some(w) = self.changes.as_mut() {
             n += w.abort(filter);
         }
-        if n > 0 {
+        if n > 0 && self.iocp.set_event_on_handle() {
             if let Some(e) = &self.io_event {
                 e.set();
             }
@@ -471,9 +493,12 @@ impl State {
     }
 
     /// Completes `op` with `r` and signals the socket handle (see
-    /// [`Socket::io_event`]).
+    /// [`Socket::io_event`]), unless `FILE_SKIP_SET_EVENT_ON_HANDLE` is set (`crate::iocp`).
     fn finish(&mut self, op: &Overlapped, r: OpResult) {
         op.complete(r);
+        if !self.iocp.set_event_on_handle() {
+            return;
+        }
         if let Some(e) = &self.io_event {
             e.set();
         }
