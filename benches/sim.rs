@@ -11,6 +11,10 @@
 //! numbers.
 //!
 //! `cargo bench --bench sim`
+//!
+//! For profilers: `WSAEVENTS_BENCH_ONLY=sim` (or `loopback`) runs that side of the
+//! ping-pong alone, round after round (`WSAEVENTS_BENCH_N` round trips each), and prints
+//! its rate (e.g. under `valgrind --tool=callgrind`).
 
 #![cfg_attr(test, allow(dead_code))]
 
@@ -39,6 +43,18 @@ fn main() {
     let host = net.host("bench", &["10.0.0.1".parse().unwrap()]);
     let sim = host.enter(|| LibPingPong::new(&lib_listener(8)));
     let real = LibPingPong::new(&lib_listener(8));
+
+    if let Ok(only) = std::env::var("WSAEVENTS_BENCH_ONLY") {
+        for _ in 0..rounds {
+            let r = match only.as_str() {
+                "sim" => host.enter(|| rate(n, sim.run(n))),
+                "loopback" => rate(n, real.run(n)),
+                other => panic!("WSAEVENTS_BENCH_ONLY={other}: expected sim or loopback"),
+            };
+            println!("sim/only-{only}: {r:.0} rt/s ({n} round trips)");
+        }
+        return;
+    }
 
     let s = alternate_many(
         rounds,

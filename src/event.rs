@@ -30,7 +30,7 @@
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result, WSA_INVALID_PARAMETER};
@@ -84,6 +84,10 @@ pub enum WaitOutcome {
 struct Handle {
     id: u32,
     manual: bool,
+    /// Mirrors the slot's `net` and `fed` (written under the dispatcher's lock), so that a
+    /// wait finds its simulated network without taking the lock (`wait_on_sim`).
+    net: AtomicU32,
+    fed: AtomicBool,
 }
 
 impl Drop for Handle {
@@ -130,6 +134,8 @@ impl Event {
             handle: Arc::new(Handle {
                 id,
                 manual: manual_reset,
+                net: AtomicU32::new(net),
+                fed: AtomicBool::new(false),
             }),
         }
     }
@@ -204,6 +210,7 @@ impl Event {
             return Err(Error::from_code(crate::error::WSAEINVAL));
         }
         slot.net = net;
+        self.handle.net.store(net, Ordering::Release);
         Ok(())
     }
 
@@ -234,6 +241,7 @@ impl Event {
             return;
         }
         slot.fed = true;
+        self.handle.fed.store(true, Ordering::Release);
         for &w in &slot.waiters {
             if let Some(ws) = waiters[w as usize].as_mut() {
                 if !ws.notified && !ws.polling {
@@ -810,18 +818,21 @@ fn wait_on_sim<E: Borrow<Event>>(
     all: bool,
     timeout: Option<Duration>,
 ) -> Option<Result<WaitOutcome>> {
+    // The handles' mirrors of the slots' `net` and `fed`: no lock (a change racing with
+    // this look is one the wait could as well have missed under the lock, released before
+    // the wait reads the network anyway).
     let net = {
-        let d = dispatcher().lock();
         let mut net = 0;
         let mut os_fed = false;
         for e in events {
-            let slot = &d.events[e.borrow().id() as usize];
-            if slot.net != 0 {
-                if net != 0 && net != slot.net {
+            let h = &e.borrow().handle;
+            let slot_net = h.net.load(Ordering::Acquire);
+            if slot_net != 0 {
+                if net != 0 && net != slot_net {
                     return Some(Err(Error::from_code(WSA_INVALID_PARAMETER)));
                 }
-                net = slot.net;
-            } else if slot.fed {
+                net = slot_net;
+            } else if h.fed.load(Ordering::Acquire) {
                 os_fed = true;
             }
         }
@@ -861,18 +872,33 @@ fn wait_virtual<E: Borrow<Event>>(
     all: bool,
     timeout: Option<Duration>,
 ) -> Result<WaitOutcome> {
+    // The usual case first: the thread's own network, borrowed (no reference count
+    // traffic), and a wait that the first harvest satisfies.
+    let first = crate::sys::sim::with_current_net(net, |n| {
+        let start = n.now_ns();
+        n.harvest();
+        let o = dispatcher().lock().try_satisfy(events, all, true);
+        (start, o.ok().flatten())
+    });
+    let (start, mut harvested) = match first {
+        Some((_, Some(o))) => return Ok(o),
+        Some((start, None)) => (Some(start), true),
+        None => (None, false),
+    };
     let Some(n) = crate::sys::sim::net_by_id(net) else {
         // The network is gone: its events can only be set by hand.
         return wait_plain(events, all, timeout);
     };
-    let deadline = timeout.map(|t| {
-        n.now_ns()
-            .saturating_add(u64::try_from(t.as_nanos()).unwrap_or(u64::MAX))
-    });
+    let start = start.unwrap_or_else(|| n.now_ns());
+    let deadline =
+        timeout.map(|t| start.saturating_add(u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)));
     loop {
-        n.harvest();
-        if let Ok(Some(o)) = dispatcher().lock().try_satisfy(events, all, true) {
-            return Ok(o);
+        // (Harvested already on the first round if the thread's network was borrowed.)
+        if !std::mem::take(&mut harvested) {
+            n.harvest();
+            if let Ok(Some(o)) = dispatcher().lock().try_satisfy(events, all, true) {
+                return Ok(o);
+            }
         }
         if n.advance(deadline) {
             continue;

@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -116,6 +116,19 @@ pub(crate) fn net_by_id(id: u32) -> Option<Arc<Net>> {
     nets.iter()
         .find(|(i, _)| *i == id)
         .and_then(|(_, w)| w.upgrade())
+}
+
+/// Runs `f` with network `id` if it is the one this thread is inside, borrowed from the
+/// thread's slot (no reference-count traffic; `f` must not enter another network).
+pub(crate) fn with_current_net<R>(id: u32, f: impl FnOnce(&Net) -> R) -> Option<R> {
+    CURRENT
+        .try_with(|c| {
+            let b = c.try_borrow().ok()?;
+            let (n, _) = b.as_ref().filter(|(n, _)| n.id == id)?;
+            Some(f(n))
+        })
+        .ok()
+        .flatten()
 }
 
 /// The network and host this thread is inside (`sim::Host::enter`), if any.
@@ -207,7 +220,31 @@ pub(crate) struct Net {
     /// Set when a socket is notified (`NetState::notify`), cleared when the readiness is
     /// taken: a harvest with nothing notified needs no lock.
     pending: Arc<AtomicBool>,
+    /// Mirrors `NetState::now` (written under the lock, by [`Net::advance`] only), so that
+    /// reading the clock takes no lock.
+    clock: AtomicU64,
+    /// Counts the lock's acquisitions (bumped under the lock by [`Net::lock`], the only way
+    /// in): while it is unchanged, nobody has touched the state, so a fact read from it
+    /// then still holds (see [`Snapshot`]).
+    sessions: AtomicU64,
     st: Mutex<NetState>,
+}
+
+/// A fact handed out with a readiness (the receive queue's length when the harvest took
+/// it), so that the socket layer's count at that readiness (`bytes_available`) needs no
+/// second trip through the network's lock. Valid while the network's lock session count
+/// is the one it was taken in: then no call, no timer and no other thread changed the
+/// state since (a call that did took the lock and moved the count on).
+#[derive(Clone, Copy)]
+struct Snapshot {
+    net: u32,
+    sock: usize,
+    session: u64,
+    avail: usize,
+}
+
+thread_local! {
+    static SNAPSHOT: std::cell::Cell<Option<Snapshot>> = const { std::cell::Cell::new(None) };
 }
 
 /// What a host is.
@@ -408,6 +445,24 @@ impl Sock {
     fn broken(&self) -> bool {
         self.rst_rcvd || self.abort.is_some()
     }
+
+    /// What one receive can return (FIONREAD).
+    fn avail(&self) -> usize {
+        if self.stream {
+            self.recv.len()
+        } else {
+            self.dgrams.front().map_or(0, |(d, _)| d.len())
+        }
+    }
+}
+
+/// One readiness of a harvest: the reactor token, what epoll would report, and the
+/// socket's queue length then (see [`Snapshot`]).
+struct Ready {
+    token: usize,
+    r: Readiness,
+    sock: usize,
+    avail: usize,
 }
 
 /// A timed item.
@@ -484,8 +539,6 @@ pub(crate) struct NetState {
     held_dgrams: Vec<((usize, usize), Item)>,
     trace: String,
     trace_on: bool,
-    /// A reusable buffer for the fast path of `pump`.
-    scratch: Vec<u8>,
     live_socks: usize,
 }
 
@@ -499,6 +552,8 @@ impl Net {
             epoch: Instant::now(),
             tracing: AtomicBool::new(true),
             pending: Arc::clone(&pending),
+            clock: AtomicU64::new(0),
+            sessions: AtomicU64::new(0),
             st: Mutex::new(NetState {
                 now: 0,
                 seq: 0,
@@ -519,7 +574,6 @@ impl Net {
                 held_dgrams: Vec::new(),
                 trace: String::new(),
                 trace_on: true,
-                scratch: Vec::new(),
                 live_socks: 0,
             }),
         });
@@ -527,8 +581,23 @@ impl Net {
         net
     }
 
+    /// The state, locked (every access goes through here: see `sessions`).
     pub(crate) fn lock(&self) -> crate::sync::MutexGuard<'_, NetState> {
-        self.st.lock()
+        let g = self.st.lock();
+        // Under the lock: a plain increment, no read-modify-write.
+        let n = self.sessions.load(Ordering::Relaxed);
+        self.sessions.store(n.wrapping_add(1), Ordering::Release);
+        g
+    }
+
+    /// The snapshot's queue length for socket `sock`, if one was handed out with a
+    /// readiness and nothing changed since.
+    fn snapshot_avail(&self, sock: usize) -> Option<usize> {
+        let snap = SNAPSHOT.try_with(|c| c.get()).ok().flatten()?;
+        (snap.net == self.id
+            && snap.sock == sock
+            && snap.session == self.sessions.load(Ordering::Acquire))
+        .then_some(snap.avail)
     }
 
     /// [`harvest`](Self::harvest) for calls that observe state between waits: the clock
@@ -545,25 +614,25 @@ impl Net {
     }
 
     pub(crate) fn set_tracing(&self, on: bool) {
-        self.st.lock().trace_on = on;
+        self.lock().trace_on = on;
         self.tracing.store(on, Ordering::Relaxed);
     }
 
     /// Virtual now, as an `Instant` (the network's creation plus virtual time), so that
     /// deadlines computed with `Instant` arithmetic follow the virtual clock.
     pub(crate) fn instant(&self) -> Instant {
-        self.epoch + Duration::from_nanos(self.st.lock().now)
+        self.epoch + Duration::from_nanos(self.now_ns())
     }
 
     pub(crate) fn now_ns(&self) -> u64 {
-        self.st.lock().now
+        self.clock.load(Ordering::Acquire)
     }
 
     /// Runs the items due now and hands the readiness they caused to the sockets'
     /// records (outside the lock: the records' handlers call back into the network).
     pub(crate) fn harvest(&self) {
         thread_local! {
-            static BATCH: std::cell::Cell<Vec<(usize, Readiness)>> =
+            static BATCH: std::cell::Cell<Vec<Ready>> =
                 const { std::cell::Cell::new(Vec::new()) };
         }
         let mut batch = BATCH.try_with(|b| b.take()).unwrap_or_default();
@@ -576,16 +645,24 @@ impl Net {
             }
             first = false;
             batch.clear();
-            {
-                let mut st = self.st.lock();
+            let session = {
+                let mut st = self.lock();
                 st.run_due();
                 st.take_ready(&mut batch);
-            }
+                self.sessions.load(Ordering::Relaxed)
+            };
             if batch.is_empty() {
                 break;
             }
-            for &(token, r) in &batch {
-                crate::reactor::dispatch_sim(token, r);
+            for r in &batch {
+                let snap = Snapshot {
+                    net: self.id,
+                    sock: r.sock,
+                    session,
+                    avail: r.avail,
+                };
+                let _ = SNAPSHOT.try_with(|c| c.set(Some(snap)));
+                crate::reactor::dispatch_sim(r.token, r.r);
             }
         }
         let _ = BATCH.try_with(|b| b.set(batch));
@@ -595,9 +672,9 @@ impl Net {
     /// whether an item is now due (false: nothing is scheduled before the deadline; the
     /// clock is at the deadline if there is one).
     pub(crate) fn advance(&self, deadline: Option<u64>) -> bool {
-        let mut st = self.st.lock();
+        let mut st = self.lock();
         let next = st.timers.keys().next().map(|&(t, _)| t);
-        match (next, deadline) {
+        let due = match (next, deadline) {
             (Some(t), Some(d)) if t > d => {
                 st.now = st.now.max(d);
                 false
@@ -611,7 +688,9 @@ impl Net {
                 false
             }
             (None, None) => false,
-        }
+        };
+        self.clock.store(st.now, Ordering::Release);
+        due
     }
 
     /// Lets virtual time pass, running everything scheduled meanwhile.
@@ -671,6 +750,13 @@ impl NetState {
     }
 
     fn link(&self, a: usize, b: usize) -> Link {
+        if self.links.is_empty() {
+            return if a == b {
+                Link::default()
+            } else {
+                self.default_link
+            };
+        }
         match self.links.get(&Self::link_key(a, b)) {
             Some(l) => *l,
             None if a == b => Link::default(),
@@ -803,19 +889,19 @@ impl NetState {
     }
 
     fn notify(&mut self, sock: usize, cause: u8) {
-        if let Some(s) = self.sock(sock) {
+        if let Some(s) = self.socks.get_mut(sock).and_then(|s| s.as_mut()) {
             if s.pending == 0 {
                 self.pending.push(sock);
                 self.pending_flag.store(true, Ordering::Release);
             }
-            self.socks[sock].as_mut().expect("live").pending |= cause;
+            s.pending |= cause;
         }
     }
 
     /// The readiness of every notified, registered socket, filtered by its interest as
     /// epoll filters wake-ups.
     /// Called after `run_due`: nothing is due, so the flag tells only of readiness.
-    fn take_ready(&mut self, out: &mut Vec<(usize, Readiness)>) {
+    fn take_ready(&mut self, out: &mut Vec<Ready>) {
         self.pending_flag.store(false, Ordering::Release);
         let mut pending = std::mem::take(&mut self.pending);
         for &i in &pending {
@@ -831,7 +917,12 @@ impl NetState {
             }
             let mut r = self.levels(i);
             r.writable &= s.write_interest;
-            out.push((token, r));
+            out.push(Ready {
+                token,
+                r,
+                sock: i,
+                avail: s.avail(),
+            });
         }
         // Keep the buffer (no allocation per harvest).
         pending.clear();
@@ -1175,6 +1266,12 @@ impl NetState {
             if s.tcp != Tcp::Established || s.broken() || s.cut {
                 return;
             }
+            // Nothing to send (no data, no urgent byte, no FIN due): the loop below would
+            // find no segment either.
+            let fin_due = s.fin_queued && !s.fin_sent;
+            if s.unsent.is_empty() && s.unsent_urgent.is_empty() && !fin_due {
+                return;
+            }
             let Some(p) = s.peer else { return };
             let window = match self.socks.get(p).and_then(|x| x.as_ref()) {
                 Some(ps) => ps.rcvbuf.saturating_sub(ps.recv.len() + s.inflight),
@@ -1245,15 +1342,11 @@ impl NetState {
         if n == 0 {
             return false;
         }
-        let mut moved = std::mem::take(&mut self.scratch);
-        moved.clear();
-        let s = self.socks[i].as_mut().expect("live");
-        moved.extend(s.unsent.drain(..n));
+        // Straight from one buffer to the other (a socket is never its own peer).
+        let (s, ps) = two_mut(&mut self.socks, i, p);
+        move_bytes(&mut s.unsent, &mut ps.recv, n);
         s.carried += n as u64;
-        let ps = self.socks[p].as_mut().expect("live");
-        ps.recv.extend(moved.iter());
         ps.rx_bytes += n as u64;
-        self.scratch = moved;
         if self.trace_on {
             let name = self.sock_name(p);
             self.event(format_args!("{name} receives {n} bytes"));
@@ -1620,6 +1713,51 @@ impl NetState {
         let name = self.sock_name(i);
         self.event(format_args!("{name} aborted: {}", Error::from_code(code)));
         self.notify(i, CAUSE_IN | CAUSE_ERR | CAUSE_OUT);
+    }
+}
+
+/// Both sockets `i` and `j` (`i != j`, both live), mutably.
+fn two_mut(socks: &mut [Option<Sock>], i: usize, j: usize) -> (&mut Sock, &mut Sock) {
+    assert_ne!(i, j, "a socket is not its own peer");
+    let (a, b) = if i < j {
+        let (lo, hi) = socks.split_at_mut(j);
+        (&mut lo[i], &mut hi[0])
+    } else {
+        let (lo, hi) = socks.split_at_mut(i);
+        (&mut hi[0], &mut lo[j])
+    };
+    (a.as_mut().expect("live"), b.as_mut().expect("live"))
+}
+
+/// Appends `bytes` to `to`: a few one by one (no bulk-copy set-up), more in one copy.
+fn append(to: &mut VecDeque<u8>, bytes: &[u8]) {
+    if bytes.len() <= 16 {
+        for &b in bytes {
+            to.push_back(b);
+        }
+    } else {
+        to.extend(bytes);
+    }
+}
+
+/// Moves the first `n` bytes of `from` (`n <= from.len()`) to the end of `to`, in order.
+fn move_bytes(from: &mut VecDeque<u8>, to: &mut VecDeque<u8>, n: usize) {
+    if n <= 16 {
+        // A few bytes (a ping-pong's): one by one, no bulk-copy set-up.
+        for _ in 0..n {
+            let b = from.pop_front().expect("n <= len");
+            to.push_back(b);
+        }
+        return;
+    }
+    let (a, b) = from.as_slices();
+    let k = a.len().min(n);
+    to.extend(&a[..k]);
+    to.extend(&b[..n - k]);
+    if n == from.len() {
+        from.clear();
+    } else {
+        from.drain(..n);
     }
 }
 

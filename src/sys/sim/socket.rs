@@ -18,15 +18,26 @@ impl std::fmt::Debug for SimSocket {
     }
 }
 
+/// Traces a call and its result (the test inline: nothing is formatted with the trace off).
+#[inline(always)]
 fn traced<T: std::fmt::Debug>(
     st: &mut NetState,
     id: usize,
     call: std::fmt::Arguments<'_>,
     r: &io::Result<T>,
 ) {
-    if !st.trace_on {
-        return;
+    if st.trace_on {
+        trace_call(st, id, call, r);
     }
+}
+
+#[inline(never)]
+fn trace_call<T: std::fmt::Debug>(
+    st: &mut NetState,
+    id: usize,
+    call: std::fmt::Arguments<'_>,
+    r: &io::Result<T>,
+) {
     let name = st.sock_name(id);
     match r {
         Ok(v) => st.event(format_args!("{name} {call} = {v:?}")),
@@ -298,11 +309,16 @@ impl SimSocket {
             };
         }
         let n = buf.len().min(s.recv.len());
-        for (d, b) in buf.iter_mut().zip(s.recv.iter()) {
-            *d = *b;
-        }
+        let (a, b) = s.recv.as_slices();
+        let k = a.len().min(n);
+        buf[..k].copy_from_slice(&a[..k]);
+        buf[k..n].copy_from_slice(&b[..n - k]);
         if !peek(flags) && n > 0 {
-            s.recv.drain(..n);
+            if n == s.recv.len() {
+                s.recv.clear();
+            } else {
+                s.recv.drain(..n);
+            }
             // The window opened: the peer sends more.
             if let Some(p) = s.peer {
                 st.pump(p);
@@ -401,13 +417,13 @@ impl SimSocket {
         if oob && !buf.is_empty() {
             // BSD urgent semantics: the last byte is the urgent one.
             let (normal, last) = buf.split_at(buf.len() - 1);
-            s.unsent.extend(normal.iter());
+            append(&mut s.unsent, normal);
             let pos = s.unsent.len();
             s.unsent_urgent.push_back((pos, last[0]));
             // The urgent byte occupies the buffer too, as a placeholder of nothing: it is
             // counted by `inflight` once it is sent.
         } else {
-            s.unsent.extend(buf.iter());
+            append(&mut s.unsent, buf);
         }
         st.pump(id);
         st.run_due();
@@ -521,14 +537,11 @@ impl SimSocket {
     }
 
     pub(crate) fn bytes_available(&self) -> io::Result<usize> {
-        self.with(|st, id| {
-            let s = Self::s(st, id);
-            Ok(if s.stream {
-                s.recv.len()
-            } else {
-                s.dgrams.front().map_or(0, |(d, _)| d.len())
-            })
-        })
+        // At a readiness the harvest just handed out: the count it took, if still true.
+        if let Some(n) = self.net.snapshot_avail(self.id) {
+            return Ok(n);
+        }
+        self.with(|st, id| Ok(Self::s(st, id).avail()))
     }
 
     pub(crate) fn readable_now(&self) -> bool {
