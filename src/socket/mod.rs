@@ -726,12 +726,7 @@ impl Socket {
             }
             match st.os.recv_from(buf, rf) {
                 Ok((n, truncated, addr)) => {
-                    if !flags.peek {
-                        // A datagram was consumed (see `reactor::PollSeq`).
-                        st.recv_stamp = reactor::poll_seq();
-                    }
-                    let more = st.os.readable_now();
-                    st.record.reenable(Fd::READ, more);
+                    st.after_dgram_recv(flags.peek);
                     if truncated {
                         // Windows fills the buffer and fails the call (WSAEMSGSIZE).
                         Step::Done(err(WSAEMSGSIZE))
@@ -743,16 +738,7 @@ impl Socket {
                     st.record.reenable(Fd::READ, false);
                     Step::Block(Dir::Read)
                 }
-                Err(e) => {
-                    let more = st.os.readable_now();
-                    st.record.reenable(Fd::READ, more);
-                    // An ICMP port-unreachable: Windows reports WSAECONNRESET (rule 46).
-                    let code = match map(&e).code() {
-                        WSAECONNREFUSED => WSAECONNRESET,
-                        c => c,
-                    };
-                    Step::Done(err(code))
-                }
+                Err(e) => Step::Done(err(st.dgram_recv_failed(&e))),
             }
         })
     }
@@ -1321,6 +1307,30 @@ impl State {
         }
         self.abort_error.get_or_insert(WSAECONNABORTED);
         true
+    }
+
+    /// The re-enabling rule of a datagram receive (rule 16, D.6), for `recvfrom` and an
+    /// overlapped datagram receive alike: a datagram taken (not peeked) stamps the socket,
+    /// and FD_READ is re-enabled if another is queued.
+    fn after_dgram_recv(&mut self, peek: bool) {
+        if !peek {
+            // A datagram was consumed (see `reactor::PollSeq`).
+            self.recv_stamp = reactor::poll_seq();
+        }
+        let more = self.os.readable_now();
+        self.record.reenable(Fd::READ, more);
+    }
+
+    /// A datagram receive that failed (not WSAEWOULDBLOCK): FD_READ is re-enabled if
+    /// datagrams are still queued, and the code is Windows' (an ICMP port-unreachable is
+    /// WSAECONNRESET, rule 46).
+    fn dgram_recv_failed(&mut self, e: &io::Error) -> i32 {
+        let more = self.os.readable_now();
+        self.record.reenable(Fd::READ, more);
+        match map(e).code() {
+            WSAECONNREFUSED => WSAECONNRESET,
+            c => c,
+        }
     }
 
     /// The re-enabling rule of a stream recv (rules 17, 22) with the level re-check (D.6).

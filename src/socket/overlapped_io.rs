@@ -303,11 +303,7 @@ impl State {
         };
         match self.os.recv_from(buf, rf) {
             Ok((n, truncated, addr)) => {
-                if !f.peek {
-                    self.recv_stamp = reactor::poll_seq();
-                }
-                let more = self.os.readable_now();
-                self.record.reenable(Fd::READ, more);
+                self.after_dgram_recv(f.peek);
                 let mut r = OpResult::ok(n);
                 if truncated {
                     // Windows fills the buffer and fails the operation (WSAEMSGSIZE); the
@@ -322,13 +318,7 @@ impl State {
             }
             Err(e) if would_block(&e) => Attempt::Block,
             Err(e) => {
-                let more = self.os.readable_now();
-                self.record.reenable(Fd::READ, more);
-                // An ICMP port-unreachable: Windows reports WSAECONNRESET (rule 46).
-                let code = match map(&e).code() {
-                    WSAECONNREFUSED => WSAECONNRESET,
-                    c => c,
-                };
+                let code = self.dgram_recv_failed(&e);
                 let mut r = OpResult::failed(code);
                 if code == WSAEMSGSIZE {
                     // Winsock itself reports a truncated datagram (Windows): the buffer is
