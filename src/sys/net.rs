@@ -11,7 +11,7 @@ use std::time::Duration;
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use socket2::{Domain, MaybeUninitSlice, Protocol, SockAddr, SockRef, Socket, Type};
 
-use super::imp::{self, Level};
+use super::imp;
 use super::{Readiness, RecvFlags};
 use crate::sync::Mutex;
 
@@ -49,6 +49,19 @@ impl TokenWaker {
         self.wakeups.tokens.lock().push(self.token);
         let _ = self.wakeups.waker.wake();
     }
+}
+
+/// A level the socket layer asks about (answered by each OS file's `level`).
+#[derive(Clone, Copy)]
+pub(super) enum Level {
+    /// Data, a pending connection, or EOF.
+    Read,
+    /// Room to send.
+    Write,
+    /// The peer's FIN or RST arrived, or an error is pending (Linux: `POLLRDHUP`; other
+    /// Unix: `POLLHUP`, which BSD sets at the FIN; Windows: `POLLHUP`/`POLLERR` of a
+    /// `WSAPoll` for normal reads).
+    Closed,
 }
 
 impl Poller {

@@ -8,7 +8,7 @@ use std::os::fd::AsRawFd;
 use mio::Interest;
 use socket2::SockRef;
 
-use super::net::OsSocket;
+use super::net::{Level, OsSocket};
 
 /// epoll and kqueue report a readiness at each new arrival, whatever I/O calls returned.
 pub(crate) const NEEDS_REARM: bool = false;
@@ -99,18 +99,6 @@ pub(super) fn bytes_available(s: SockRef<'_>) -> io::Result<usize> {
         return Err(io::Error::last_os_error());
     }
     Ok(n.max(0) as usize)
-}
-
-/// A level the socket layer asks about.
-#[derive(Clone, Copy)]
-pub(super) enum Level {
-    /// Data, a pending connection, or EOF.
-    Read,
-    /// Room to send.
-    Write,
-    /// The peer's FIN or RST arrived, or an error is pending (`POLLRDHUP`: Linux only;
-    /// elsewhere `POLLHUP`, which BSD sets at the FIN).
-    Closed,
 }
 
 pub(super) fn level(s: SockRef<'_>, level: Level) -> bool {

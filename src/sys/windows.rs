@@ -17,7 +17,7 @@ use windows_sys::Win32::System::Threading::{
 };
 
 use super::RecvFlags;
-use super::net::{OsSocket, Poller, TokenWaker};
+use super::net::{Level, OsSocket, Poller, TokenWaker};
 
 /// mio on Windows reports a readiness once, then not again until an I/O call through it
 /// would block (its documented contract, kept literally by its AFD backend): the socket
@@ -66,17 +66,6 @@ pub(super) fn bytes_available(s: SockRef<'_>) -> io::Result<usize> {
         return Err(io::Error::last_os_error());
     }
     Ok(n as usize)
-}
-
-/// A level the socket layer asks about.
-#[derive(Clone, Copy)]
-pub(super) enum Level {
-    /// Data, a pending connection, or EOF.
-    Read,
-    /// Room to send.
-    Write,
-    /// The peer's FIN or RST arrived, or an error is pending.
-    Closed,
 }
 
 /// `WSAPoll` with timeout 0. (`POLLHUP`/`POLLERR` are output-only for `WSAPoll`: asking
