@@ -786,6 +786,30 @@ fn resolve_own_name_without_a_resolver() {
     );
 }
 
+/// The executable's name for one build of an include-order matrix: the stem, the language,
+/// the standard, which headers come first, and `suffix`.
+fn matrix_name(
+    stem: &str,
+    lang: Lang,
+    mode: Option<&str>,
+    libc_first: bool,
+    suffix: &str,
+) -> String {
+    format!(
+        "{stem}_{}_{}_{}{suffix}",
+        match lang {
+            Lang::C => "c",
+            Lang::Cxx => "cxx",
+        },
+        mode.unwrap_or("default").trim_start_matches("-std="),
+        if libc_first {
+            "libc_first"
+        } else {
+            "ours_first"
+        },
+    )
+}
+
 /// The compat headers and the C library's, in both orders, as C and C++ in the default and
 /// a strict mode; the layouts (B.4) and constants (B.3).
 #[test]
@@ -810,20 +834,8 @@ fn headers_order_matrix() {
             if win32 {
                 flags.push("-D_WIN32");
             }
-            let name = format!(
-                "headers_order_{}_{}_{}{}",
-                match lang {
-                    Lang::C => "c",
-                    Lang::Cxx => "cxx",
-                },
-                mode.unwrap_or("default").trim_start_matches("-std="),
-                if libc_first {
-                    "libc_first"
-                } else {
-                    "ours_first"
-                },
-                if win32 { "_win32" } else { "" }
-            );
+            let suffix = if win32 { "_win32" } else { "" };
+            let name = matrix_name("headers_order", lang, mode, libc_first, suffix);
             let exe = build(lang, &c_source("headers_order.c"), &name, &flags, false);
             run(&exe);
         }
@@ -952,23 +964,10 @@ fn select_headers_both_orders() {
         if libc_first {
             flags.push("-DLIBC_FIRST");
         }
-        let name = format!(
-            "select_headers_{}_{}_{}{}",
-            match lang {
-                Lang::C => "c",
-                Lang::Cxx => "cxx",
-            },
-            mode.unwrap_or("default").trim_start_matches("-std="),
-            if libc_first {
-                "libc_first"
-            } else {
-                "ours_first"
-            },
-            setsize.map_or(String::new(), |s| format!(
-                "_{}",
-                s.trim_start_matches("-DTEST_SETSIZE=")
-            ))
-        );
+        let suffix = setsize.map_or(String::new(), |s| {
+            format!("_{}", s.trim_start_matches("-DTEST_SETSIZE="))
+        });
+        let name = matrix_name("select_headers", lang, mode, libc_first, &suffix);
         let exe = build(lang, &c_source("select_headers.c"), &name, &flags, false);
         run(&exe);
     }
