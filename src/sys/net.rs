@@ -136,10 +136,21 @@ impl Poller {
         }
     }
 
-    /// The registry, for sources other than sockets (the change notifications).
+    /// Registers a descriptor that is not a socket (a change source: netlink, the routing
+    /// socket) for readability under `token`.
     #[cfg(unix)]
-    pub(crate) fn registry(&self) -> &Registry {
-        &self.registry
+    pub(crate) fn register_fd(&self, fd: std::os::fd::RawFd, token: usize) -> io::Result<()> {
+        self.registry.register(
+            &mut mio::unix::SourceFd(&fd),
+            Token(token),
+            Interest::READABLE,
+        )
+    }
+
+    /// Undoes [`register_fd`](Self::register_fd).
+    #[cfg(unix)]
+    pub(crate) fn deregister_fd(&self, fd: std::os::fd::RawFd) {
+        let _ = self.registry.deregister(&mut mio::unix::SourceFd(&fd));
     }
 
     /// Makes a concurrent `poll` return.

@@ -6,9 +6,6 @@
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
-use mio::unix::SourceFd;
-use mio::{Interest, Token};
-
 use super::Poller;
 
 /// What one netlink message said changed.
@@ -97,15 +94,11 @@ impl ChangeSocket {
     }
 
     pub(crate) fn register(&self, p: &Poller, token: usize) -> io::Result<()> {
-        p.registry().register(
-            &mut SourceFd(&self.fd.as_raw_fd()),
-            Token(token),
-            Interest::READABLE,
-        )
+        p.register_fd(self.fd.as_raw_fd(), token)
     }
 
     pub(crate) fn deregister(&self, p: &Poller) {
-        let _ = p.registry().deregister(&mut SourceFd(&self.fd.as_raw_fd()));
+        p.deregister_fd(self.fd.as_raw_fd());
     }
 }
 
