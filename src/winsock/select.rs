@@ -146,10 +146,9 @@ pub(crate) fn select_sets(
         }
     }
     let watched: Vec<(&Socket, Watch)> = socks.iter().map(|(_, s, w)| (&**s, *w)).collect();
+    // (`wait_for` records what the sockets' network has ready before each check: the
+    // levels then agree with the records, a close already seen, rule 39.)
     select::wait_for(&watched, timeout, || {
-        // What the OS has ready is recorded first, as it would be anyway: the levels then
-        // agree with the records (a close already seen, rule 39).
-        crate::reactor::harvest();
         // One level per socket per check; `None`: closed meanwhile.
         let levels: Vec<Option<PollLevel>> = socks
             .iter()
@@ -177,7 +176,7 @@ pub(crate) fn select_sets(
         }
         let any = out.iter().any(|o| !o.is_empty());
         (Ok(out), any)
-    })
+    })?
 }
 
 /// `select(nfds, readfds, writefds, exceptfds, timeout)` with Windows' semantics (Wine's
@@ -360,8 +359,7 @@ pub fn WSAPoll(fds: &mut [WSAPOLLFD], timeout: i32) -> i32 {
         })
         .collect();
     let timeout = u64::try_from(timeout).ok().map(Duration::from_millis);
-    let revents = select::wait_for(&watched, timeout, || {
-        crate::reactor::harvest();
+    let waited = select::wait_for(&watched, timeout, || {
         let revents: Vec<i16> = fds
             .iter()
             .zip(&socks)
@@ -379,6 +377,14 @@ pub fn WSAPoll(fds: &mut [WSAPOLLFD], timeout: i32) -> i32 {
         let ready = revents.iter().any(|&r| r != 0);
         (revents, ready)
     });
+    let revents = match waited {
+        Ok(r) => r,
+        Err(e) => {
+            // Sockets of two networks: refused before any wait, every revents 0.
+            fds.iter_mut().for_each(|f| f.revents = 0);
+            return fail(e.code(), SOCKET_ERROR);
+        }
+    };
     let mut n = 0;
     for ((f, s), r) in fds.iter_mut().zip(&socks).zip(revents) {
         if s.is_some() {
