@@ -488,7 +488,11 @@ fn sim_select_reports_a_timed_out_connect_in_exceptfds_after_21s() {
             tv_usec: 250_000,
         };
         assert_eq!(sel(c, "rwe", &five), "", "still connecting");
-        assert_eq!(net.now() - t0, Duration::from_millis(5250), "the virtual timeout");
+        assert_eq!(
+            net.now() - t0,
+            Duration::from_millis(5250),
+            "the virtual timeout"
+        );
         let minute = timeval {
             tv_sec: 60,
             tv_usec: 0,
@@ -496,10 +500,17 @@ fn sim_select_reports_a_timed_out_connect_in_exceptfds_after_21s() {
         let real = std::time::Instant::now();
         assert_eq!(sel(c, "rwe", &minute), "e", "{}", net.trace());
         assert_eq!(net.now() - t0, Duration::from_secs(21), "{}", net.trace());
-        assert!(real.elapsed() < Duration::from_secs(5), "virtual, not real time");
+        assert!(
+            real.elapsed() < Duration::from_secs(5),
+            "virtual, not real time"
+        );
         assert_eq!(so_error(c), WSAETIMEDOUT);
         assert_eq!(sel(c, "rwe", &NOW), "e", "stays (rule 33)");
-        assert_eq!(net.now() - t0, Duration::from_secs(21), "a poll moves no clock");
+        assert_eq!(
+            net.now() - t0,
+            Duration::from_secs(21),
+            "a poll moves no clock"
+        );
         closesocket(c);
         WSACleanup();
     });
@@ -557,7 +568,10 @@ fn sim_select_timeout_is_virtual() {
         assert_eq!(net.now() - t0, Duration::from_secs(3600));
         assert_eq!(poll1(s, ASKABLE, 90_000), 0);
         assert_eq!(net.now() - t0, Duration::from_secs(3690));
-        assert!(real.elapsed() < Duration::from_secs(5), "virtual, not real time");
+        assert!(
+            real.elapsed() < Duration::from_secs(5),
+            "virtual, not real time"
+        );
         closesocket(s);
         WSACleanup();
     });
@@ -582,7 +596,10 @@ fn sim_select_mixing_networks_is_einval() {
             tv_sec: 3600,
             tv_usec: 0,
         };
-        assert_eq!(select(0, None, Some(&mut w), None, Some(&hour)), SOCKET_ERROR);
+        assert_eq!(
+            select(0, None, Some(&mut w), None, Some(&hour)),
+            SOCKET_ERROR
+        );
         assert_eq!(WSAGetLastError(), WSAEINVAL, "select: {what}");
         assert_eq!(w.sockets(), &[x, y], "sets unchanged");
         let mut p = [x, y].map(|fd| WSAPOLLFD {
@@ -677,7 +694,11 @@ fn sim_select_loop_is_deterministic() {
         (net.trace(), net.now())
     }
     let first = run(11);
-    assert!(first.1 > Duration::from_millis(800), "{:?}: latency counts", first.1);
+    assert!(
+        first.1 > Duration::from_millis(800),
+        "{:?}: latency counts",
+        first.1
+    );
     assert_eq!(run(11), first);
     assert_ne!(run(12).0, first.0, "the seed matters");
 }
