@@ -277,6 +277,14 @@ fn sim_select_c() {
     run_strict_c11("sim_select");
 }
 
+/// Issue 14: name resolution on the simulated network (tests/c/sim_resolve.c): resolve.c
+/// unchanged, then the hosts' names through getaddrinfo, GetAddrInfoW, gethostbyname,
+/// getnameinfo and gethostbyaddr, an unknown name `WSAHOST_NOT_FOUND`, a connect by name.
+#[test]
+fn sim_resolve_c() {
+    run_strict_c11("sim_resolve");
+}
+
 /// Issue 12 at the boundary: the four address/route ioctls with Windows' layouts and buffer
 /// rules, FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE with the seed page's codes,
 /// in a network namespace the program creates for itself.

@@ -38,6 +38,8 @@ use crate::sync::Mutex;
 
 pub(crate) mod dispatch;
 mod inherit;
+mod names;
+pub(crate) use names::{lookup_addr, lookup_name};
 mod socket;
 pub(crate) use socket::SimSocket;
 
