@@ -38,7 +38,10 @@ use crate::sync::Mutex;
 
 pub(crate) mod dispatch;
 mod inherit;
+// For the C ABI's resolver (built where `capi` is: not on Windows, not under loom).
+#[cfg(all(not(loom), not(windows)))]
 mod names;
+#[cfg(all(not(loom), not(windows)))]
 pub(crate) use names::{lookup_addr, lookup_name};
 mod socket;
 pub(crate) use socket::SimSocket;
