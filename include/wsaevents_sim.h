@@ -15,9 +15,9 @@
  * failure, with WSAGetLastError(): WSANOTINITIALISED before wsaevents_sim_start, WSAEFAULT
  * for a NULL string, WSAEINVAL for an unknown host number or a bad address.
  *
- * Not simulated: select() and WSAPoll() on simulated sockets (they watch OS descriptors),
- * overlapped I/O, name resolution (getaddrinfo answers from the real system: use numeric
- * addresses).
+ * select() and WSAPoll() wait in virtual time too (a call mixing simulated and real
+ * sockets fails WSAEINVAL); getaddrinfo, gethostbyname and getnameinfo know the hosts'
+ * names (an unknown name is WSAHOST_NOT_FOUND). Not simulated: overlapped I/O, DNS.
  */
 #ifndef WSAEVENTS_SIM_H
 #define WSAEVENTS_SIM_H

@@ -13,10 +13,20 @@
 //! call (which the OS poller does not report) is noticed; the callers report that as Windows
 //! does. Where no OS poller can take the sockets (Windows, where mio has no raw-socket
 //! source), the wait degrades to re-checking every millisecond.
+//!
+//! Sockets of a simulated network (docs/simulation.md) are waited for in that network's
+//! virtual time, as the event waits are (`event.rs`, `wait_virtual`): each round runs what
+//! is due and hands its readiness to the records (as the OS path's harvest does), checks
+//! the levels, and when nothing is ready moves the network's clock to its next scheduled
+//! item, never past the virtual deadline. Sockets of two networks, or simulated and OS
+//! sockets, in one call are `WSAEINVAL`, before anything is waited for.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::error::{Error, Result, WSAEINVAL};
 use crate::socket::Socket;
+use crate::sys::sim::Net;
 
 /// The longest one sleep lasts before the levels are checked again.
 pub(crate) const RECHECK: Duration = Duration::from_millis(100);
@@ -33,8 +43,42 @@ pub(crate) struct Watch {
 }
 
 /// Runs `check` until it reports readiness (`(answer, true)`) or `timeout` (`None`: no
-/// limit) has passed, and returns the last answer. `check` runs at least once.
+/// limit) has passed, and returns the last answer. `check` runs at least once, each time
+/// after what the sockets' network has ready was recorded. On the OS's sockets the timeout
+/// is real time; on a simulated network's, virtual time. Fails with `WSAEINVAL`, before
+/// `check` runs, when the sockets belong to different networks (two simulated ones, or a
+/// simulated one and the OS's): one wait cannot run on two clocks.
 pub(crate) fn wait_for<T>(
+    sockets: &[(&Socket, Watch)],
+    timeout: Option<Duration>,
+    check: impl FnMut() -> (T, bool),
+) -> Result<T> {
+    Ok(match network(sockets)? {
+        Some(net) => wait_virtual(&net, timeout, check),
+        None => wait_real(sockets, timeout, check),
+    })
+}
+
+/// The simulated network all `sockets` belong to, `None` if they are all the OS's;
+/// `WSAEINVAL` for a mix.
+fn network(sockets: &[(&Socket, Watch)]) -> Result<Option<Arc<Net>>> {
+    let mut nets = sockets.iter().map(|(s, _)| s.sim_network());
+    let Some(first) = nets.next() else {
+        return Ok(None);
+    };
+    let same = |a: Option<&Arc<Net>>, b: Option<&Arc<Net>>| match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    };
+    if nets.any(|n| !same(n, first)) {
+        return Err(Error::from_code(WSAEINVAL));
+    }
+    Ok(first.cloned())
+}
+
+/// [`wait_for`] on the OS's sockets, in real time.
+fn wait_real<T>(
     sockets: &[(&Socket, Watch)],
     timeout: Option<Duration>,
     mut check: impl FnMut() -> (T, bool),
@@ -42,6 +86,9 @@ pub(crate) fn wait_for<T>(
     let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
     let mut waiter = None;
     loop {
+        // What the OS has ready is recorded first, as it would be anyway: the levels then
+        // agree with the records (a close already seen, rule 39).
+        crate::reactor::harvest();
         let (answer, ready) = check();
         let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         if ready || left == Some(Duration::ZERO) {
@@ -51,6 +98,39 @@ pub(crate) fn wait_for<T>(
         waiter
             .get_or_insert_with(|| Waiter::new(sockets))
             .sleep(left.map_or(RECHECK, |l| l.min(RECHECK)));
+    }
+}
+
+/// [`wait_for`] on sockets of simulated network `net`, in its virtual time (the loop of
+/// `event.rs`'s `wait_virtual`, with a level check in place of the wait rule): run what is
+/// due, check; when nothing is ready, move the clock to the next scheduled item, not past
+/// the deadline; at the deadline, one last check. With nothing scheduled and no deadline
+/// only another thread can make a socket ready (or close one): the wait then sleeps in real
+/// time a millisecond at a time, re-checking.
+fn wait_virtual<T>(
+    net: &Net,
+    timeout: Option<Duration>,
+    mut check: impl FnMut() -> (T, bool),
+) -> T {
+    let deadline = timeout.map(|t| {
+        net.now_ns()
+            .saturating_add(u64::try_from(t.as_nanos()).unwrap_or(u64::MAX))
+    });
+    loop {
+        net.harvest();
+        let (answer, ready) = check();
+        if ready || deadline.is_some_and(|d| net.now_ns() >= d) {
+            return answer;
+        }
+        if net.advance(deadline) {
+            continue;
+        }
+        if deadline.is_some() {
+            // The clock is at the deadline: what is due there counts.
+            net.harvest();
+            return check().0;
+        }
+        std::thread::sleep(Duration::from_millis(1));
     }
 }
 

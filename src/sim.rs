@@ -8,10 +8,12 @@
 //! - A [`Network`] is built from a seed; [`Network::host`] places hosts.
 //! - [`Host::enter`] runs code "on" a host: sockets and events created inside belong to
 //!   that network (and a socket from outside, or of another network, is refused when mixed
-//!   with them: `WSAEINVAL` for `event_select`, `WSA_INVALID_PARAMETER` for a wait).
-//! - Waits, blocking calls and socket timeouts run on the network's clock: when nothing is
-//!   ready, the clock jumps to the next scheduled thing (a delivery, a retransmission, a
-//!   timeout), so the 21 s of a connect to a silent host take microseconds.
+//!   with them: `WSAEINVAL` for `event_select`, `select` and `WSAPoll`,
+//!   `WSA_INVALID_PARAMETER` for a wait).
+//! - Waits, blocking calls, `select`/`WSAPoll` and socket timeouts run on the network's
+//!   clock: when nothing is ready, the clock jumps to the next scheduled thing (a
+//!   delivery, a retransmission, a timeout), so the 21 s of a connect to a silent host
+//!   take microseconds.
 //! - [`Network::trace`]: every call on a simulated socket with its result, every segment
 //!   and fault, and every `FD_` bit recorded with its error code, at virtual timestamps.
 //!   The same seed gives a byte-identical trace.

@@ -269,6 +269,22 @@ fn sim_fd_events_c() {
     run_strict_c11("sim_fd_events");
 }
 
+/// Issue 14: `select.c`'s sections, unchanged, on the simulated network (it switches before
+/// WSAStartup), with their timeouts in virtual time; then a silent host's connect failing
+/// after 21 s in exceptfds and as POLLHUP | POLLERR (tests/c/sim_select.c).
+#[test]
+fn sim_select_c() {
+    run_strict_c11("sim_select");
+}
+
+/// Issue 14: name resolution on the simulated network (tests/c/sim_resolve.c): resolve.c
+/// unchanged, then the hosts' names through getaddrinfo, GetAddrInfoW, gethostbyname,
+/// getnameinfo and gethostbyaddr, an unknown name `WSAHOST_NOT_FOUND`, a connect by name.
+#[test]
+fn sim_resolve_c() {
+    run_strict_c11("sim_resolve");
+}
+
 /// Issue 12 at the boundary: the four address/route ioctls with Windows' layouts and buffer
 /// rules, FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE with the seed page's codes,
 /// in a network namespace the program creates for itself.

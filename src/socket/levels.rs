@@ -49,6 +49,12 @@ impl Socket {
         Ok(l)
     }
 
+    /// The simulated network the socket belongs to (`None`: the OS's), for a caller that
+    /// waits on its clock itself (`select`).
+    pub(crate) fn sim_network(&self) -> Option<&std::sync::Arc<crate::sys::sim::Net>> {
+        self.h.core.sim.as_ref()
+    }
+
     /// The OS socket, for a caller that waits for its readiness changes itself (`select`).
     #[cfg(unix)]
     pub(crate) fn raw_fd(&self) -> Option<std::os::fd::RawFd> {

@@ -111,7 +111,8 @@ fn select_ready(k: usize, l: &PollLevel) -> bool {
 
 /// The core of `select`: the sockets of each given set that are ready, in the set's order,
 /// each once. Fails with `WSANOTINITIALISED`, `WSAEINVAL` when no set has a socket, and
-/// `WSAENOTSOCK` when one is not an open socket, before looking at any socket. A socket
+/// `WSAENOTSOCK` when one is not an open socket, before looking at any socket, then
+/// `WSAEINVAL` when the sockets belong to different networks (`select::wait_for`). A socket
 /// closed by another thread during the wait is reported readable if it is in readfds, and
 /// fails the call with `WSAENOTSOCK` otherwise (Wine's `SelectCloseThread` tests). The
 /// sockets' records are not touched (rule 47).
@@ -146,10 +147,9 @@ pub(crate) fn select_sets(
         }
     }
     let watched: Vec<(&Socket, Watch)> = socks.iter().map(|(_, s, w)| (&**s, *w)).collect();
+    // (`wait_for` records what the sockets' network has ready before each check: the
+    // levels then agree with the records, a close already seen, rule 39.)
     select::wait_for(&watched, timeout, || {
-        // What the OS has ready is recorded first, as it would be anyway: the levels then
-        // agree with the records (a close already seen, rule 39).
-        crate::reactor::harvest();
         // One level per socket per check; `None`: closed meanwhile.
         let levels: Vec<Option<PollLevel>> = socks
             .iter()
@@ -177,15 +177,15 @@ pub(crate) fn select_sets(
         }
         let any = out.iter().any(|o| !o.is_empty());
         (Ok(out), any)
-    })
+    })?
 }
 
 /// `select(nfds, readfds, writefds, exceptfds, timeout)` with Windows' semantics (Wine's
 /// Windows-run `test_select`): `nfds` is ignored; each given set is rewritten to its ready
 /// sockets, in its order, each once; the result is the number of entries in the rewritten
 /// sets, 0 on timeout, or `SOCKET_ERROR` (sets unchanged) with `WSANOTINITIALISED`,
-/// `WSAEINVAL` (no socket in any set) or `WSAENOTSOCK`. `timeout` `None` blocks; `{0, 0}`
-/// polls.
+/// `WSAEINVAL` (no socket in any set, or sockets of two networks) or `WSAENOTSOCK`.
+/// `timeout` `None` blocks; `{0, 0}` polls.
 ///
 /// Ready means: readfds, data (urgent data too with `SO_OOBINLINE`), the peer's FIN or a
 /// reset, a connection to accept; writefds, room to send on a connected or UDP socket (a
@@ -193,6 +193,10 @@ pub(crate) fn select_sets(
 /// connect, which stays reported until a connect succeeds and is in no other set. A socket
 /// closed by another thread during the wait is reported readable if it is in readfds, and
 /// fails the call with `WSAENOTSOCK` otherwise. The records are left alone (rule 47).
+///
+/// On sockets of a simulated network (`crate::sim`) the wait and its timeout run in that
+/// network's virtual time; sockets of two networks, or simulated and OS sockets, in one
+/// call fail with `WSAEINVAL` (docs/simulation.md).
 ///
 /// ```
 /// #![allow(non_snake_case)]
@@ -317,6 +321,8 @@ fn poll_revents(events: i16, l: &PollLevel) -> i16 {
 /// included) fail with `WSAEINVAL`, all `revents` then 0. An empty array is `WSAEINVAL`.
 /// `timeout` in milliseconds: negative blocks, 0 polls. A socket closed by another thread
 /// during the wait gets `POLLNVAL`, counted. The records are left alone (rule 47).
+/// On a simulated network's sockets the timeout is virtual; sockets of two networks, or
+/// simulated and OS sockets, fail with `WSAEINVAL`, all `revents` 0 (docs/simulation.md).
 pub fn WSAPoll(fds: &mut [WSAPOLLFD], timeout: i32) -> i32 {
     if !started() {
         return fail(WSANOTINITIALISED, SOCKET_ERROR);
@@ -360,8 +366,7 @@ pub fn WSAPoll(fds: &mut [WSAPOLLFD], timeout: i32) -> i32 {
         })
         .collect();
     let timeout = u64::try_from(timeout).ok().map(Duration::from_millis);
-    let revents = select::wait_for(&watched, timeout, || {
-        crate::reactor::harvest();
+    let waited = select::wait_for(&watched, timeout, || {
         let revents: Vec<i16> = fds
             .iter()
             .zip(&socks)
@@ -379,6 +384,14 @@ pub fn WSAPoll(fds: &mut [WSAPOLLFD], timeout: i32) -> i32 {
         let ready = revents.iter().any(|&r| r != 0);
         (revents, ready)
     });
+    let revents = match waited {
+        Ok(r) => r,
+        Err(e) => {
+            // Sockets of two networks: refused before any wait, every revents 0.
+            fds.iter_mut().for_each(|f| f.revents = 0);
+            return fail(e.code(), SOCKET_ERROR);
+        }
+    };
     let mut n = 0;
     for ((f, s), r) in fds.iter_mut().zip(&socks).zip(revents) {
         if s.is_some() {

@@ -175,6 +175,48 @@ pub(super) fn system_lookup(
     Ok((addrs, canon))
 }
 
+/// The addresses of `node` (port 0) and its canonical name, for `getaddrinfo` and
+/// `gethostbyname`. On a thread on a simulated network (docs/simulation.md) a host's name
+/// is that host's addresses, of the hints' family ([`crate::sys::sim::lookup_name`]);
+/// numeric strings, `"localhost"` and the machine's own name resolve as on the system (the
+/// hosts have the loopback addresses), and any other name is `WSAHOST_NOT_FOUND`, as an
+/// unknown name is on Windows. Elsewhere: [`system_lookup`].
+pub(super) fn lookup(
+    node: Option<&str>,
+    h: &Hints,
+) -> Result<(Vec<SocketAddr>, Option<String>), i32> {
+    let Some(name) = node.filter(|_| h.flags & AI_NUMERICHOST == 0) else {
+        return system_lookup(node, h);
+    };
+    let Some(found) = crate::sys::sim::lookup_name(name) else {
+        return system_lookup(node, h);
+    };
+    let Some((canon, ips)) = found else {
+        if name.eq_ignore_ascii_case("localhost") || is_own_name(Some(name)) {
+            return system_lookup(node, h);
+        }
+        let numeric = Hints {
+            flags: h.flags | AI_NUMERICHOST,
+            ..*h
+        };
+        return system_lookup(node, &numeric).map_err(|_| WSAHOST_NOT_FOUND);
+    };
+    let addrs: Vec<SocketAddr> = ips
+        .into_iter()
+        .filter(|ip| match h.family {
+            AF_INET => ip.is_ipv4(),
+            AF_INET6 => ip.is_ipv6(),
+            _ => true,
+        })
+        .map(|ip| SocketAddr::new(ip, 0))
+        .collect();
+    if addrs.is_empty() {
+        // No address of the family: as EAI_ADDRFAMILY ([`wsa_from_eai`]).
+        return Err(WSAHOST_NOT_FOUND);
+    }
+    Ok((addrs, Some(canon)))
+}
+
 /// A bracketed numeric IPv6 node, `"[addr]"` or `"[addr]:port"` (the port is ignored, as
 /// Windows does): the address text inside, or `WSAHOST_NOT_FOUND` for an unmatched
 /// bracket or something else after it.
@@ -225,7 +267,7 @@ pub fn resolve(
         Some(n) => Some(strip_brackets(n)?),
         None => None,
     };
-    let (addrs, canon) = match system_lookup(lookup, hints) {
+    let (addrs, canon) = match self::lookup(lookup, hints) {
         Err(_) if local_host => system_lookup(Some("localhost"), hints)?,
         r => r?,
     };

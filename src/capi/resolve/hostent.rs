@@ -61,7 +61,7 @@ pub fn host_by_name(name: Option<&str>) -> Result<Host, i32> {
         family: AF_INET,
         ..Hints::default()
     };
-    let (addrs, canon) = match system_lookup(Some(name), &hints) {
+    let (addrs, canon) = match lookup(Some(name), &hints) {
         // The host's own name always resolves (as on Windows): to the loopback address
         // if the system cannot resolve it.
         Err(_) if is_own_name(Some(name)) => system_lookup(Some("localhost"), &hints)?,

@@ -10,7 +10,9 @@
 //!
 //! The lookups themselves are the C library's (`getaddrinfo`, `getnameinfo`,
 //! `getservbyname`, `gethostname`: `/etc/hosts`, DNS, `/etc/services` as the system is
-//! configured); this module converts the layouts and applies Windows' rules around them:
+//! configured), except on a thread on a simulated network, where the hosts' names are
+//! looked up there (`crate::sys::sim::lookup_name`, docs/simulation.md, "Names"); this
+//! module converts the layouts and applies Windows' rules around them:
 //!
 //! * **Layouts.** `ADDRINFOA`/`ADDRINFOW` have Windows' field order (`ai_addrlen` a
 //!   `size_t`, then `ai_canonname`, then `ai_addr`: glibc has `ai_addr` before

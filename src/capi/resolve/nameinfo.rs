@@ -22,8 +22,18 @@ pub(super) fn numeric_host(addr: &SocketAddr) -> String {
     }
 }
 
-/// The host name of an address from the system resolver (`NI_NAMEREQD`), or its error.
+/// The host name of an address from the system resolver (`NI_NAMEREQD`), or its error. On
+/// a thread on a simulated network: the name of the host with that address
+/// ([`crate::sys::sim::lookup_addr`]); a loopback address as on the system; any other
+/// address has no name (`WSAHOST_NOT_FOUND`).
 pub(super) fn reverse_lookup(addr: &SocketAddr) -> Result<String, i32> {
+    if let Some(found) = crate::sys::sim::lookup_addr(addr.ip()) {
+        match found {
+            Some(name) => return Ok(name),
+            None if !addr.ip().is_loopback() => return Err(WSAHOST_NOT_FOUND),
+            None => {}
+        }
+    }
     let sa = socket2::SockAddr::from(*addr);
     let mut host = [0 as c_char; 1025];
     // SAFETY: sa is a valid sockaddr of sa.len() bytes; host is writable for its length.

@@ -354,3 +354,72 @@ fn gai_messages() {
     assert_eq!(gai_message(WSAHOST_NOT_FOUND), "No such host is known. ");
     assert_eq!(gai_message(12345), "");
 }
+
+/// On a simulated network (docs/simulation.md) a host's name is its addresses and an
+/// address of a host has its name; a name no host has is `WSAHOST_NOT_FOUND` (11001, as an
+/// unknown name on Windows: Wine's Windows-run `test_getaddrinfo`), numeric strings and
+/// `localhost` resolve as before; off the network the same name is the system's again.
+#[test]
+fn simulated_host_names() {
+    let net = crate::sim::Network::new(1);
+    let here = net.host("here", &["10.0.0.1".parse().unwrap()]);
+    let _db = net.host(
+        "Db",
+        &["10.0.0.7".parse().unwrap(), "fd00::7".parse().unwrap()],
+    );
+    let none = Hints::default();
+    here.enter(|| {
+        let r = resolve(Some("db"), Some("5432"), &none).unwrap();
+        let addrs: Vec<SocketAddr> = r.iter().map(|e| e.addr).collect();
+        assert_eq!(
+            addrs,
+            [
+                "10.0.0.7:5432".parse().unwrap(),
+                "[fd00::7]:5432".parse().unwrap()
+            ]
+        );
+        assert_eq!((r[0].family, r[1].family), (AF_INET, AF_INET6));
+        let v4 = Hints {
+            family: AF_INET,
+            flags: AI_CANONNAME,
+            ..none
+        };
+        let r = resolve(Some("DB"), None, &v4).unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].canonname.as_deref(), Some("Db"), "the host's name");
+        let v6 = Hints {
+            family: AF_INET6,
+            ..none
+        };
+        assert_eq!(resolve(Some("here"), None, &v6), Err(WSAHOST_NOT_FOUND));
+        assert_eq!(
+            resolve(Some("nosuch"), Some("80"), &none),
+            Err(WSAHOST_NOT_FOUND)
+        );
+        assert_eq!(WSAHOST_NOT_FOUND, 11001);
+        let r = resolve(Some("10.0.0.9"), None, &none).unwrap();
+        assert_eq!(r[0].addr, "10.0.0.9:0".parse().unwrap());
+        assert!(
+            resolve(Some("localhost"), None, &none).unwrap()[0]
+                .addr
+                .ip()
+                .is_loopback()
+        );
+        let h = host_by_name(Some("db")).unwrap();
+        assert_eq!(
+            (h.name.as_str(), h.addrs.clone()),
+            ("Db", vec![vec![10, 0, 0, 7]])
+        );
+        assert_eq!(host_by_name(Some("nosuch")), Err(WSAHOST_NOT_FOUND));
+        assert_eq!(
+            reverse_lookup(&"10.0.0.7:0".parse().unwrap()).as_deref(),
+            Ok("Db")
+        );
+        assert_eq!(
+            reverse_lookup(&"10.0.0.99:0".parse().unwrap()),
+            Err(WSAHOST_NOT_FOUND)
+        );
+    });
+    // Off the network: "db" is no simulated host's name any more.
+    assert_eq!(crate::sys::sim::lookup_name("db"), None);
+}

@@ -37,6 +37,12 @@ use crate::error::*;
 use crate::sync::Mutex;
 
 pub(crate) mod dispatch;
+mod inherit;
+// For the C ABI's resolver (built where `capi` is: not on Windows, not under loom).
+#[cfg(all(not(loom), not(windows)))]
+mod names;
+#[cfg(all(not(loom), not(windows)))]
+pub(crate) use names::{lookup_addr, lookup_name};
 mod socket;
 pub(crate) use socket::SimSocket;
 
@@ -1143,13 +1149,14 @@ impl NetState {
                 c.peer = Some(i);
                 c.syn_from = Some((i, generation));
                 c.last_heard = self.now;
-                let lst = self.socks[l].as_ref().expect("found");
-                c.opts.oob_inline = lst.opts.oob_inline;
-                c.rcvbuf = lst.rcvbuf;
-                c.sndbuf = lst.sndbuf;
+                c.inherit_options(self.socks[l].as_ref().expect("found"));
+                let keepalive = c.keepalive;
                 self.socks.push(Some(c));
                 self.live_socks += 1;
                 let id = self.socks.len() - 1;
+                if keepalive.is_some() {
+                    self.set_keepalive(id, keepalive);
+                }
                 self.sock(l).expect("found").backlog.push_back(id);
                 self.notify(l, CAUSE_IN);
                 let name = self.sock_name(l);
