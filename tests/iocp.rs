@@ -221,56 +221,58 @@ fn facade_get_and_post() {
 /// can be associated with one port only; the port of a non-port handle is invalid).
 #[test]
 fn create_and_associate_rules() {
-    let mut d = WSADATA::default();
-    assert_eq!(WSAStartup(MAKEWORD(2, 2), &mut d), 0);
-    let port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, 0, 0, 2);
-    assert_ne!(port, 0);
-    assert_eq!(CreateIoCompletionPort(INVALID_HANDLE_VALUE, port, 0, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_PARAMETER);
+    common::both(|| {
+        let mut d = WSADATA::default();
+        assert_eq!(WSAStartup(MAKEWORD(2, 2), &mut d), 0);
+        let port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, 0, 0, 2);
+        assert_ne!(port, 0);
+        assert_eq!(CreateIoCompletionPort(INVALID_HANDLE_VALUE, port, 0, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_PARAMETER);
 
-    let s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    let ev = WSACreateEvent();
-    // An event is not a file, nor a port.
-    assert_eq!(CreateIoCompletionPort(ev, port, 1, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    assert_eq!(CreateIoCompletionPort(s, ev, 1, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    assert_eq!(PostQueuedCompletionStatus(ev, 0, 0, 0), FALSE);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    // Associating returns the existing port; a second association is refused.
-    assert_eq!(CreateIoCompletionPort(s, port, 1, 0), port);
-    assert_eq!(CreateIoCompletionPort(s, port, 2, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_PARAMETER);
-    let sk = winsock::socket_of(s).unwrap();
-    let (p, key) = sk.completion_port().unwrap().unwrap();
-    assert!(p.same_port(&winsock::port_of(port).unwrap()));
-    assert_eq!(key, 1);
-    // A socket with no existing port: a new port, associated.
-    let s2 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    let port2 = CreateIoCompletionPort(s2, 0, 5, 0);
-    assert_ne!(port2, 0);
-    assert_ne!(port2, port);
-    assert!(
-        winsock::socket_of(s2)
-            .unwrap()
-            .completion_port()
-            .unwrap()
-            .is_some()
-    );
-    // A closed socket is an invalid handle.
-    closesocket(s2);
-    assert_eq!(CreateIoCompletionPort(s2, port, 1, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    assert_eq!(CloseHandle(port2), TRUE);
-    // A closed port refuses association.
-    let s3 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    assert_eq!(CloseHandle(port), TRUE);
-    assert_eq!(CreateIoCompletionPort(s3, port, 1, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    closesocket(s);
-    closesocket(s3);
-    WSACloseEvent(ev);
-    WSACleanup();
+        let s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        let ev = WSACreateEvent();
+        // An event is not a file, nor a port.
+        assert_eq!(CreateIoCompletionPort(ev, port, 1, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        assert_eq!(CreateIoCompletionPort(s, ev, 1, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        assert_eq!(PostQueuedCompletionStatus(ev, 0, 0, 0), FALSE);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        // Associating returns the existing port; a second association is refused.
+        assert_eq!(CreateIoCompletionPort(s, port, 1, 0), port);
+        assert_eq!(CreateIoCompletionPort(s, port, 2, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_PARAMETER);
+        let sk = winsock::socket_of(s).unwrap();
+        let (p, key) = sk.completion_port().unwrap().unwrap();
+        assert!(p.same_port(&winsock::port_of(port).unwrap()));
+        assert_eq!(key, 1);
+        // A socket with no existing port: a new port, associated.
+        let s2 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        let port2 = CreateIoCompletionPort(s2, 0, 5, 0);
+        assert_ne!(port2, 0);
+        assert_ne!(port2, port);
+        assert!(
+            winsock::socket_of(s2)
+                .unwrap()
+                .completion_port()
+                .unwrap()
+                .is_some()
+        );
+        // A closed socket is an invalid handle.
+        closesocket(s2);
+        assert_eq!(CreateIoCompletionPort(s2, port, 1, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        assert_eq!(CloseHandle(port2), TRUE);
+        // A closed port refuses association.
+        let s3 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assert_eq!(CloseHandle(port), TRUE);
+        assert_eq!(CreateIoCompletionPort(s3, port, 1, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        closesocket(s);
+        closesocket(s3);
+        WSACloseEvent(ev);
+        WSACleanup();
+    });
 }
 
 /// SetFileCompletionNotificationModes (Microsoft reference page): the two flags on a
@@ -278,26 +280,28 @@ fn create_and_associate_rules() {
 /// ERROR_INVALID_HANDLE.
 #[test]
 fn notification_modes() {
-    let sk = tcp(false);
-    let link = sk.completion_link().unwrap();
-    assert!(link.queue_on_success() && link.set_event_on_handle());
-    assert_eq!(code(sk.set_completion_notification_modes(0x8)), 87);
-    // FILE_SKIP_SET_USER_EVENT_ON_FAST_IO (4) is a valid flag.
-    sk.set_completion_notification_modes(0x4).unwrap();
-    sk.set_completion_notification_modes(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)
-        .unwrap();
-    let link = sk.completion_link().unwrap();
-    assert!(!link.queue_on_success() && link.set_event_on_handle());
-    sk.set_completion_notification_modes(FILE_SKIP_SET_EVENT_ON_HANDLE)
-        .unwrap();
-    assert!(!sk.completion_link().unwrap().set_event_on_handle());
+    common::both(|| {
+        let sk = tcp(false);
+        let link = sk.completion_link().unwrap();
+        assert!(link.queue_on_success() && link.set_event_on_handle());
+        assert_eq!(code(sk.set_completion_notification_modes(0x8)), 87);
+        // FILE_SKIP_SET_USER_EVENT_ON_FAST_IO (4) is a valid flag.
+        sk.set_completion_notification_modes(0x4).unwrap();
+        sk.set_completion_notification_modes(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)
+            .unwrap();
+        let link = sk.completion_link().unwrap();
+        assert!(!link.queue_on_success() && link.set_event_on_handle());
+        sk.set_completion_notification_modes(FILE_SKIP_SET_EVENT_ON_HANDLE)
+            .unwrap();
+        assert!(!sk.completion_link().unwrap().set_event_on_handle());
 
-    let ev = WSACreateEvent();
-    assert_eq!(SetFileCompletionNotificationModes(ev, 1), FALSE);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    WSACloseEvent(ev);
-    sk.close().unwrap();
-    assert_eq!(code(sk.set_completion_notification_modes(1)), WSAENOTSOCK);
+        let ev = WSACreateEvent();
+        assert_eq!(SetFileCompletionNotificationModes(ev, 1), FALSE);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        WSACloseEvent(ev);
+        sk.close().unwrap();
+        assert_eq!(code(sk.set_completion_notification_modes(1)), WSAENOTSOCK);
+    });
 }
 
 /// Several workers on one port, thousands of posts from several threads: every packet is
@@ -520,35 +524,37 @@ fn stress_workers_receive_in_order_while_cancels_race() {
 /// `WaitForSingleObject((HANDLE)s)` waits on); without the flag it does.
 #[test]
 fn skip_set_event_on_handle() {
-    use wsaevents::WaitOutcome;
-    use wsaevents::overlapped::OpKind;
-    let recv = |s: &wsaevents::Socket| {
-        wsaevents::iocp::issue(
-            s,
-            OpKind::Recv(Default::default()),
-            Box::new(vec![0u8; 8]),
-            vec![],
-            1,
-            0,
-        )
-        .unwrap()
-        .0
-    };
-    for skip in [false, true] {
-        let (c, s) = pair(false);
-        let handle = s.io_event();
-        if skip {
-            s.set_completion_notification_modes(FILE_SKIP_SET_EVENT_ON_HANDLE)
-                .unwrap();
-        }
-        let op = recv(&s);
-        c.send(b"x").unwrap();
-        op.wait(Some(LONG)).unwrap();
-        let want = if skip {
-            WaitOutcome::TimedOut
-        } else {
-            WaitOutcome::Signaled(0)
+    common::both(|| {
+        use wsaevents::WaitOutcome;
+        use wsaevents::overlapped::OpKind;
+        let recv = |s: &wsaevents::Socket| {
+            wsaevents::iocp::issue(
+                s,
+                OpKind::Recv(Default::default()),
+                Box::new(vec![0u8; 8]),
+                vec![],
+                1,
+                0,
+            )
+            .unwrap()
+            .0
         };
-        assert_eq!(handle.wait(Some(Duration::ZERO)), want, "skip={skip}");
-    }
+        for skip in [false, true] {
+            let (c, s) = pair(false);
+            let handle = s.io_event();
+            if skip {
+                s.set_completion_notification_modes(FILE_SKIP_SET_EVENT_ON_HANDLE)
+                    .unwrap();
+            }
+            let op = recv(&s);
+            c.send(b"x").unwrap();
+            op.wait(Some(LONG)).unwrap();
+            let want = if skip {
+                WaitOutcome::TimedOut
+            } else {
+                WaitOutcome::Signaled(0)
+            };
+            assert_eq!(handle.wait(Some(Duration::ZERO)), want, "skip={skip}");
+        }
+    });
 }

@@ -29,6 +29,22 @@ impl Socket {
     pub fn issue_overlapped(&self, op: &Overlapped) -> Result<bool> {
         let mut st = self.lock()?;
         let stream = self.h.core.stream;
+        // The operation's event joins the socket's network (mixing networks: WSAEINVAL).
+        op.start(st.os.network())?;
+        let r = self.issue_started(&mut st, stream, op);
+        if st.os.tracing() {
+            let name = op_name(op.kind());
+            match &r {
+                Ok(true) => {}
+                Ok(false) => st.os.trace(format_args!("{name} overlapped pending")),
+                Err(e) => st.os.trace(format_args!("{name} overlapped fails {e}")),
+            }
+        }
+        r
+    }
+
+    /// [`issue_overlapped`](Self::issue_overlapped) once the operation is started.
+    fn issue_started(&self, st: &mut State, stream: bool, op: &Overlapped) -> Result<bool> {
         st.check_op(stream, op.kind())?;
         if let Some(e) = &st.io_event {
             // Every request the I/O manager starts clears its file object's event.
@@ -51,7 +67,7 @@ impl Socket {
                     if !was_bound && st.bound {
                         // The implicit bind of a first sendto: watched and FD_WRITE once,
                         // as after `bind` (rule 45).
-                        watch(&self.h.core, &mut st)?;
+                        watch(&self.h.core, st)?;
                         st.record.arrive(Fd::WRITE, 0);
                     }
                     if dir == Direction::Write {
@@ -158,14 +174,23 @@ impl Socket {
     /// pending receive completes). Created on first use.
     pub fn io_event(&self) -> Event {
         let mut st = self.h.core.state.lock();
+        let net = st.os.network();
         st.io_event
             .get_or_insert_with(|| {
                 // Waiting on it must drive the network, as on an operation's own event.
-                let e = Event::new_manual(false);
+                // Of the socket's network: a wait on it runs on that network's clock.
+                let e = Event::new_real_time(true, false);
+                let _ = e.claim_network(net);
                 e.mark_fed();
                 e
             })
             .clone()
+    }
+
+    /// The network the socket belongs to (a simulated network's id, 0 for the OS): its
+    /// overlapped operations and its completion port are that network's.
+    pub(crate) fn network(&self) -> Result<u32> {
+        Ok(self.lock()?.os.network())
     }
 
     /// How many overlapped operations are pending on this socket.
@@ -460,6 +485,13 @@ impl State {
                 if filter.matches(&op) {
                     if op.abort() {
                         n += 1;
+                        if self.os.tracing() {
+                            let name = op_name(op.kind());
+                            self.os.trace(format_args!(
+                                "{name} overlapped completes {}",
+                                Error::from_code(WSA_OPERATION_ABORTED)
+                            ));
+                        }
                     }
                 } else {
                     keep.push_back(op);
@@ -485,6 +517,21 @@ impl State {
     /// Completes `op` with `r` and signals the socket handle (see
     /// [`Socket::io_event`]), unless `FILE_SKIP_SET_EVENT_ON_HANDLE` is set (`crate::iocp`).
     fn finish(&mut self, op: &Overlapped, r: OpResult) {
+        if self.os.tracing() && !op.is_completed() {
+            let name = op_name(op.kind());
+            if r.error == 0 {
+                self.os.trace(format_args!(
+                    "{name} overlapped completes {} bytes",
+                    r.bytes
+                ));
+            } else {
+                self.os.trace(format_args!(
+                    "{name} overlapped completes {} bytes, {}",
+                    r.bytes,
+                    Error::from_code(r.error)
+                ));
+            }
+        }
         op.complete(r);
         if !self.iocp.set_event_on_handle() {
             return;
@@ -492,5 +539,19 @@ impl State {
         if let Some(e) = &self.io_event {
             e.set();
         }
+    }
+}
+
+/// The call an operation kind stands for, for the simulated network's trace.
+fn op_name(kind: OpKind) -> &'static str {
+    match kind {
+        OpKind::Recv(_) => "WSARecv",
+        OpKind::RecvFrom(_) => "WSARecvFrom",
+        OpKind::Send { .. } => "WSASend",
+        OpKind::SendTo(_) => "WSASendTo",
+        OpKind::Accept => "AcceptEx",
+        OpKind::Connect(_) => "ConnectEx",
+        OpKind::Disconnect => "DisconnectEx",
+        OpKind::Notify(_) => "WSAIoctl",
     }
 }
