@@ -558,3 +558,269 @@ fn skip_set_event_on_handle() {
         }
     });
 }
+
+// ------------------------------------------------------------------------------------------
+// On the simulated network only (issue 14): a port is a wait too. When nothing is queued,
+// GetQueuedCompletionStatus drives the network and moves its clock instead of sleeping in
+// real time; every time below is exact.
+
+mod sim {
+    use super::*;
+    use wsaevents::Socket;
+    use wsaevents::error::{WSAECONNREFUSED, WSAETIMEDOUT};
+    use wsaevents::overlapped::{Notify, OpKind, OpResult};
+    use wsaevents::sim::{Host, Network};
+
+    const MS30: Duration = Duration::from_millis(30);
+
+    /// Hosts `a` (10.0.0.1) and `b` (10.0.0.2), 30 ms apart, no jitter.
+    fn two_hosts(seed: u64) -> (Network, Host, Host) {
+        let net = Network::new(seed);
+        let a = net.host("a", &["10.0.0.1".parse().unwrap()]);
+        let b = net.host("b", &["10.0.0.2".parse().unwrap()]);
+        net.set_latency(&a, &b, MS30, Duration::ZERO);
+        (net, a, b)
+    }
+
+    /// (client on `a`, server on `b`), connected across the link in virtual time.
+    fn pair_across(a: &Host, b: &Host) -> (Socket, Socket) {
+        let l = b.enter(|| {
+            let l = Socket::tcp_v4().unwrap();
+            l.bind("10.0.0.2:80".parse().unwrap()).unwrap();
+            l.listen(4).unwrap();
+            l
+        });
+        let c = a.enter(|| {
+            let c = Socket::tcp_v4().unwrap();
+            c.connect("10.0.0.2:80".parse().unwrap()).unwrap();
+            c
+        });
+        let (s, _) = b.enter(|| l.accept().unwrap());
+        (c, s)
+    }
+
+    fn traced<R>(net: &Network, f: impl FnOnce() -> R) -> R {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("seed {}; trace:\n{}", net.seed(), net.trace());
+                std::panic::resume_unwind(e)
+            }
+        }
+    }
+
+    fn recv_on(s: &Socket, tag: usize, notify: Vec<Notify>) -> wsaevents::Overlapped {
+        wsaevents::iocp::issue(
+            s,
+            OpKind::Recv(Default::default()),
+            Box::new(vec![0u8; 64]),
+            notify,
+            tag,
+            0,
+        )
+        .unwrap()
+        .0
+    }
+
+    /// GetQueuedCompletionStatus's timeout (WAIT_TIMEOUT, `*lpOverlapped` NULL) on a port
+    /// of a simulated network passes in virtual time, exactly; a posted packet comes back
+    /// at once, the clock unmoved (PostQueuedCompletionStatus).
+    #[test]
+    fn a_timeout_is_virtual() {
+        let (net, a, _b) = two_hosts(1);
+        traced(&net, || {
+            a.enter(|| {
+                let port = CompletionPort::new(1);
+                let t0 = net.now();
+                assert_eq!(port.get(Some(Duration::from_secs(5))).unwrap(), None);
+                assert_eq!(net.now() - t0, Duration::from_secs(5));
+                let mut many = [Packet::default(); 2];
+                assert_eq!(
+                    port.get_many(&mut many, Some(Duration::from_millis(250)))
+                        .unwrap(),
+                    0
+                );
+                assert_eq!(net.now() - t0, Duration::from_millis(5250));
+                port.post(1, 2, 3).unwrap();
+                let t1 = net.now();
+                let p = port.get(Some(LONG)).unwrap().unwrap();
+                assert_eq!((p.bytes, p.key, p.overlapped, p.status), (1, 2, 3, 0));
+                assert_eq!(net.now(), t1);
+            });
+        });
+    }
+
+    /// A pending receive of an associated socket queues its packet at the data's arrival:
+    /// the port's wait drives the network and returns then, 30 ms after the send, with the
+    /// bytes, the socket's key and the operation's tag.
+    #[test]
+    fn a_completion_reaches_the_port_at_its_virtual_time() {
+        let (net, a, b) = two_hosts(2);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            b.enter(|| {
+                let port = CompletionPort::new(1);
+                port.associate(&s, 77).unwrap();
+                let _op = recv_on(&s, 0x5000, vec![]);
+                assert_eq!(port.get(Some(Duration::ZERO)).unwrap(), None);
+                let t0 = net.now();
+                c.send(b"hello").unwrap();
+                let p = port.get(Some(LONG)).unwrap().unwrap();
+                assert_eq!((p.bytes, p.key, p.overlapped, p.status), (5, 77, 0x5000, 0));
+                assert_eq!(net.now() - t0, MS30);
+            });
+        });
+    }
+
+    /// ConnectEx to a host that never answers completes through the port after Windows'
+    /// SYN schedule, exactly 21 s (KB 2786464, docs/simulation.md): STATUS_IO_TIMEOUT in the
+    /// packet (`OVERLAPPED.Internal`), ERROR_SEM_TIMEOUT (121) from GetQueuedCompletionStatus
+    /// (RtlNtStatusToDosError), WSAETIMEDOUT from WSAGetOverlappedResult (map_status). A
+    /// refused one: STATUS_CONNECTION_REFUSED, ERROR_CONNECTION_REFUSED (1225),
+    /// WSAECONNREFUSED (test_ConnectEx, Wine, run on Windows), after the refused-connect
+    /// retries.
+    #[test]
+    fn connect_ex_to_a_silent_host_times_out_at_21_seconds() {
+        let (net, a, b) = two_hosts(3);
+        b.set_silent(true);
+        let _c = net.host("c", &["10.0.0.3".parse().unwrap()]);
+        traced(&net, || {
+            a.enter(|| {
+                let port = CompletionPort::new(1);
+                let s = Socket::tcp_v4().unwrap();
+                s.bind("10.0.0.1:0".parse().unwrap()).unwrap();
+                port.associate(&s, 9).unwrap();
+                let t0 = net.now();
+                let (op, done) = s
+                    .connect_ex_with(
+                        "10.0.0.2:80".parse().unwrap(),
+                        Box::new(Vec::new()),
+                        vec![],
+                        0x10,
+                        0,
+                    )
+                    .unwrap();
+                assert!(!done);
+                assert_eq!(port.get(Some(Duration::from_secs(20))).unwrap(), None);
+                let p = port.get(Some(LONG)).unwrap().unwrap();
+                assert_eq!(net.now() - t0, Duration::from_secs(21));
+                assert_eq!((p.key, p.overlapped, p.status), (9, 0x10, 0xC000_00B5));
+                assert!(!p.succeeded());
+                assert_eq!(wsaevents::iocp::ntstatus_to_win32(p.status), 121);
+                assert_eq!(op.result().unwrap_err().code(), WSAETIMEDOUT);
+
+                // Refused: 10.0.0.3 answers, nobody listens.
+                let r = Socket::tcp_v4().unwrap();
+                r.bind("10.0.0.1:0".parse().unwrap()).unwrap();
+                port.associate(&r, 10).unwrap();
+                let t1 = net.now();
+                let (op, _) = r
+                    .connect_ex_with(
+                        "10.0.0.3:80".parse().unwrap(),
+                        Box::new(Vec::new()),
+                        vec![],
+                        0x20,
+                        0,
+                    )
+                    .unwrap();
+                let p = port.get(Some(LONG)).unwrap().unwrap();
+                assert_eq!((p.key, p.overlapped, p.status), (10, 0x20, 0xC000_0236));
+                // Three SYNs answered by RSTs, 0.5 s then 1 s apart, plus their three round
+                // trips on the default link to c (0.5 ms each way).
+                assert_eq!(net.now() - t1, Duration::from_millis(1503));
+                assert_eq!(wsaevents::iocp::ntstatus_to_win32(p.status), 1225);
+                assert_eq!(op.result().unwrap_err().code(), WSAECONNREFUSED);
+            });
+        });
+    }
+
+    /// GetQueuedCompletionStatusEx(fAlertable = TRUE) on a simulated network: a completion
+    /// routine queued by a completion ends the wait with WAIT_IO_COMPLETION (`Ok(None)`), at
+    /// the data's arrival; a packet takes priority.
+    #[test]
+    fn alertable_port_wait_runs_routines_in_virtual_time() {
+        let (net, a, b) = two_hosts(4);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            b.enter(|| {
+                let port = CompletionPort::new(1);
+                let ran = Arc::new(Mutex::new(Vec::new()));
+                let r2 = ran.clone();
+                let routine = Notify::Routine(Box::new(move |_op, r: &OpResult| {
+                    r2.lock().unwrap().push(r.bytes);
+                }));
+                let _op = s
+                    .recv_overlapped(vec![0; 16], Default::default(), vec![routine])
+                    .unwrap();
+                let t0 = net.now();
+                c.send(b"abcd").unwrap();
+                let mut out = [Packet::default(); 2];
+                assert_eq!(port.get_many_alertable(&mut out, Some(LONG)).unwrap(), None);
+                assert_eq!(net.now() - t0, MS30);
+                assert_eq!(*ran.lock().unwrap(), vec![4]);
+                port.post(0, 1, 2).unwrap();
+                assert_eq!(
+                    port.get_many_alertable(&mut out, Some(LONG)).unwrap(),
+                    Some(1)
+                );
+            });
+        });
+    }
+
+    /// CancelIoEx and closesocket at a chosen virtual time: the packets carry
+    /// STATUS_CANCELLED (GetQueuedCompletionStatus: ERROR_OPERATION_ABORTED, 995).
+    #[test]
+    fn cancelled_operations_reach_the_port() {
+        let (net, a, b) = two_hosts(5);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            let port = b.enter(|| CompletionPort::new(1));
+            port.associate(&s, 1).unwrap();
+            port.associate(&c, 2).unwrap();
+            let _o1 = recv_on(&s, 0x100, vec![]);
+            let _o2 = recv_on(&c, 0x200, vec![]);
+            assert_eq!(port.get(Some(Duration::from_secs(2))).unwrap(), None);
+            let at = net.now();
+            assert_eq!(
+                s.cancel_overlapped(wsaevents::CancelFilter::Tag(0x100))
+                    .unwrap(),
+                1
+            );
+            let p = port.get(Some(LONG)).unwrap().unwrap();
+            assert_eq!((p.key, p.overlapped, p.status), (1, 0x100, 0xC000_0120));
+            assert_eq!(wsaevents::iocp::ntstatus_to_win32(p.status), 995);
+            drop(c);
+            let p = port.get(Some(LONG)).unwrap().unwrap();
+            assert_eq!((p.key, p.overlapped, p.status), (2, 0x200, 0xC000_0120));
+            assert_eq!(net.now(), at);
+        });
+    }
+
+    /// A port belongs to one network (docs/simulation.md): associating a socket of another
+    /// simulated network, or an OS socket with a simulated network's port (and the other
+    /// way round), is ERROR_INVALID_PARAMETER (87), the error of every association Windows
+    /// refuses; the port keeps working with its own sockets.
+    #[test]
+    fn mixing_networks_is_an_error() {
+        let (_net, a, b) = two_hosts(6);
+        let (c, s) = pair_across(&a, &b);
+        let other = Network::new(7);
+        let x = other.host("x", &["10.0.0.9".parse().unwrap()]);
+        let foreign = x.enter(|| Socket::tcp_v4().unwrap());
+        let os = Socket::tcp_v4().unwrap();
+
+        let port = a.enter(|| CompletionPort::new(1));
+        assert_eq!(port.associate(&foreign, 1).unwrap_err().code(), 87);
+        assert_eq!(port.associate(&os, 1).unwrap_err().code(), 87);
+        port.associate(&c, 1).unwrap();
+
+        // A port made outside any network joins its first socket's.
+        let p2 = CompletionPort::new(1);
+        p2.associate(&os, 1).unwrap();
+        assert_eq!(p2.associate(&s, 2).unwrap_err().code(), 87);
+        let p3 = CompletionPort::new(1);
+        p3.associate(&s, 3).unwrap();
+        let os2 = Socket::tcp_v4().unwrap();
+        assert_eq!(p3.associate(&os2, 4).unwrap_err().code(), 87);
+    }
+}

@@ -432,3 +432,159 @@ fn accept_ex_takes_connections_queued_before() {
         }
     });
 }
+
+// ------------------------------------------------------------------------------------------
+// On the simulated network only (issue 14): the mswsock calls in virtual time, with what only
+// the simulated network produces. One thread drives each network: every time is exact.
+
+mod sim {
+    use super::*;
+    use wsaevents::error::*;
+    use wsaevents::sim::{Host, Network};
+
+    const MS25: Duration = Duration::from_millis(25);
+
+    /// Hosts `a` (10.0.0.1) and `b` (10.0.0.2), 25 ms apart, no jitter.
+    fn two_hosts(seed: u64) -> (Network, Host, Host) {
+        let net = Network::new(seed);
+        let a = net.host("a", &["10.0.0.1".parse().unwrap()]);
+        let b = net.host("b", &["10.0.0.2".parse().unwrap()]);
+        net.set_latency(&a, &b, MS25, Duration::ZERO);
+        (net, a, b)
+    }
+
+    fn traced<R>(net: &Network, f: impl FnOnce() -> R) -> R {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("seed {}; trace:\n{}", net.seed(), net.trace());
+                std::panic::resume_unwind(e)
+            }
+        }
+    }
+
+    /// AcceptEx (test_AcceptEx): without a receive part it completes when the connection
+    /// reaches the listener's queue, the instant FD_ACCEPT would be recorded (in the model,
+    /// the SYN's arrival: one link latency after the connect); with a receive part it waits
+    /// for the first data too, and completes with its bytes at their arrival.
+    #[test]
+    fn accept_ex_completes_at_the_queueing_and_at_the_first_data() {
+        let (net, a, b) = two_hosts(1);
+        traced(&net, || {
+            let l = b.enter(|| {
+                let l = Socket::tcp_v4().unwrap();
+                l.bind("10.0.0.2:80".parse().unwrap()).unwrap();
+                l.listen(4).unwrap();
+                l
+            });
+            let acc = b.enter(|| Socket::tcp_v4().unwrap());
+            let (ev, n) = ev_notify();
+            let (op, _) = l.accept_ex(&acc, 0, n).unwrap();
+            let t0 = net.now();
+            let c = a.enter(|| Socket::tcp_v4().unwrap());
+            let cev = Event::new_manual(false);
+            c.event_select(&cev, Fd::CONNECT).unwrap();
+            assert_eq!(
+                code(c.connect("10.0.0.2:80".parse().unwrap())),
+                WSAEWOULDBLOCK
+            );
+            assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+            assert_eq!(op.result().unwrap().bytes, 0);
+            assert_eq!(net.now() - t0, MS25, "the SYN's arrival");
+
+            // With a receive part: the connection alone does not complete it.
+            let acc2 = b.enter(|| Socket::tcp_v4().unwrap());
+            let (ev2, n2) = ev_notify();
+            let (op2, _) = l.accept_ex(&acc2, 16, n2).unwrap();
+            let c2 = a.enter(|| Socket::tcp_v4().unwrap());
+            c2.connect("10.0.0.2:80".parse().unwrap()).unwrap();
+            assert_eq!(
+                ev2.wait(Some(Duration::from_secs(5))),
+                WaitOutcome::TimedOut
+            );
+            let t1 = net.now();
+            c2.send(b"first").unwrap();
+            assert_eq!(ev2.wait(Some(LONG)), WaitOutcome::Signaled(0));
+            assert_eq!(op2.result().unwrap().bytes, 5);
+            assert_eq!(net.now() - t1, MS25);
+            let trace = net.trace();
+            assert!(
+                trace.contains("AcceptEx overlapped completes 5 bytes"),
+                "{trace}"
+            );
+        });
+    }
+
+    /// ConnectEx to an address a router declares unreachable completes with
+    /// STATUS_HOST_UNREACHABLE (ERROR_HOST_UNREACHABLE 1232 from GetOverlappedResult,
+    /// WSAEHOSTUNREACH from WSAGetOverlappedResult: map_status) after the round trip to the
+    /// router; through an interface that is down, it completes with
+    /// STATUS_NETWORK_UNREACHABLE (ERROR_NETWORK_UNREACHABLE 1231, WSAENETUNREACH), as a
+    /// non-blocking connect's FD_CONNECT does (rule 33).
+    #[test]
+    fn connect_ex_to_an_unreachable_host() {
+        let (net, a, _b) = two_hosts(2);
+        net.set_unreachable("10.9.9.9".parse().unwrap());
+        traced(&net, || {
+            a.enter(|| {
+                let s = Socket::tcp_v4().unwrap();
+                s.bind("10.0.0.1:0".parse().unwrap()).unwrap();
+                let (ev, n) = ev_notify();
+                let op = s
+                    .connect_ex("10.9.9.9:80".parse().unwrap(), vec![], n)
+                    .unwrap();
+                assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+                assert_eq!(code(op.result()), WSAEHOSTUNREACH);
+                let st = op.completed_result().unwrap().status();
+                assert_eq!(st, 0xC000_023D);
+                assert_eq!(wsaevents::iocp::ntstatus_to_win32(st as u32), 1232);
+
+                a.set_interface_down(true);
+                let s = Socket::tcp_v4().unwrap();
+                s.bind("10.0.0.1:0".parse().unwrap()).unwrap();
+                let (ev, n) = ev_notify();
+                let op = s
+                    .connect_ex("10.0.0.2:80".parse().unwrap(), vec![], n)
+                    .unwrap();
+                assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+                assert_eq!(code(op.result()), WSAENETUNREACH);
+                let st = op.completed_result().unwrap().status();
+                assert_eq!(st, 0xC000_023C);
+                assert_eq!(wsaevents::iocp::ntstatus_to_win32(st as u32), 1231);
+            });
+        });
+    }
+
+    /// DisconnectEx (test_DisconnectEx) goes pending and completes with 0 bytes; the peer
+    /// sees the FIN one link latency later (FD_CLOSE 0, rule 38), in virtual time.
+    #[test]
+    fn disconnect_ex_and_the_peers_fin_in_virtual_time() {
+        let (net, a, b) = two_hosts(3);
+        traced(&net, || {
+            let l = b.enter(|| {
+                let l = Socket::tcp_v4().unwrap();
+                l.bind("10.0.0.2:80".parse().unwrap()).unwrap();
+                l.listen(4).unwrap();
+                l
+            });
+            let c = a.enter(|| Socket::tcp_v4().unwrap());
+            c.connect("10.0.0.2:80".parse().unwrap()).unwrap();
+            let (s, _) = b.enter(|| l.accept().unwrap());
+            let sev = Event::new_manual(false);
+            s.event_select(&sev, Fd::CLOSE).unwrap();
+            let (ev, n) = ev_notify();
+            let t0 = net.now();
+            let (op, done) = c
+                .disconnect_ex_overlapped(0, Box::new(Vec::new()), n, 0, 0)
+                .unwrap();
+            assert!(!done, "pending first, as Windows");
+            assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+            assert_eq!(op.result().unwrap().bytes, 0);
+            assert_eq!(sev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+            let rec = s.enum_network_events(Some(&sev)).unwrap();
+            assert_eq!(rec.events(), Fd::CLOSE);
+            assert_eq!(rec.error_code[wsaevents::FD_CLOSE_BIT], 0);
+            assert_eq!(net.now() - t0, MS25);
+        });
+    }
+}

@@ -976,3 +976,383 @@ fn the_socket_handle_is_signalled_at_completion() {
         assert_eq!(op.result().unwrap().bytes, 4);
     });
 }
+
+// ------------------------------------------------------------------------------------------
+// On the simulated network only: what loopback cannot produce, with its virtual time (issue
+// 14). One thread drives each network, so every time below is exact.
+
+mod sim {
+    use super::*;
+    use wsaevents::error::*;
+    use wsaevents::sim::{Host, Network};
+
+    pub(super) const MS20: Duration = Duration::from_millis(20);
+
+    /// Hosts `a` (10.0.0.1) and `b` (10.0.0.2), 20 ms apart, no jitter.
+    pub(super) fn two_hosts(seed: u64) -> (Network, Host, Host) {
+        let net = Network::new(seed);
+        let a = net.host("a", &["10.0.0.1".parse().unwrap()]);
+        let b = net.host("b", &["10.0.0.2".parse().unwrap()]);
+        net.set_latency(&a, &b, MS20, Duration::ZERO);
+        (net, a, b)
+    }
+
+    /// A connected pair across the link: (client on `a`, server on `b`), blocking connect
+    /// and accept in virtual time.
+    pub(super) fn pair_across(a: &Host, b: &Host) -> (Socket, Socket) {
+        let l = b.enter(|| {
+            let l = Socket::tcp_v4().unwrap();
+            l.bind("10.0.0.2:80".parse().unwrap()).unwrap();
+            l.listen(4).unwrap();
+            l
+        });
+        let c = a.enter(|| {
+            let c = Socket::tcp_v4().unwrap();
+            c.connect("10.0.0.2:80".parse().unwrap()).unwrap();
+            c
+        });
+        let (s, _) = b.enter(|| l.accept().unwrap());
+        (c, s)
+    }
+
+    /// Runs `f`; on failure prints the seed and trace of `net`.
+    pub(super) fn traced<R>(net: &Network, f: impl FnOnce() -> R) -> R {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("seed {}; trace:\n{}", net.seed(), net.trace());
+                std::panic::resume_unwind(e)
+            }
+        }
+    }
+
+    /// test_WSARecv (Wine, run on Windows): a completion routine runs in SleepEx(…, TRUE),
+    /// which returns WAIT_IO_COMPLETION. On the simulated network the sleep drives the
+    /// network in virtual time: it returns exactly when the data arrives (20 ms after the
+    /// send), and a SleepEx with nothing to run lasts exactly its timeout.
+    #[test]
+    fn sleep_ex_runs_the_routine_when_the_data_arrives_in_virtual_time() {
+        let (net, a, b) = two_hosts(1);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            b.enter(|| {
+                let log: Log = Default::default();
+                let _op = s
+                    .recv_overlapped(vec![0; 4], MsgFlags::default(), routine(&log, 7))
+                    .unwrap();
+                let t0 = net.now();
+                c.send(b"ping").unwrap();
+                assert_eq!(sleep_alertable(Some(LONG)), WaitOutcome::IoCompletion);
+                assert_eq!(net.now() - t0, MS20, "the data's arrival");
+                assert_eq!(*log.lock(), vec![(7, 0, 4)]);
+                // Nothing queued: the sleep lasts its timeout, in virtual time.
+                let t1 = net.now();
+                assert_eq!(
+                    sleep_alertable(Some(Duration::from_secs(5))),
+                    WaitOutcome::TimedOut
+                );
+                assert_eq!(net.now() - t1, Duration::from_secs(5));
+            });
+        });
+    }
+
+    /// WSAWaitForMultipleEvents(fAlertable = TRUE) on a simulated network's event: the
+    /// routine queued by a completion ends it with WSA_WAIT_IO_COMPLETION, at the virtual
+    /// instant of the completion; an event signalled with a routine queued wins (B.2,
+    /// "Alertable"); QueueUserAPC's routines share the queue.
+    #[test]
+    fn alertable_wait_runs_routines_in_virtual_time() {
+        let (net, a, b) = two_hosts(2);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            b.enter(|| {
+                let log: Log = Default::default();
+                let other = Event::new_manual(false);
+                let sel = Event::new_manual(false);
+                s.event_select(&sel, Fd::CLOSE).unwrap();
+                let _op = s
+                    .recv_overlapped(vec![0; 8], MsgFlags::default(), routine(&log, 1))
+                    .unwrap();
+                let t0 = net.now();
+                c.send(b"abc").unwrap();
+                assert_eq!(
+                    wait_any_alertable(&[&other, &sel], Some(LONG)).unwrap(),
+                    WaitOutcome::IoCompletion
+                );
+                assert_eq!(net.now() - t0, MS20);
+                assert_eq!(*log.lock(), vec![(1, 0, 3)]);
+                // An object signalled and an APC queued: the object first.
+                let ran = Arc::new(AtomicUsize::new(0));
+                let r2 = ran.clone();
+                wsaevents::ApcQueue::current().queue(Box::new(move || {
+                    r2.fetch_add(1, Ordering::SeqCst);
+                }));
+                other.set();
+                assert_eq!(
+                    wait_any_alertable(&[&other, &sel], Some(LONG)).unwrap(),
+                    WaitOutcome::Signaled(0)
+                );
+                assert_eq!(ran.load(Ordering::SeqCst), 0);
+                other.reset();
+                assert_eq!(
+                    wait_any_alertable(&[&other, &sel], Some(LONG)).unwrap(),
+                    WaitOutcome::IoCompletion
+                );
+                assert_eq!(ran.load(Ordering::SeqCst), 1);
+                // Nothing queued, nothing scheduled: the wait times out at its deadline.
+                let t1 = net.now();
+                assert_eq!(
+                    wsaevents::wait_all_alertable(&[&other, &sel], Some(Duration::from_secs(3)))
+                        .unwrap(),
+                    WaitOutcome::TimedOut
+                );
+                assert_eq!(net.now() - t1, Duration::from_secs(3));
+            });
+        });
+    }
+
+    /// WSAGetOverlappedResult with fWait (no event: the socket handle is waited on) waits in
+    /// virtual time: a bounded wait ends WSA_IO_INCOMPLETE after exactly its bound, and the
+    /// result comes at the data's arrival.
+    #[test]
+    fn get_overlapped_result_waits_in_virtual_time() {
+        let (net, a, b) = two_hosts(3);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            let op = s
+                .recv_overlapped(vec![0; 4], MsgFlags::default(), vec![])
+                .unwrap();
+            let t0 = net.now();
+            assert_eq!(
+                op.wait(Some(Duration::from_millis(7))).unwrap_err().code(),
+                WSA_IO_INCOMPLETE
+            );
+            assert_eq!(net.now() - t0, Duration::from_millis(7));
+            let t1 = net.now();
+            c.send(b"wxyz").unwrap();
+            assert_eq!(op.wait(Some(LONG)).unwrap().bytes, 4);
+            assert_eq!(net.now() - t1, MS20);
+        });
+    }
+
+    /// Rule 39 with a pending receive: the peer's RST after byte 3000 of a 10,000-byte
+    /// transfer (`reset_stream_at`). The pending receives take the 3000 bytes, then the one
+    /// pending at the RST fails WSAECONNRESET: STATUS_CONNECTION_RESET in the OVERLAPPED,
+    /// ERROR_NETNAME_DELETED (64) from GetOverlappedResult (test_WSARecv, Wine, run on
+    /// Windows), at the RST's arrival: the data arrives 20 ms after the send, the network
+    /// resets the stream there, and its RST reaches the client 20 ms later.
+    #[test]
+    fn rst_mid_transfer_fails_the_pending_receive() {
+        let (net, a, b) = two_hosts(4);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            net.reset_stream_at(s.local_addr().unwrap(), c.local_addr().unwrap(), 3000);
+            let ev = Event::new_manual(false);
+            let t0 = net.now();
+            let mut op = c
+                .recv_overlapped(vec![0; 1000], MsgFlags::default(), ev_notify(&ev))
+                .unwrap();
+            s.send(&[5u8; 10_000]).unwrap();
+            let mut got = 0;
+            let failed = loop {
+                assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+                match op.result() {
+                    Ok(r) => {
+                        assert!(r.bytes > 0, "no FIN came: a RST");
+                        got += r.bytes;
+                    }
+                    Err(e) => break e.code(),
+                }
+                op = c
+                    .recv_overlapped(vec![0; 1000], MsgFlags::default(), ev_notify(&ev))
+                    .unwrap_or_else(|e| panic!("after {got} bytes: {e}"));
+            };
+            assert_eq!(got, 3000);
+            assert_eq!(failed, WSAECONNRESET);
+            let r = op.completed_result().unwrap();
+            assert_eq!((r.bytes, r.status()), (0, 0xC000_020D));
+            assert_eq!(wsaevents::iocp::ntstatus_to_win32(r.status() as u32), 64);
+            assert_eq!(net.now() - t0, 2 * MS20);
+            let trace = net.trace();
+            assert!(
+                trace.contains(
+                    "   0.080000000 a#1(10.0.0.1:49152) WSARecv overlapped completes 0 bytes, WSAECONNRESET (10054)"
+                ),
+                "{trace}"
+            );
+        });
+    }
+
+    /// CancelIoEx and closesocket at a chosen virtual time: the pending operations complete
+    /// then with WSA_OPERATION_ABORTED (995; CancelIoEx page; rule 43), and the trace says
+    /// when.
+    #[test]
+    fn cancellation_at_a_virtual_time() {
+        let (net, a, b) = two_hosts(5);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            let ev = Event::new_manual(false);
+            let op = s
+                .recv_overlapped(vec![0; 4], MsgFlags::default(), ev_notify(&ev))
+                .unwrap();
+            net.run_for(Duration::from_secs(3));
+            assert!(!op.is_completed());
+            let at = net.now();
+            assert_eq!(s.cancel_overlapped(CancelFilter::All).unwrap(), 1);
+            assert_eq!(ev.wait(Some(Duration::ZERO)), WaitOutcome::Signaled(0));
+            assert_eq!(op.result().unwrap_err().code(), WSA_OPERATION_ABORTED);
+            assert_eq!(net.now(), at, "a cancellation takes no time");
+
+            let op2 = c
+                .recv_overlapped(vec![0; 4], MsgFlags::default(), ev_notify(&ev))
+                .unwrap();
+            net.run_for(Duration::from_secs(2));
+            drop(c);
+            assert_eq!(op2.result().unwrap_err().code(), WSA_OPERATION_ABORTED);
+            let trace = net.trace();
+            for line in [
+                "   3.040000000 b#2(10.0.0.2:80) WSARecv overlapped completes WSA_OPERATION_ABORTED (995)",
+                "   5.040000000 a#1(10.0.0.1:49152) WSARecv overlapped completes WSA_OPERATION_ABORTED (995)",
+            ] {
+                assert!(trace.contains(line), "{line}\n{trace}");
+            }
+        });
+    }
+
+    /// Mixing is an error, not a hang (docs/simulation.md): an OVERLAPPED's event of another
+    /// network, or one an OS socket feeds, fails the call WSAEINVAL (as WSAEventSelect's
+    /// does); a wait over a simulated operation's event and an OS socket's fails
+    /// WSA_INVALID_PARAMETER.
+    #[test]
+    fn mixing_networks_is_an_error() {
+        let (_net, a, b) = two_hosts(6);
+        let (_c, s) = pair_across(&a, &b);
+        let other = Network::new(7);
+        let elsewhere = other.host("x", &["10.0.0.9".parse().unwrap()]);
+        let foreign = elsewhere.enter(|| Event::new_manual(false));
+        assert_eq!(
+            s.recv_overlapped(vec![0; 4], MsgFlags::default(), ev_notify(&foreign))
+                .unwrap_err()
+                .code(),
+            WSAEINVAL
+        );
+        // An event an OS socket's operation feeds.
+        let (oc, os) = super::pair();
+        let os_ev = Event::new_manual(false);
+        let _os_op = os
+            .recv_overlapped(vec![0; 4], MsgFlags::default(), ev_notify(&os_ev))
+            .unwrap();
+        assert_eq!(
+            s.recv_overlapped(vec![0; 4], MsgFlags::default(), ev_notify(&os_ev))
+                .unwrap_err()
+                .code(),
+            WSAEINVAL
+        );
+        // A fresh event of no network joins the socket's.
+        let fresh = Event::new_manual(false);
+        let _op = s
+            .recv_overlapped(vec![0; 4], MsgFlags::default(), ev_notify(&fresh))
+            .unwrap();
+        assert_eq!(
+            wait_any(&[&fresh, &os_ev], Some(Duration::ZERO))
+                .unwrap_err()
+                .code(),
+            WSA_INVALID_PARAMETER
+        );
+        drop((oc, os));
+    }
+
+    /// An overlapped send into a full window (the peer does not read; a small SO_RCVBUF):
+    /// the first is taken whole (rule 32), the next pends and completes, with its whole
+    /// length, when the peer reads, one round trip later (the window update).
+    #[test]
+    fn send_into_a_full_window_pends_until_the_peer_reads() {
+        let (net, a, b) = two_hosts(8);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            s.set_recv_buffer_size(4096).unwrap();
+            c.set_send_buffer_size(4096).unwrap();
+            let ev = Event::new_manual(false);
+            let mut ops = Vec::new();
+            let mut sent = 0usize;
+            loop {
+                let op = c.send_overlapped(vec![1u8; 4096], ev_notify(&ev)).unwrap();
+                sent += 4096;
+                if !op.is_completed() {
+                    ops.push(op);
+                    break;
+                }
+                net.run_for(Duration::from_secs(1));
+                assert!(sent < 1 << 20, "never pended");
+            }
+            let pending = ops.pop().unwrap();
+            net.run_for(Duration::from_secs(10));
+            assert!(!pending.is_completed(), "nobody reads: stays pending");
+            super::common::drain(&s, sent);
+            assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+            assert_eq!(pending.result().unwrap().bytes, 4096);
+        });
+    }
+
+    /// A run of overlapped receives, sends, routines, a cancellation and a RST over a lossy,
+    /// jittery link.
+    fn scenario(seed: u64) -> String {
+        let net = Network::new(seed);
+        let a = net.host("a", &["10.0.0.1".parse().unwrap()]);
+        let b = net.host("b", &["10.0.0.2".parse().unwrap()]);
+        net.set_latency(&a, &b, Duration::from_millis(15), Duration::from_millis(10));
+        net.set_loss(&a, &b, 0.1);
+        let (c, s) = pair_across(&a, &b);
+        b.enter(|| {
+            let log: Log = Default::default();
+            let ev = Event::new_manual(false);
+            let mut total = 0;
+            for round in 0..20usize {
+                let _r = s
+                    .recv_overlapped(vec![0; 300], MsgFlags::default(), routine(&log, round))
+                    .unwrap();
+                let w = c
+                    .send_overlapped(vec![round as u8; 300], ev_notify(&ev))
+                    .unwrap();
+                while log.lock().len() <= round {
+                    assert_eq!(sleep_alertable(Some(LONG)), WaitOutcome::IoCompletion);
+                }
+                assert!(w.wait(Some(LONG)).is_ok());
+                total += log.lock()[round].2;
+            }
+            let _ = total;
+            let p = s
+                .recv_overlapped(vec![0; 8], MsgFlags::default(), ev_notify(&ev))
+                .unwrap();
+            net.run_for(Duration::from_millis(500));
+            s.cancel_overlapped(CancelFilter::Id(p.id())).unwrap();
+            net.reset_stream_at(c.local_addr().unwrap(), s.local_addr().unwrap(), 6100);
+            let q = s
+                .recv_overlapped(vec![0; 8192], MsgFlags::default(), ev_notify(&ev))
+                .unwrap();
+            c.send(&[9u8; 1000]).unwrap();
+            let _ = q.wait(Some(LONG));
+        });
+        net.trace()
+    }
+
+    /// Determinism (docs/simulation.md): the same seed gives the same trace, overlapped
+    /// calls and completions included; another seed another one.
+    #[test]
+    fn same_seed_same_trace_with_overlapped_io() {
+        let one = scenario(42);
+        assert!(one.contains("WSARecv overlapped pending"), "{one}");
+        assert!(
+            one.contains("WSASend overlapped completes 300 bytes"),
+            "{one}"
+        );
+        assert!(
+            one.contains("WSARecv overlapped completes WSA_OPERATION_ABORTED"),
+            "{one}"
+        );
+        assert_eq!(one, scenario(42));
+        let other = std::thread::spawn(|| scenario(42)).join().unwrap();
+        assert_eq!(one, other, "another thread, the same trace");
+        assert_ne!(one, scenario(43));
+    }
+}
