@@ -1052,6 +1052,21 @@ mod sim {
                     WaitOutcome::TimedOut
                 );
                 assert_eq!(net.now() - t1, Duration::from_secs(5));
+                // The facade's SleepEx: not alertable, it runs no routine and sleeps its
+                // time on the network's clock; alertable, it runs the queued one at once.
+                use wsaevents::winsock::{SleepEx, WAIT_IO_COMPLETION};
+                let ran = Arc::new(AtomicUsize::new(0));
+                let r2 = ran.clone();
+                wsaevents::ApcQueue::current().queue(Box::new(move || {
+                    r2.fetch_add(1, Ordering::SeqCst);
+                }));
+                let t2 = net.now();
+                assert_eq!(SleepEx(250, 0), 0);
+                assert_eq!(net.now() - t2, Duration::from_millis(250));
+                assert_eq!(ran.load(Ordering::SeqCst), 0);
+                assert_eq!(SleepEx(10_000, 1), WAIT_IO_COMPLETION);
+                assert_eq!(ran.load(Ordering::SeqCst), 1);
+                assert_eq!(net.now() - t2, Duration::from_millis(250));
             });
         });
     }
@@ -1244,6 +1259,14 @@ mod sim {
             .unwrap();
         assert_eq!(
             s.recv_overlapped(vec![0; 4], MsgFlags::default(), ev_notify(&os_ev))
+                .unwrap_err()
+                .code(),
+            WSAEINVAL
+        );
+        // The other way round: a simulated network's event for an OS socket's operation.
+        let sim_ev = a.enter(|| Event::new_manual(false));
+        assert_eq!(
+            os.recv_overlapped(vec![0; 4], MsgFlags::default(), ev_notify(&sim_ev))
                 .unwrap_err()
                 .code(),
             WSAEINVAL
