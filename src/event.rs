@@ -816,9 +816,9 @@ fn wait<E: Borrow<Event>>(
 /// The simulated-network part of [`wait`]: `None` if no event of `events` belongs to a
 /// simulated network (the OS path then waits), else the wait's result in virtual time.
 /// Mixing networks, or a simulated network's event with one an OS socket feeds, is
-/// `WSA_INVALID_PARAMETER`. An alertable wait (`alert`: the thread's APC event, which
-/// belongs to no network) on events of no network runs on the clock of the thread's
-/// simulated network, if it is on one (`SleepEx` and its kin on a simulated thread).
+/// `WSA_INVALID_PARAMETER`. `alert`: the thread's APC event, for an alertable wait; it
+/// belongs to no network and decides none (a wait on events of no network, a thread's
+/// handle, stays in real time, alertable or not; `SleepEx` is `sleep_on_sim`).
 #[cfg(not(loom))]
 #[inline(never)]
 fn wait_on_sim<E: Borrow<Event>>(
@@ -849,11 +849,7 @@ fn wait_on_sim<E: Borrow<Event>>(
             // Real and virtual time in one wait: refused, not a hang.
             return Some(Err(Error::from_code(WSA_INVALID_PARAMETER)));
         }
-        if net == 0 && !os_fed && alert.is_some() {
-            sim_context()
-        } else {
-            net
-        }
+        net
     };
     if net != 0 {
         return Some(wait_virtual(net, events, all, timeout, alert));

@@ -1126,6 +1126,29 @@ mod sim {
         });
     }
 
+    /// docs/simulation.md: a wait on events of no network (what a thread's handle is) stays
+    /// in real time on a simulated thread, alertable too: another thread's set ends it, the
+    /// virtual clock does not move (it would time out at once in virtual time).
+    #[test]
+    fn an_alertable_wait_on_events_of_no_network_stays_real_time() {
+        let (net, a, _b) = two_hosts(9);
+        let outside = Event::new_manual(false);
+        let o2 = outside.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            o2.set();
+        });
+        a.enter(|| {
+            let _s = Socket::tcp_v4().unwrap();
+            assert_eq!(
+                wait_any_alertable(&[&outside], Some(LONG)).unwrap(),
+                WaitOutcome::Signaled(0)
+            );
+        });
+        assert_eq!(net.now(), Duration::ZERO);
+        t.join().unwrap();
+    }
+
     /// WSAGetOverlappedResult with fWait (no event: the socket handle is waited on) waits in
     /// virtual time: a bounded wait ends WSA_IO_INCOMPLETE after exactly its bound, and the
     /// result comes at the data's arrival.
