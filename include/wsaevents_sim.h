@@ -16,8 +16,9 @@
  * for a NULL string, WSAEINVAL for an unknown host number or a bad address.
  *
  * Not simulated: select() and WSAPoll() on simulated sockets (they watch OS descriptors),
- * overlapped I/O, name resolution (getaddrinfo answers from the real system: use numeric
- * addresses).
+ * name resolution (getaddrinfo answers from the real system: use numeric addresses).
+ * Overlapped I/O, completion routines (SleepEx, alertable waits) and completion ports are
+ * simulated, in virtual time (docs/simulation.md).
  */
 #ifndef WSAEVENTS_SIM_H
 #define WSAEVENTS_SIM_H

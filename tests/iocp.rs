@@ -677,7 +677,7 @@ mod sim {
     /// packet (`OVERLAPPED.Internal`), ERROR_SEM_TIMEOUT (121) from GetQueuedCompletionStatus
     /// (RtlNtStatusToDosError), WSAETIMEDOUT from WSAGetOverlappedResult (map_status). A
     /// refused one: STATUS_CONNECTION_REFUSED, ERROR_CONNECTION_REFUSED (1225),
-    /// WSAECONNREFUSED (test_ConnectEx, Wine, run on Windows), after the refused-connect
+    /// WSAECONNREFUSED (test_connect, Wine, run on Windows), after the refused-connect
     /// retries.
     #[test]
     fn connect_ex_to_a_silent_host_times_out_at_21_seconds() {
