@@ -276,6 +276,15 @@ fn sim_overlapped_c() {
     run_strict_c11("sim_overlapped");
 }
 
+/// Issue 14: overlapped I/O and a completion port in C on the simulated network, with what
+/// loopback cannot produce, in virtual time: ConnectEx to a silent host through a port
+/// (ERROR_SEM_TIMEOUT at exactly 21 s, WSAETIMEDOUT), a RST failing a pending receive
+/// (ERROR_NETNAME_DELETED, WSAECONNRESET), SleepEx and APCs, CancelIoEx through the port.
+#[test]
+fn sim_overlapped_faults_c() {
+    run_strict_c11("sim_overlapped_faults");
+}
+
 /// Issue 14: `acceptex.c`, unchanged, on the simulated network: AcceptEx, ConnectEx,
 /// DisconnectEx and their completion ports.
 #[test]
