@@ -34,6 +34,9 @@ fn until_waiting(port: &CompletionPort, n: usize) {
 
 /// "I/O Completion Ports": packets are queued FIFO; `PostQueuedCompletionStatus` carries
 /// any bytes/key/overlapped values and a success status.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn posted_packets_come_back_in_order() {
     let port = CompletionPort::new(0);
@@ -59,6 +62,9 @@ fn posted_packets_come_back_in_order() {
 
 /// GetQueuedCompletionStatus: a timeout is `Ok(None)` (WAIT_TIMEOUT, *lpOverlapped NULL),
 /// after at least the timeout.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn timeout_returns_none() {
     let port = CompletionPort::new(1);
@@ -71,6 +77,9 @@ fn timeout_returns_none() {
 
 /// GetQueuedCompletionStatusEx: up to `count` packets at once; a count of 0 is
 /// ERROR_INVALID_PARAMETER (87).
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn get_many_takes_up_to_count() {
     let port = CompletionPort::new(0);
@@ -86,6 +95,9 @@ fn get_many_takes_up_to_count() {
 }
 
 /// A thread blocked in GetQueuedCompletionStatus wakes with a packet posted by another.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn blocked_waiter_gets_a_posted_packet() {
     let port = CompletionPort::new(0);
@@ -100,6 +112,9 @@ fn blocked_waiter_gets_a_posted_packet() {
 /// "I/O Completion Ports": "threads that block their execution on an I/O completion port
 /// are released in last-in-first-out (LIFO) order". The thread that waited last gets the
 /// packet; the first keeps waiting (it then gets the second).
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn waiters_are_woken_last_in_first_out() {
     let port = CompletionPort::new(0);
@@ -130,6 +145,9 @@ fn waiters_are_woken_last_in_first_out() {
 
 /// Closing the port wakes its waiters with ERROR_ABANDONED_WAIT_0 (735); afterwards the
 /// handle is invalid (facade: CloseHandle, then ERROR_INVALID_HANDLE).
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn close_wakes_waiters_with_abandoned_wait() {
     let port = CompletionPort::new(0);
@@ -148,6 +166,9 @@ fn close_wakes_waiters_with_abandoned_wait() {
 }
 
 /// The facade: GetQueuedCompletionStatus's out-values and last errors.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn facade_get_and_post() {
     let port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, 0, 0, 0);
@@ -306,6 +327,9 @@ fn notification_modes() {
 
 /// Several workers on one port, thousands of posts from several threads: every packet is
 /// dequeued exactly once and none is lost.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn stress_many_workers_every_packet_once() {
     const POSTERS: usize = 4;
@@ -362,6 +386,9 @@ fn stress_many_workers_every_packet_once() {
 }
 
 /// FIFO from one poster holds with one worker: the packets come out in posting order.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn single_worker_sees_fifo_under_load() {
     let port = CompletionPort::new(1);
@@ -382,6 +409,9 @@ fn single_worker_sees_fifo_under_load() {
 /// thread cancels pending receives at random: every operation's packet is dequeued exactly
 /// once (cancelled ones with `STATUS_CANCELLED`), and each connection's bytes arrive
 /// complete and in order.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn stress_workers_receive_in_order_while_cancels_race() {
     use wsaevents::overlapped::{OpKind, Overlapped};

@@ -101,6 +101,8 @@ fn pending_receives_complete_in_issue_order() {
 
 /// test_send (Wine, run on Windows): an overlapped send that cannot be taken at once pends
 /// and completes when its whole buffer is taken, with the whole length.
+///
+/// Loopback only (the simulated send buffer takes 8 MiB whole (rule 32); on the simulated network: `sim::send_into_a_full_window_pends_until_the_peer_reads`).
 #[test]
 fn send_completes_when_the_whole_buffer_is_taken() {
     let (c, s) = pair();
@@ -227,6 +229,8 @@ fn completion_routines_run_in_alertable_waits_in_order() {
 
 /// An alertable wait with a pending operation drives the network itself (no background
 /// thread): SleepEx(1000, TRUE) returns WAIT_IO_COMPLETION once data arrives (test_WSARecv).
+///
+/// Loopback only (a sender thread's real-time delay; on the simulated network: `sim::sleep_ex_runs_the_routine_when_the_data_arrives_in_virtual_time`).
 #[test]
 fn alertable_sleep_drives_the_network() {
     let (c, s) = pair();
@@ -271,6 +275,8 @@ fn immediate_completion_still_queues_its_routine() {
 
 /// WaitForMultipleObjectsEx: a signalled object takes priority over queued APCs (semantics
 /// B.2, "Alertable"); QueueUserAPC shares the queue with completion routines, in order.
+///
+/// Loopback only (no socket; on the simulated network: `sim::alertable_wait_runs_routines_in_virtual_time`).
 #[test]
 fn alertable_wait_objects_first_then_apcs_in_order() {
     let q = wsaevents::ApcQueue::current();
@@ -310,6 +316,8 @@ fn alertable_wait_objects_first_then_apcs_in_order() {
 }
 
 /// An APC queued from another thread wakes a blocked alertable wait (QueueUserAPC).
+///
+/// Loopback only (another thread's real-time delay against a bounded wait (docs/simulation.md, several threads)).
 #[test]
 fn apc_from_another_thread_wakes_an_alertable_wait() {
     let q = wsaevents::ApcQueue::current();
@@ -537,6 +545,8 @@ fn datagrams_recv_from_and_send_to() {
 
 /// WSAGetOverlappedResult with fWait: waits until the operation completes, driving the
 /// network (no event needed: Windows then waits on the socket handle).
+///
+/// Loopback only (a sender thread's real-time delay; on the simulated network: `sim::get_overlapped_result_waits_in_virtual_time`).
 #[test]
 fn wait_for_the_result_without_an_event() {
     let (c, s) = pair();
@@ -584,6 +594,8 @@ impl Rng {
 /// (one event, one notifier call), a cancelled one takes no data, and every byte arrives,
 /// in order (CancelIoEx page: a cancelled operation completes with
 /// ERROR_OPERATION_ABORTED; WSARecv page: pending receives complete in order).
+///
+/// Loopback only (threads racing in real time against bounded waits).
 #[test]
 fn stress_cancellations_race_completions() {
     const PAIRS: usize = 4;
@@ -931,6 +943,8 @@ fn facade_winsock_names() {
 
 /// A routine that unwinds (a Rust closure's panic, as the C boundary catches) loses none of
 /// the routines queued after it: they run at the thread's next alertable wait.
+///
+/// Loopback only (no socket).
 #[test]
 fn a_panicking_routine_loses_no_other() {
     let q = wsaevents::ApcQueue::current();
