@@ -220,6 +220,21 @@ impl Event {
         Ok(())
     }
 
+    /// Gives the event to network `net` ([`claim_network`](Self::claim_network)) and marks it
+    /// fed ([`mark_fed`](Self::mark_fed)): what starting an overlapped operation does to its
+    /// `hEvent`. An event already of `net` and fed (the usual case: one event reused for
+    /// each operation) takes no lock.
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn join_network(&self, net: u32) -> Result<()> {
+        let h = &self.handle;
+        if h.fed.load(Ordering::Acquire) && h.net.load(Ordering::Acquire) == net {
+            return Ok(());
+        }
+        self.claim_network(net)?;
+        self.mark_fed();
+        Ok(())
+    }
+
     /// Resets the event and marks it fed, under one lock: what starting an overlapped
     /// operation does to its `hEvent` (see `overlapped.rs`).
     #[cfg_attr(loom, allow(dead_code))]

@@ -316,6 +316,9 @@ struct Op {
     /// The network of the socket it was issued on (a simulated network's id; 0 for the OS,
     /// or not issued yet): a wait for its result runs on that network's clock.
     net: AtomicU32,
+    /// Its events were fed as the OS's when it was made (in a process that had built no
+    /// simulated network then): starting it on an OS socket has nothing left to do.
+    os_fed: bool,
     inner: Mutex<Inner>,
 }
 
@@ -355,6 +358,9 @@ impl Overlapped {
     /// identifies it for [`crate::Socket::cancel_overlapped`] (C: the `OVERLAPPED` address).
     pub fn new(kind: OpKind, buffer: Box<dyn OpBuffer>, notify: Vec<Notify>, tag: usize) -> Self {
         let routine = notify.iter().any(|n| matches!(n, Notify::Routine(_)));
+        // Without a simulated network in the process, every socket is the OS's: the events
+        // are fed at once, as before networks existed (one lock, no second look at start).
+        let os_fed = matches!(kind, OpKind::Notify(_)) || !crate::sys::sim::in_use();
         for n in &notify {
             if let Notify::Event(e) = n {
                 // Starting the operation resets the event (ReadFile: "resets the event
@@ -362,8 +368,9 @@ impl Overlapped {
                 // WSARecv goes through the same I/O manager). A wait on it must drive the
                 // network: it is fed, as an event-select event is, once the operation's
                 // socket (hence its network) is known ([`start`](Self::start)); the change
-                // notifications are the OS's and fed at once.
-                if matches!(kind, OpKind::Notify(_)) {
+                // notifications are the OS's and fed at once, and so is every operation in a
+                // process without a simulated network.
+                if os_fed {
                     e.reset_and_feed();
                 } else {
                     e.reset();
@@ -378,6 +385,7 @@ impl Overlapped {
                 thread: thread_key(),
                 apcs: routine.then(ApcQueue::current),
                 net: AtomicU32::new(0),
+                os_fed,
                 inner: Mutex::new(Inner {
                     buffer: Some(buffer),
                     progress: 0,
@@ -394,19 +402,29 @@ impl Overlapped {
     /// drives that network, on its clock). An event that belongs to another network, or
     /// one a socket of another network feeds, is `WSAEINVAL`, as for `WSAEventSelect`: a
     /// wait never mixes virtual and real time.
+    #[inline]
     pub(crate) fn start(&self, net: u32) -> Result<()> {
+        if self.op.os_fed && net == 0 {
+            return Ok(());
+        }
+        self.start_in(net)
+    }
+
+    /// [`start`](Self::start) once the events may have to join a network. (An operation
+    /// made before the process's first simulated network and started on one of its
+    /// sockets: its events count as the OS's, `WSAEINVAL`.)
+    #[inline(never)]
+    fn start_in(&self, net: u32) -> Result<()> {
         let g = self.op.inner.lock();
         for n in &g.notify {
             if let Notify::Event(e) = n {
-                e.claim_network(net)?;
+                e.join_network(net)?;
             }
         }
-        for n in &g.notify {
-            if let Notify::Event(e) = n {
-                e.mark_fed();
-            }
+        drop(g);
+        if net != 0 {
+            self.op.net.store(net, Ordering::Release);
         }
-        self.op.net.store(net, Ordering::Release);
         Ok(())
     }
 

@@ -31,21 +31,12 @@ impl Socket {
         let stream = self.h.core.stream;
         // The operation's event joins the socket's network (mixing networks: WSAEINVAL).
         op.start(st.os.network())?;
-        let r = self.issue_started(&mut st, stream, op);
-        if st.os.tracing() {
-            let name = op_name(op.kind());
-            match &r {
-                Ok(true) => {}
-                Ok(false) => st.os.trace(format_args!("{name} overlapped pending")),
-                Err(e) => st.os.trace(format_args!("{name} overlapped fails {e}")),
+        if let Err(e) = st.check_op(stream, op.kind()) {
+            if st.os.tracing() {
+                trace_issue(&st.os, op, Some(&e));
             }
+            return Err(e);
         }
-        r
-    }
-
-    /// [`issue_overlapped`](Self::issue_overlapped) once the operation is started.
-    fn issue_started(&self, st: &mut State, stream: bool, op: &Overlapped) -> Result<bool> {
-        st.check_op(stream, op.kind())?;
         if let Some(e) = &st.io_event {
             // Every request the I/O manager starts clears its file object's event.
             e.reset();
@@ -61,13 +52,17 @@ impl Socket {
                 // A failure the transport reports at once is synchronous: no completion.
                 Attempt::Done(r) if r.error != 0 && r.bytes == 0 => {
                     st.rearm(stream);
-                    return err(r.error);
+                    let e = Error::from_code(r.error);
+                    if st.os.tracing() {
+                        trace_issue(&st.os, op, Some(&e));
+                    }
+                    return Err(e);
                 }
                 Attempt::Done(r) => {
                     if !was_bound && st.bound {
                         // The implicit bind of a first sendto: watched and FD_WRITE once,
                         // as after `bind` (rule 45).
-                        watch(&self.h.core, st)?;
+                        watch(&self.h.core, &mut st)?;
                         st.record.arrive(Fd::WRITE, 0);
                     }
                     if dir == Direction::Write {
@@ -80,6 +75,9 @@ impl Socket {
                 Attempt::Block => {}
                 Attempt::Moved => {
                     st.rearm(stream);
+                    if st.os.tracing() {
+                        trace_issue(&st.os, op, None);
+                    }
                     return Ok(false);
                 }
             }
@@ -93,6 +91,9 @@ impl Socket {
             }
         }
         st.rearm(stream);
+        if st.os.tracing() {
+            trace_issue(&st.os, op, None);
+        }
         Ok(false)
     }
 
@@ -486,11 +487,7 @@ impl State {
                     if op.abort() {
                         n += 1;
                         if self.os.tracing() {
-                            let name = op_name(op.kind());
-                            self.os.trace(format_args!(
-                                "{name} overlapped completes {}",
-                                Error::from_code(WSA_OPERATION_ABORTED)
-                            ));
+                            trace_completion(&self.os, op.kind(), None);
                         }
                     }
                 } else {
@@ -518,19 +515,7 @@ impl State {
     /// [`Socket::io_event`]), unless `FILE_SKIP_SET_EVENT_ON_HANDLE` is set (`crate::iocp`).
     fn finish(&mut self, op: &Overlapped, r: OpResult) {
         if self.os.tracing() && !op.is_completed() {
-            let name = op_name(op.kind());
-            if r.error == 0 {
-                self.os.trace(format_args!(
-                    "{name} overlapped completes {} bytes",
-                    r.bytes
-                ));
-            } else {
-                self.os.trace(format_args!(
-                    "{name} overlapped completes {} bytes, {}",
-                    r.bytes,
-                    Error::from_code(r.error)
-                ));
-            }
+            trace_completion(&self.os, op.kind(), Some(&r));
         }
         op.complete(r);
         if !self.iocp.set_event_on_handle() {
@@ -539,6 +524,40 @@ impl State {
         if let Some(e) = &self.io_event {
             e.set();
         }
+    }
+}
+
+/// On a simulated network, the trace line of an operation's issue: pending (`None`), or
+/// failed at once (one that completed at once has its completion's line).
+#[cold]
+#[inline(never)]
+fn trace_issue(os: &OsSocket, op: &Overlapped, failed: Option<&Error>) {
+    let name = op_name(op.kind());
+    match failed {
+        None => os.trace(format_args!("{name} overlapped pending")),
+        Some(e) => os.trace(format_args!("{name} overlapped fails {e}")),
+    }
+}
+
+/// On a simulated network, the trace line of an operation's completion (`None`: aborted).
+#[cold]
+#[inline(never)]
+fn trace_completion(os: &OsSocket, kind: OpKind, r: Option<&OpResult>) {
+    let name = op_name(kind);
+    match r {
+        None => os.trace(format_args!(
+            "{name} overlapped completes {}",
+            Error::from_code(WSA_OPERATION_ABORTED)
+        )),
+        Some(r) if r.error == 0 => os.trace(format_args!(
+            "{name} overlapped completes {} bytes",
+            r.bytes
+        )),
+        Some(r) => os.trace(format_args!(
+            "{name} overlapped completes {} bytes, {}",
+            r.bytes,
+            Error::from_code(r.error)
+        )),
     }
 }
 
