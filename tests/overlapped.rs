@@ -1354,6 +1354,37 @@ mod sim {
         });
     }
 
+    /// Rule 46 with an overlapped receive: a datagram to a port nobody bound draws an ICMP
+    /// port-unreachable, which a pending WSARecvFrom on the sender's socket fails with
+    /// WSAECONNRESET (WSARecvFrom page: "for a UDP datagram socket, this error indicates a
+    /// previous send operation resulted in an ICMP Port Unreachable message"), at the ICMP's
+    /// arrival: one round trip (40 ms) after the send. The next receive pends again.
+    #[test]
+    fn icmp_port_unreachable_fails_the_pending_datagram_receive() {
+        let (net, a, _b) = two_hosts(10);
+        traced(&net, || {
+            a.enter(|| {
+                let s = Socket::udp_v4().unwrap();
+                s.bind("10.0.0.1:5000".parse().unwrap()).unwrap();
+                let ev = Event::new_manual(false);
+                let op = s
+                    .recv_from_overlapped(vec![0; 16], MsgFlags::default(), ev_notify(&ev))
+                    .unwrap();
+                let t0 = net.now();
+                s.send_to(b"anyone?", "10.0.0.2:9".parse().unwrap())
+                    .unwrap();
+                assert_eq!(ev.wait(Some(LONG)), WaitOutcome::Signaled(0));
+                assert_eq!(op.result().unwrap_err().code(), WSAECONNRESET);
+                assert_eq!(op.completed_result().unwrap().bytes, 0);
+                assert_eq!(net.now() - t0, 2 * MS20);
+                let again = s
+                    .recv_from_overlapped(vec![0; 16], MsgFlags::default(), ev_notify(&ev))
+                    .unwrap();
+                assert!(!again.is_completed(), "the error is reported once");
+            });
+        });
+    }
+
     /// A run of overlapped receives, sends, routines, a cancellation and a RST over a lossy,
     /// jittery link.
     fn scenario(seed: u64) -> String {
