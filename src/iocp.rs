@@ -192,6 +192,22 @@ impl CompletionPort {
     /// port. `concurrency` 0 means "as many threads as processors", as on Windows; the value
     /// is kept ([`concurrency`](Self::concurrency)) but not enforced (see the module).
     pub fn new(concurrency: u32) -> CompletionPort {
+        CompletionPort::new_in(
+            concurrency,
+            match crate::sys::sim::current_id() {
+                0 => None,
+                n => Some(n),
+            },
+        )
+    }
+
+    /// A new port for `socket` (`CreateIoCompletionPort(socket, NULL, key, concurrency)`):
+    /// of the socket's network, whatever the calling thread's.
+    pub(crate) fn new_for(socket: &Socket, concurrency: u32) -> Result<CompletionPort> {
+        Ok(CompletionPort::new_in(concurrency, Some(socket.network()?)))
+    }
+
+    fn new_in(concurrency: u32, net: Option<u32>) -> CompletionPort {
         let concurrency = if concurrency == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
         } else {
@@ -206,10 +222,7 @@ impl CompletionPort {
                     handed: Vec::new(),
                     next_waiter: 0,
                     closed: false,
-                    net: match crate::sys::sim::current_id() {
-                        0 => None,
-                        n => Some(n),
-                    },
+                    net,
                 }),
             }),
         }

@@ -852,5 +852,32 @@ mod sim {
         p3.associate(&s, 3).unwrap();
         let os2 = Socket::tcp_v4().unwrap();
         assert_eq!(p3.associate(&os2, 4).unwrap_err().code(), 87);
+
+        // CreateIoCompletionPort(socket, NULL, …) makes a port of the socket's network,
+        // whichever thread calls it; a socket of another network then cannot join it.
+        let mut d = WSADATA::default();
+        assert_eq!(WSAStartup(MAKEWORD(2, 2), &mut d), 0);
+        let h_os = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        let h_sim = a.enter(|| socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+        let os_port = a.enter(|| CreateIoCompletionPort(h_os, 0, 1, 1));
+        assert_ne!(
+            os_port, 0,
+            "an OS socket's port, made on a simulated thread"
+        );
+        let sim_port = CreateIoCompletionPort(h_sim, 0, 1, 1);
+        assert_ne!(
+            sim_port, 0,
+            "a simulated socket's port, made on an OS thread"
+        );
+        let h_os2 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assert_eq!(CreateIoCompletionPort(h_os2, sim_port, 2, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_PARAMETER);
+        assert_eq!(CreateIoCompletionPort(h_os2, os_port, 2, 0), os_port);
+        for h in [h_os, h_sim, h_os2] {
+            closesocket(h);
+        }
+        CloseHandle(os_port);
+        CloseHandle(sim_port);
+        WSACleanup();
     }
 }
