@@ -874,6 +874,7 @@ fn wait_on_sim<E: Borrow<Event>>(
 
 /// The wait rule, then the alert (objects first, as Windows checks them before APCs).
 #[cfg(not(loom))]
+#[inline(always)]
 fn satisfy_or_alert<E: Borrow<Event>>(
     events: &[E],
     all: bool,
@@ -921,6 +922,7 @@ fn sim_context() -> u32 {
 /// time, a millisecond at a time, re-checking (a wait for ever on a network with nothing
 /// scheduled and no other thread would block for ever on Windows too).
 #[cfg(not(loom))]
+#[inline(always)]
 fn wait_virtual<E: Borrow<Event>>(
     net: u32,
     events: &[E],
