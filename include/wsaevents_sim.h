@@ -17,7 +17,9 @@
  *
  * select() and WSAPoll() wait in virtual time too (a call mixing simulated and real
  * sockets fails WSAEINVAL); getaddrinfo, gethostbyname and getnameinfo know the hosts'
- * names (an unknown name is WSAHOST_NOT_FOUND). Not simulated: overlapped I/O, DNS.
+ * names (an unknown name is WSAHOST_NOT_FOUND). Overlapped I/O, completion routines
+ * (SleepEx, alertable waits) and completion ports are simulated, in virtual time
+ * (docs/simulation.md). Not simulated: DNS beyond the hosts' names.
  */
 #ifndef WSAEVENTS_SIM_H
 #define WSAEVENTS_SIM_H

@@ -195,6 +195,12 @@ impl Event {
         self.handle.id
     }
 
+    /// The simulated network the event belongs to (0: none).
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn network(&self) -> u32 {
+        self.handle.net.load(Ordering::Acquire)
+    }
+
     /// Gives the event to a network (`net`: a simulated network's id, 0 for the OS), as a
     /// socket of that network selects it or blocks on it. An event belongs to one network:
     /// one already fed by another network's socket is refused (`WSAEINVAL`), so that a wait
@@ -211,6 +217,21 @@ impl Event {
         }
         slot.net = net;
         self.handle.net.store(net, Ordering::Release);
+        Ok(())
+    }
+
+    /// Gives the event to network `net` ([`claim_network`](Self::claim_network)) and marks it
+    /// fed ([`mark_fed`](Self::mark_fed)): what starting an overlapped operation does to its
+    /// `hEvent`. An event already of `net` and fed (the usual case: one event reused for
+    /// each operation) takes no lock.
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn join_network(&self, net: u32) -> Result<()> {
+        let h = &self.handle;
+        if h.fed.load(Ordering::Acquire) && h.net.load(Ordering::Acquire) == net {
+            return Ok(());
+        }
+        self.claim_network(net)?;
+        self.mark_fed();
         Ok(())
     }
 
@@ -671,7 +692,7 @@ fn wait<E: Borrow<Event>>(
     // process that never built one; the rest is out of line, so the OS path is as before).
     #[cfg(not(loom))]
     if crate::sys::sim::in_use() {
-        if let Some(r) = wait_on_sim(events, all, timeout) {
+        if let Some(r) = wait_on_sim(events, all, timeout, alert) {
             return r;
         }
     }
@@ -810,13 +831,16 @@ fn wait<E: Borrow<Event>>(
 /// The simulated-network part of [`wait`]: `None` if no event of `events` belongs to a
 /// simulated network (the OS path then waits), else the wait's result in virtual time.
 /// Mixing networks, or a simulated network's event with one an OS socket feeds, is
-/// `WSA_INVALID_PARAMETER`.
+/// `WSA_INVALID_PARAMETER`. `alert`: the thread's APC event, for an alertable wait; it
+/// belongs to no network and decides none (a wait on events of no network, a thread's
+/// handle, stays in real time, alertable or not; `SleepEx` is `sleep_on_sim`).
 #[cfg(not(loom))]
 #[inline(never)]
 fn wait_on_sim<E: Borrow<Event>>(
     events: &[E],
     all: bool,
     timeout: Option<Duration>,
+    alert: Option<&Event>,
 ) -> Option<Result<WaitOutcome>> {
     // The handles' mirrors of the slots' `net` and `fed`: no lock (a change racing with
     // this look is one the wait could as well have missed under the lock, released before
@@ -843,9 +867,41 @@ fn wait_on_sim<E: Borrow<Event>>(
         net
     };
     if net != 0 {
-        return Some(wait_virtual(net, events, all, timeout));
+        return Some(wait_virtual(net, events, all, timeout, alert));
     }
     None
+}
+
+/// The wait rule, then the alert (objects first, as Windows checks them before APCs).
+#[cfg(not(loom))]
+#[inline(always)]
+fn satisfy_or_alert<E: Borrow<Event>>(
+    events: &[E],
+    all: bool,
+    alert: Option<&Event>,
+) -> Option<WaitOutcome> {
+    let mut g = dispatcher().lock();
+    if let Ok(Some(o)) = g.try_satisfy(events, all, true) {
+        return Some(o);
+    }
+    alert
+        .filter(|a| g.events[a.id() as usize].signaled)
+        .map(|_| WaitOutcome::IoCompletion)
+}
+
+/// `SleepEx(timeout, TRUE)` on a thread of a simulated network: a wait on no object, with
+/// the thread's APC event `alert`, in virtual time. `None` off the simulated network.
+#[cfg(not(loom))]
+fn sleep_on_sim(timeout: Option<Duration>, alert: &Event) -> Option<WaitOutcome> {
+    if !crate::sys::sim::in_use() {
+        return None;
+    }
+    let net = sim_context();
+    if net == 0 {
+        return None;
+    }
+    let none: [&Event; 0] = [];
+    wait_virtual(net, &none, false, timeout, Some(alert)).ok()
 }
 
 /// The network of an event created now: the thread's current simulated network, if any.
@@ -866,19 +922,20 @@ fn sim_context() -> u32 {
 /// time, a millisecond at a time, re-checking (a wait for ever on a network with nothing
 /// scheduled and no other thread would block for ever on Windows too).
 #[cfg(not(loom))]
+#[inline(always)]
 fn wait_virtual<E: Borrow<Event>>(
     net: u32,
     events: &[E],
     all: bool,
     timeout: Option<Duration>,
+    alert: Option<&Event>,
 ) -> Result<WaitOutcome> {
     // The usual case first: the thread's own network, borrowed (no reference count
     // traffic), and a wait that the first harvest satisfies.
     let first = crate::sys::sim::with_current_net(net, |n| {
         let start = n.now_ns();
         n.harvest();
-        let o = dispatcher().lock().try_satisfy(events, all, true);
-        (start, o.ok().flatten())
+        (start, satisfy_or_alert(events, all, alert))
     });
     let (start, mut harvested) = match first {
         Some((_, Some(o))) => return Ok(o),
@@ -887,7 +944,7 @@ fn wait_virtual<E: Borrow<Event>>(
     };
     let Some(n) = crate::sys::sim::net_by_id(net) else {
         // The network is gone: its events can only be set by hand.
-        return wait_plain(events, all, timeout);
+        return wait_plain(events, all, timeout, alert);
     };
     let start = start.unwrap_or_else(|| n.now_ns());
     let deadline =
@@ -896,7 +953,7 @@ fn wait_virtual<E: Borrow<Event>>(
         // (Harvested already on the first round if the thread's network was borrowed.)
         if !std::mem::take(&mut harvested) {
             n.harvest();
-            if let Ok(Some(o)) = dispatcher().lock().try_satisfy(events, all, true) {
+            if let Some(o) = satisfy_or_alert(events, all, alert) {
                 return Ok(o);
             }
         }
@@ -905,17 +962,23 @@ fn wait_virtual<E: Borrow<Event>>(
         }
         if deadline.is_some() {
             n.harvest();
-            if let Ok(Some(o)) = dispatcher().lock().try_satisfy(events, all, true) {
+            if let Some(o) = satisfy_or_alert(events, all, alert) {
                 return Ok(o);
             }
             return Ok(WaitOutcome::TimedOut);
         }
         let mut g = dispatcher().lock();
         let id = g.register(events);
+        if let Some(a) = alert {
+            g.events[a.id() as usize].waiters.push(id);
+        }
         g.waiter(id).notified = false;
         let cv = Arc::clone(&g.waiter(id).cv);
         g = cv.wait_until(g, Instant::now() + Duration::from_millis(1));
         g.unregister(id, events);
+        if let Some(a) = alert {
+            g.unregister_one(id, a);
+        }
     }
 }
 
@@ -925,13 +988,20 @@ fn wait_plain<E: Borrow<Event>>(
     events: &[E],
     all: bool,
     timeout: Option<Duration>,
+    alert: Option<&Event>,
 ) -> Result<WaitOutcome> {
     let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
     let mut g = dispatcher().lock();
     let id = g.register(events);
+    if let Some(a) = alert {
+        g.events[a.id() as usize].waiters.push(id);
+    }
     let outcome = loop {
         if let Ok(Some(o)) = g.try_satisfy(events, all, true) {
             break o;
+        }
+        if alert.is_some_and(|a| g.events[a.id() as usize].signaled) {
+            break WaitOutcome::IoCompletion;
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break WaitOutcome::TimedOut;
@@ -944,6 +1014,9 @@ fn wait_plain<E: Borrow<Event>>(
         };
     };
     g.unregister(id, events);
+    if let Some(a) = alert {
+        g.unregister_one(id, a);
+    }
     Ok(outcome)
 }
 
@@ -983,7 +1056,10 @@ mod apc {
     impl ApcQueue {
         /// A new, empty queue (a thread adopts it with [`ApcQueue::adopt`]).
         pub fn new() -> ApcQueue {
-            let event = Event::new_manual(false);
+            // Of no network: it joins waits as their alert, never as one of their objects,
+            // so that an alertable wait runs on the clock of the objects it waits for
+            // (virtual on a simulated network, `wait_on_sim`).
+            let event = Event::new_real_time(true, false);
             event.mark_fed();
             ApcQueue {
                 inner: Arc::new(ApcInner {
@@ -1128,6 +1204,14 @@ mod apc {
     pub fn sleep_alertable(timeout: Option<Duration>) -> WaitOutcome {
         let q = ApcQueue::current();
         let ev = q.inner.event.clone();
+        // On a simulated thread the sleep is virtual, and drives that network.
+        #[cfg(not(loom))]
+        if let Some(o) = sleep_on_sim(timeout, &ev) {
+            if o == WaitOutcome::IoCompletion {
+                q.drain();
+            }
+            return o;
+        }
         match wait(&[&ev], false, timeout, None) {
             Ok(WaitOutcome::Signaled(_)) => {
                 // The queue's event is manual-reset: the drain resets it.

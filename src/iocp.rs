@@ -142,24 +142,45 @@ struct PortState {
     handed: Vec<(u64, Packet)>,
     next_waiter: u64,
     closed: bool,
+    /// The network the port belongs to: `None` until decided, `Some(0)` once an OS socket
+    /// is associated, `Some(id)` for a simulated network (the one it was created in, or
+    /// of the first socket associated). A wait on the port runs on that network's clock and
+    /// drives it; a socket of another network cannot be associated (see
+    /// [`CompletionPort::associate`]).
+    net: Option<u32>,
 }
 
 thread_local! {
     /// The event this thread sleeps on while it waits on a port (auto-reset, marked as fed
-    /// so that the wait reads the OS poller when no other thread does).
+    /// so that the wait reads the OS poller when no other thread does), of the port's
+    /// network (a simulated one's wait runs on its clock).
     static WAIT_EVENT: RefCell<Option<Event>> = const { RefCell::new(None) };
 }
 
-fn wait_event() -> Event {
+fn wait_event(net: u32) -> Event {
     WAIT_EVENT.with(|e| {
-        e.borrow_mut()
-            .get_or_insert_with(|| {
-                let ev = Event::new_auto(false);
-                ev.mark_fed();
-                ev
-            })
-            .clone()
+        let mut e = e.borrow_mut();
+        if e.as_ref().is_some_and(|ev| ev.network() != net) {
+            *e = None;
+        }
+        e.get_or_insert_with(|| {
+            let ev = Event::new_real_time(false, false);
+            let _ = ev.claim_network(net);
+            ev.mark_fed();
+            ev
+        })
+        .clone()
     })
+}
+
+/// Now on network `net`'s clock: virtual for a simulated network, else real.
+fn now_on(net: u32) -> Instant {
+    if net != 0 {
+        if let Some(n) = crate::sys::sim::net_by_id(net) {
+            return n.instant();
+        }
+    }
+    Instant::now()
 }
 
 fn err<T>(code: i32) -> Result<T> {
@@ -171,6 +192,22 @@ impl CompletionPort {
     /// port. `concurrency` 0 means "as many threads as processors", as on Windows; the value
     /// is kept ([`concurrency`](Self::concurrency)) but not enforced (see the module).
     pub fn new(concurrency: u32) -> CompletionPort {
+        CompletionPort::new_in(
+            concurrency,
+            match crate::sys::sim::current_id() {
+                0 => None,
+                n => Some(n),
+            },
+        )
+    }
+
+    /// A new port for `socket` (`CreateIoCompletionPort(socket, NULL, key, concurrency)`):
+    /// of the socket's network, whatever the calling thread's.
+    pub(crate) fn new_for(socket: &Socket, concurrency: u32) -> Result<CompletionPort> {
+        Ok(CompletionPort::new_in(concurrency, Some(socket.network()?)))
+    }
+
+    fn new_in(concurrency: u32, net: Option<u32>) -> CompletionPort {
         let concurrency = if concurrency == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
         } else {
@@ -185,6 +222,7 @@ impl CompletionPort {
                     handed: Vec::new(),
                     next_waiter: 0,
                     closed: false,
+                    net,
                 }),
             }),
         }
@@ -201,9 +239,23 @@ impl CompletionPort {
     /// already associated with a port (this one or another) is `ERROR_INVALID_PARAMETER`
     /// (87), as on Windows (the association cannot be changed); a closed socket is
     /// `WSAENOTSOCK`, a closed port `ERROR_INVALID_HANDLE`.
+    ///
+    /// A port belongs to one network (created on a simulated network's thread: that one;
+    /// else the first associated socket's): a socket of another network, or an OS socket
+    /// with a simulated network's port, is `ERROR_INVALID_PARAMETER` (87) too, so that a
+    /// wait on the port never mixes virtual and real time (docs/simulation.md).
     pub fn associate(&self, socket: &Socket, key: usize) -> Result<()> {
         if self.is_closed() {
             return err(WSA_INVALID_HANDLE);
+        }
+        let net = socket.network()?;
+        {
+            let mut st = self.inner.state.lock();
+            match st.net {
+                None => st.net = Some(net),
+                Some(n) if n == net => {}
+                Some(_) => return err(WSA_INVALID_PARAMETER),
+            }
         }
         socket.with_completion_link(|link| {
             if link.port.is_some() {
@@ -299,7 +351,9 @@ impl CompletionPort {
         if out.is_empty() {
             return err(WSA_INVALID_PARAMETER);
         }
-        let deadline = timeout.map(|t| Instant::now().checked_add(t));
+        // The port's clock: a simulated network's port waits in its virtual time.
+        let net = self.inner.state.lock().net.unwrap_or(0);
+        let deadline = timeout.map(|t| now_on(net).checked_add(t));
         let mut me: Option<(u64, Event)> = None;
         loop {
             {
@@ -345,7 +399,7 @@ impl CompletionPort {
                     unregister(&mut st, &me);
                     return Ok(None);
                 }
-                let now = Instant::now();
+                let now = now_on(net);
                 let remaining = match deadline {
                     None | Some(None) => None,
                     Some(Some(d)) if d <= now => {
@@ -355,7 +409,7 @@ impl CompletionPort {
                     Some(Some(d)) => Some(d - now),
                 };
                 if me.is_none() {
-                    let ev = wait_event();
+                    let ev = wait_event(net);
                     ev.reset();
                     let id = st.next_waiter;
                     st.next_waiter += 1;

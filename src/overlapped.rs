@@ -39,7 +39,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, Result, WSA_IO_INCOMPLETE, WSA_OPERATION_ABORTED};
@@ -313,6 +313,12 @@ struct Op {
     /// The issuing thread (`CancelIo` cancels the calling thread's operations).
     thread: u64,
     apcs: Option<ApcQueue>,
+    /// The network of the socket it was issued on (a simulated network's id; 0 for the OS,
+    /// or not issued yet): a wait for its result runs on that network's clock.
+    net: AtomicU32,
+    /// Its events were fed as the OS's when it was made (in a process that had built no
+    /// simulated network then): starting it on an OS socket has nothing left to do.
+    os_fed: bool,
     inner: Mutex<Inner>,
 }
 
@@ -352,13 +358,23 @@ impl Overlapped {
     /// identifies it for [`crate::Socket::cancel_overlapped`] (C: the `OVERLAPPED` address).
     pub fn new(kind: OpKind, buffer: Box<dyn OpBuffer>, notify: Vec<Notify>, tag: usize) -> Self {
         let routine = notify.iter().any(|n| matches!(n, Notify::Routine(_)));
+        // Without a simulated network in the process, every socket is the OS's: the events
+        // are fed at once, as before networks existed (one lock, no second look at start).
+        let os_fed = matches!(kind, OpKind::Notify(_)) || !crate::sys::sim::in_use();
         for n in &notify {
             if let Notify::Event(e) = n {
                 // Starting the operation resets the event (ReadFile: "resets the event
                 // specified by the hEvent member ... when it begins the I/O operation";
                 // WSARecv goes through the same I/O manager). A wait on it must drive the
-                // network: it is fed, as an event-select event is.
-                e.reset_and_feed();
+                // network: it is fed, as an event-select event is, once the operation's
+                // socket (hence its network) is known ([`start`](Self::start)); the change
+                // notifications are the OS's and fed at once, and so is every operation in a
+                // process without a simulated network.
+                if os_fed {
+                    e.reset_and_feed();
+                } else {
+                    e.reset();
+                }
             }
         }
         Overlapped {
@@ -368,6 +384,8 @@ impl Overlapped {
                 tag,
                 thread: thread_key(),
                 apcs: routine.then(ApcQueue::current),
+                net: AtomicU32::new(0),
+                os_fed,
                 inner: Mutex::new(Inner {
                     buffer: Some(buffer),
                     progress: 0,
@@ -377,6 +395,37 @@ impl Overlapped {
                 }),
             }),
         }
+    }
+
+    /// The issuing call starts the operation on a socket of network `net` (a simulated
+    /// network's id, 0 for the OS): its event joins that network and is fed (a wait on it
+    /// drives that network, on its clock). An event that belongs to another network, or
+    /// one a socket of another network feeds, is `WSAEINVAL`, as for `WSAEventSelect`: a
+    /// wait never mixes virtual and real time.
+    #[inline]
+    pub(crate) fn start(&self, net: u32) -> Result<()> {
+        if self.op.os_fed && net == 0 {
+            return Ok(());
+        }
+        self.start_in(net)
+    }
+
+    /// [`start`](Self::start) once the events may have to join a network. (An operation
+    /// made before the process's first simulated network and started on one of its
+    /// sockets: its events count as the OS's, `WSAEINVAL`.)
+    #[inline(never)]
+    fn start_in(&self, net: u32) -> Result<()> {
+        let g = self.op.inner.lock();
+        for n in &g.notify {
+            if let Notify::Event(e) = n {
+                e.join_network(net)?;
+            }
+        }
+        drop(g);
+        if net != 0 {
+            self.op.net.store(net, Ordering::Release);
+        }
+        Ok(())
     }
 
     /// The operation's kind.
@@ -440,9 +489,12 @@ impl Overlapped {
             if let Some(r) = g.result {
                 return into_result(r);
             }
+            let net = self.op.net.load(Ordering::Acquire);
             g.done
                 .get_or_insert_with(|| {
-                    let e = Event::new_manual(false);
+                    // Of the operation's network: the wait runs on its clock.
+                    let e = Event::new_real_time(true, false);
+                    let _ = e.claim_network(net);
                     e.mark_fed();
                     e
                 })

@@ -14,6 +14,11 @@
 //!   clock: when nothing is ready, the clock jumps to the next scheduled thing (a
 //!   delivery, a retransmission, a timeout), so the 21 s of a connect to a silent host
 //!   take microseconds.
+//! - Overlapped operations, completion routines and completion ports work on simulated
+//!   sockets as on real ones: alertable waits, `SleepEx`, `WSAGetOverlappedResult` with
+//!   `fWait` and `GetQueuedCompletionStatus` run on the network's clock too. An operation's
+//!   event and a completion port belong to one network (mixing: `WSAEINVAL` for the call,
+//!   `ERROR_INVALID_PARAMETER` for the association).
 //! - [`Network::trace`]: every call on a simulated socket with its result, every segment
 //!   and fault, and every `FD_` bit recorded with its error code, at virtual timestamps.
 //!   The same seed gives a byte-identical trace.

@@ -285,6 +285,47 @@ fn sim_resolve_c() {
     run_strict_c11("sim_resolve");
 }
 
+/// Issue 14: `overlapped.c`, unchanged, on the simulated network: overlapped WSARecv/WSASend
+/// with events and completion routines, SleepEx, QueueUserAPC, cancellation, in virtual time.
+#[test]
+fn sim_overlapped_c() {
+    run_strict_c11("sim_overlapped");
+}
+
+/// Issue 14: overlapped I/O and a completion port in C on the simulated network, with what
+/// loopback cannot produce, in virtual time: ConnectEx to a silent host through a port
+/// (ERROR_SEM_TIMEOUT at exactly 21 s, WSAETIMEDOUT), a RST failing a pending receive
+/// (ERROR_NETNAME_DELETED, WSAECONNRESET), SleepEx and APCs, CancelIoEx through the port.
+#[test]
+fn sim_overlapped_faults_c() {
+    run_strict_c11("sim_overlapped_faults");
+}
+
+/// Issue 14: `acceptex.c`, unchanged, on the simulated network: AcceptEx, ConnectEx,
+/// DisconnectEx and their completion ports.
+#[test]
+fn sim_acceptex_c() {
+    run_strict_c11("sim_acceptex");
+}
+
+/// Issue 14: `examples/c/overlapped_echo.c`'s self-test, unchanged, on the simulated
+/// network: an overlapped echo server and 16 overlapped clients in one event loop.
+#[test]
+fn sim_overlapped_echo_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("sim_overlapped_echo.c"),
+        "sim_overlapped_echo",
+        STRICT,
+        false,
+    );
+    let o = run(&exe);
+    let out = String::from_utf8_lossy(&o.stdout);
+    println!("{out}");
+    assert!(out.contains("self-test passed: 16 clients"), "{out}");
+    assert!(out.contains("passed on the simulated network"), "{out}");
+}
+
 /// Issue 12 at the boundary: the four address/route ioctls with Windows' layouts and buffer
 /// rules, FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE with the seed page's codes,
 /// in a network namespace the program creates for itself.

@@ -34,6 +34,9 @@ fn until_waiting(port: &CompletionPort, n: usize) {
 
 /// "I/O Completion Ports": packets are queued FIFO; `PostQueuedCompletionStatus` carries
 /// any bytes/key/overlapped values and a success status.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn posted_packets_come_back_in_order() {
     let port = CompletionPort::new(0);
@@ -59,6 +62,9 @@ fn posted_packets_come_back_in_order() {
 
 /// GetQueuedCompletionStatus: a timeout is `Ok(None)` (WAIT_TIMEOUT, *lpOverlapped NULL),
 /// after at least the timeout.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn timeout_returns_none() {
     let port = CompletionPort::new(1);
@@ -71,6 +77,9 @@ fn timeout_returns_none() {
 
 /// GetQueuedCompletionStatusEx: up to `count` packets at once; a count of 0 is
 /// ERROR_INVALID_PARAMETER (87).
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn get_many_takes_up_to_count() {
     let port = CompletionPort::new(0);
@@ -86,6 +95,9 @@ fn get_many_takes_up_to_count() {
 }
 
 /// A thread blocked in GetQueuedCompletionStatus wakes with a packet posted by another.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn blocked_waiter_gets_a_posted_packet() {
     let port = CompletionPort::new(0);
@@ -100,6 +112,9 @@ fn blocked_waiter_gets_a_posted_packet() {
 /// "I/O Completion Ports": "threads that block their execution on an I/O completion port
 /// are released in last-in-first-out (LIFO) order". The thread that waited last gets the
 /// packet; the first keeps waiting (it then gets the second).
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn waiters_are_woken_last_in_first_out() {
     let port = CompletionPort::new(0);
@@ -130,6 +145,9 @@ fn waiters_are_woken_last_in_first_out() {
 
 /// Closing the port wakes its waiters with ERROR_ABANDONED_WAIT_0 (735); afterwards the
 /// handle is invalid (facade: CloseHandle, then ERROR_INVALID_HANDLE).
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn close_wakes_waiters_with_abandoned_wait() {
     let port = CompletionPort::new(0);
@@ -148,6 +166,9 @@ fn close_wakes_waiters_with_abandoned_wait() {
 }
 
 /// The facade: GetQueuedCompletionStatus's out-values and last errors.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn facade_get_and_post() {
     let port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, 0, 0, 0);
@@ -221,56 +242,58 @@ fn facade_get_and_post() {
 /// can be associated with one port only; the port of a non-port handle is invalid).
 #[test]
 fn create_and_associate_rules() {
-    let mut d = WSADATA::default();
-    assert_eq!(WSAStartup(MAKEWORD(2, 2), &mut d), 0);
-    let port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, 0, 0, 2);
-    assert_ne!(port, 0);
-    assert_eq!(CreateIoCompletionPort(INVALID_HANDLE_VALUE, port, 0, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_PARAMETER);
+    common::both(|| {
+        let mut d = WSADATA::default();
+        assert_eq!(WSAStartup(MAKEWORD(2, 2), &mut d), 0);
+        let port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, 0, 0, 2);
+        assert_ne!(port, 0);
+        assert_eq!(CreateIoCompletionPort(INVALID_HANDLE_VALUE, port, 0, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_PARAMETER);
 
-    let s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    let ev = WSACreateEvent();
-    // An event is not a file, nor a port.
-    assert_eq!(CreateIoCompletionPort(ev, port, 1, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    assert_eq!(CreateIoCompletionPort(s, ev, 1, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    assert_eq!(PostQueuedCompletionStatus(ev, 0, 0, 0), FALSE);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    // Associating returns the existing port; a second association is refused.
-    assert_eq!(CreateIoCompletionPort(s, port, 1, 0), port);
-    assert_eq!(CreateIoCompletionPort(s, port, 2, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_PARAMETER);
-    let sk = winsock::socket_of(s).unwrap();
-    let (p, key) = sk.completion_port().unwrap().unwrap();
-    assert!(p.same_port(&winsock::port_of(port).unwrap()));
-    assert_eq!(key, 1);
-    // A socket with no existing port: a new port, associated.
-    let s2 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    let port2 = CreateIoCompletionPort(s2, 0, 5, 0);
-    assert_ne!(port2, 0);
-    assert_ne!(port2, port);
-    assert!(
-        winsock::socket_of(s2)
-            .unwrap()
-            .completion_port()
-            .unwrap()
-            .is_some()
-    );
-    // A closed socket is an invalid handle.
-    closesocket(s2);
-    assert_eq!(CreateIoCompletionPort(s2, port, 1, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    assert_eq!(CloseHandle(port2), TRUE);
-    // A closed port refuses association.
-    let s3 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    assert_eq!(CloseHandle(port), TRUE);
-    assert_eq!(CreateIoCompletionPort(s3, port, 1, 0), 0);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    closesocket(s);
-    closesocket(s3);
-    WSACloseEvent(ev);
-    WSACleanup();
+        let s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        let ev = WSACreateEvent();
+        // An event is not a file, nor a port.
+        assert_eq!(CreateIoCompletionPort(ev, port, 1, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        assert_eq!(CreateIoCompletionPort(s, ev, 1, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        assert_eq!(PostQueuedCompletionStatus(ev, 0, 0, 0), FALSE);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        // Associating returns the existing port; a second association is refused.
+        assert_eq!(CreateIoCompletionPort(s, port, 1, 0), port);
+        assert_eq!(CreateIoCompletionPort(s, port, 2, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_PARAMETER);
+        let sk = winsock::socket_of(s).unwrap();
+        let (p, key) = sk.completion_port().unwrap().unwrap();
+        assert!(p.same_port(&winsock::port_of(port).unwrap()));
+        assert_eq!(key, 1);
+        // A socket with no existing port: a new port, associated.
+        let s2 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        let port2 = CreateIoCompletionPort(s2, 0, 5, 0);
+        assert_ne!(port2, 0);
+        assert_ne!(port2, port);
+        assert!(
+            winsock::socket_of(s2)
+                .unwrap()
+                .completion_port()
+                .unwrap()
+                .is_some()
+        );
+        // A closed socket is an invalid handle.
+        closesocket(s2);
+        assert_eq!(CreateIoCompletionPort(s2, port, 1, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        assert_eq!(CloseHandle(port2), TRUE);
+        // A closed port refuses association.
+        let s3 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assert_eq!(CloseHandle(port), TRUE);
+        assert_eq!(CreateIoCompletionPort(s3, port, 1, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        closesocket(s);
+        closesocket(s3);
+        WSACloseEvent(ev);
+        WSACleanup();
+    });
 }
 
 /// SetFileCompletionNotificationModes (Microsoft reference page): the two flags on a
@@ -278,30 +301,35 @@ fn create_and_associate_rules() {
 /// ERROR_INVALID_HANDLE.
 #[test]
 fn notification_modes() {
-    let sk = tcp(false);
-    let link = sk.completion_link().unwrap();
-    assert!(link.queue_on_success() && link.set_event_on_handle());
-    assert_eq!(code(sk.set_completion_notification_modes(0x8)), 87);
-    // FILE_SKIP_SET_USER_EVENT_ON_FAST_IO (4) is a valid flag.
-    sk.set_completion_notification_modes(0x4).unwrap();
-    sk.set_completion_notification_modes(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)
-        .unwrap();
-    let link = sk.completion_link().unwrap();
-    assert!(!link.queue_on_success() && link.set_event_on_handle());
-    sk.set_completion_notification_modes(FILE_SKIP_SET_EVENT_ON_HANDLE)
-        .unwrap();
-    assert!(!sk.completion_link().unwrap().set_event_on_handle());
+    common::both(|| {
+        let sk = tcp(false);
+        let link = sk.completion_link().unwrap();
+        assert!(link.queue_on_success() && link.set_event_on_handle());
+        assert_eq!(code(sk.set_completion_notification_modes(0x8)), 87);
+        // FILE_SKIP_SET_USER_EVENT_ON_FAST_IO (4) is a valid flag.
+        sk.set_completion_notification_modes(0x4).unwrap();
+        sk.set_completion_notification_modes(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)
+            .unwrap();
+        let link = sk.completion_link().unwrap();
+        assert!(!link.queue_on_success() && link.set_event_on_handle());
+        sk.set_completion_notification_modes(FILE_SKIP_SET_EVENT_ON_HANDLE)
+            .unwrap();
+        assert!(!sk.completion_link().unwrap().set_event_on_handle());
 
-    let ev = WSACreateEvent();
-    assert_eq!(SetFileCompletionNotificationModes(ev, 1), FALSE);
-    assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
-    WSACloseEvent(ev);
-    sk.close().unwrap();
-    assert_eq!(code(sk.set_completion_notification_modes(1)), WSAENOTSOCK);
+        let ev = WSACreateEvent();
+        assert_eq!(SetFileCompletionNotificationModes(ev, 1), FALSE);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_HANDLE);
+        WSACloseEvent(ev);
+        sk.close().unwrap();
+        assert_eq!(code(sk.set_completion_notification_modes(1)), WSAENOTSOCK);
+    });
 }
 
 /// Several workers on one port, thousands of posts from several threads: every packet is
 /// dequeued exactly once and none is lost.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn stress_many_workers_every_packet_once() {
     const POSTERS: usize = 4;
@@ -358,6 +386,9 @@ fn stress_many_workers_every_packet_once() {
 }
 
 /// FIFO from one poster holds with one worker: the packets come out in posting order.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn single_worker_sees_fifo_under_load() {
     let port = CompletionPort::new(1);
@@ -378,6 +409,9 @@ fn single_worker_sees_fifo_under_load() {
 /// thread cancels pending receives at random: every operation's packet is dequeued exactly
 /// once (cancelled ones with `STATUS_CANCELLED`), and each connection's bytes arrive
 /// complete and in order.
+///
+/// Real network only (no socket, or threads against bounded waits, or real-time
+/// measurements); the port on the simulated network: `mod sim`.
 #[test]
 fn stress_workers_receive_in_order_while_cancels_race() {
     use wsaevents::overlapped::{OpKind, Overlapped};
@@ -520,35 +554,330 @@ fn stress_workers_receive_in_order_while_cancels_race() {
 /// `WaitForSingleObject((HANDLE)s)` waits on); without the flag it does.
 #[test]
 fn skip_set_event_on_handle() {
-    use wsaevents::WaitOutcome;
-    use wsaevents::overlapped::OpKind;
-    let recv = |s: &wsaevents::Socket| {
+    common::both(|| {
+        use wsaevents::WaitOutcome;
+        use wsaevents::overlapped::OpKind;
+        let recv = |s: &wsaevents::Socket| {
+            wsaevents::iocp::issue(
+                s,
+                OpKind::Recv(Default::default()),
+                Box::new(vec![0u8; 8]),
+                vec![],
+                1,
+                0,
+            )
+            .unwrap()
+            .0
+        };
+        for skip in [false, true] {
+            let (c, s) = pair(false);
+            let handle = s.io_event();
+            if skip {
+                s.set_completion_notification_modes(FILE_SKIP_SET_EVENT_ON_HANDLE)
+                    .unwrap();
+            }
+            let op = recv(&s);
+            c.send(b"x").unwrap();
+            op.wait(Some(LONG)).unwrap();
+            let want = if skip {
+                WaitOutcome::TimedOut
+            } else {
+                WaitOutcome::Signaled(0)
+            };
+            assert_eq!(handle.wait(Some(Duration::ZERO)), want, "skip={skip}");
+        }
+    });
+}
+
+// ------------------------------------------------------------------------------------------
+// On the simulated network only (issue 14): a port is a wait too. When nothing is queued,
+// GetQueuedCompletionStatus drives the network and moves its clock instead of sleeping in
+// real time; every time below is exact.
+
+mod sim {
+    use super::*;
+    use wsaevents::Socket;
+    use wsaevents::error::{WSAECONNREFUSED, WSAETIMEDOUT};
+    use wsaevents::overlapped::{Notify, OpKind, OpResult};
+    use wsaevents::sim::{Host, Network};
+
+    const MS30: Duration = Duration::from_millis(30);
+
+    /// Hosts `a` (10.0.0.1) and `b` (10.0.0.2), 30 ms apart, no jitter.
+    fn two_hosts(seed: u64) -> (Network, Host, Host) {
+        let net = Network::new(seed);
+        let a = net.host("a", &["10.0.0.1".parse().unwrap()]);
+        let b = net.host("b", &["10.0.0.2".parse().unwrap()]);
+        net.set_latency(&a, &b, MS30, Duration::ZERO);
+        (net, a, b)
+    }
+
+    /// (client on `a`, server on `b`), connected across the link in virtual time.
+    fn pair_across(a: &Host, b: &Host) -> (Socket, Socket) {
+        let l = b.enter(|| {
+            let l = Socket::tcp_v4().unwrap();
+            l.bind("10.0.0.2:80".parse().unwrap()).unwrap();
+            l.listen(4).unwrap();
+            l
+        });
+        let c = a.enter(|| {
+            let c = Socket::tcp_v4().unwrap();
+            c.connect("10.0.0.2:80".parse().unwrap()).unwrap();
+            c
+        });
+        let (s, _) = b.enter(|| l.accept().unwrap());
+        (c, s)
+    }
+
+    fn traced<R>(net: &Network, f: impl FnOnce() -> R) -> R {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("seed {}; trace:\n{}", net.seed(), net.trace());
+                std::panic::resume_unwind(e)
+            }
+        }
+    }
+
+    fn recv_on(s: &Socket, tag: usize, notify: Vec<Notify>) -> wsaevents::Overlapped {
         wsaevents::iocp::issue(
             s,
             OpKind::Recv(Default::default()),
-            Box::new(vec![0u8; 8]),
-            vec![],
-            1,
+            Box::new(vec![0u8; 64]),
+            notify,
+            tag,
             0,
         )
         .unwrap()
         .0
-    };
-    for skip in [false, true] {
-        let (c, s) = pair(false);
-        let handle = s.io_event();
-        if skip {
-            s.set_completion_notification_modes(FILE_SKIP_SET_EVENT_ON_HANDLE)
-                .unwrap();
+    }
+
+    /// GetQueuedCompletionStatus's timeout (WAIT_TIMEOUT, `*lpOverlapped` NULL) on a port
+    /// of a simulated network passes in virtual time, exactly; a posted packet comes back
+    /// at once, the clock unmoved (PostQueuedCompletionStatus).
+    #[test]
+    fn a_timeout_is_virtual() {
+        let (net, a, _b) = two_hosts(1);
+        traced(&net, || {
+            a.enter(|| {
+                let port = CompletionPort::new(1);
+                let t0 = net.now();
+                assert_eq!(port.get(Some(Duration::from_secs(5))).unwrap(), None);
+                assert_eq!(net.now() - t0, Duration::from_secs(5));
+                let mut many = [Packet::default(); 2];
+                assert_eq!(
+                    port.get_many(&mut many, Some(Duration::from_millis(250)))
+                        .unwrap(),
+                    0
+                );
+                assert_eq!(net.now() - t0, Duration::from_millis(5250));
+                port.post(1, 2, 3).unwrap();
+                let t1 = net.now();
+                let p = port.get(Some(LONG)).unwrap().unwrap();
+                assert_eq!((p.bytes, p.key, p.overlapped, p.status), (1, 2, 3, 0));
+                assert_eq!(net.now(), t1);
+            });
+        });
+    }
+
+    /// A pending receive of an associated socket queues its packet at the data's arrival:
+    /// the port's wait drives the network and returns then, 30 ms after the send, with the
+    /// bytes, the socket's key and the operation's tag.
+    #[test]
+    fn a_completion_reaches_the_port_at_its_virtual_time() {
+        let (net, a, b) = two_hosts(2);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            b.enter(|| {
+                let port = CompletionPort::new(1);
+                port.associate(&s, 77).unwrap();
+                let _op = recv_on(&s, 0x5000, vec![]);
+                assert_eq!(port.get(Some(Duration::ZERO)).unwrap(), None);
+                let t0 = net.now();
+                c.send(b"hello").unwrap();
+                let p = port.get(Some(LONG)).unwrap().unwrap();
+                assert_eq!((p.bytes, p.key, p.overlapped, p.status), (5, 77, 0x5000, 0));
+                assert_eq!(net.now() - t0, MS30);
+            });
+        });
+    }
+
+    /// ConnectEx to a host that never answers completes through the port after Windows'
+    /// SYN schedule, exactly 21 s (KB 2786464, docs/simulation.md): STATUS_IO_TIMEOUT in the
+    /// packet (`OVERLAPPED.Internal`), ERROR_SEM_TIMEOUT (121) from GetQueuedCompletionStatus
+    /// (RtlNtStatusToDosError), WSAETIMEDOUT from WSAGetOverlappedResult (map_status). A
+    /// refused one: STATUS_CONNECTION_REFUSED, ERROR_CONNECTION_REFUSED (1225),
+    /// WSAECONNREFUSED (test_connect, Wine, run on Windows), after the refused-connect
+    /// retries.
+    #[test]
+    fn connect_ex_to_a_silent_host_times_out_at_21_seconds() {
+        let (net, a, b) = two_hosts(3);
+        b.set_silent(true);
+        let _c = net.host("c", &["10.0.0.3".parse().unwrap()]);
+        traced(&net, || {
+            a.enter(|| {
+                let port = CompletionPort::new(1);
+                let s = Socket::tcp_v4().unwrap();
+                s.bind("10.0.0.1:0".parse().unwrap()).unwrap();
+                port.associate(&s, 9).unwrap();
+                let t0 = net.now();
+                let (op, done) = s
+                    .connect_ex_with(
+                        "10.0.0.2:80".parse().unwrap(),
+                        Box::new(Vec::new()),
+                        vec![],
+                        0x10,
+                        0,
+                    )
+                    .unwrap();
+                assert!(!done);
+                assert_eq!(port.get(Some(Duration::from_secs(20))).unwrap(), None);
+                let p = port.get(Some(LONG)).unwrap().unwrap();
+                assert_eq!(net.now() - t0, Duration::from_secs(21));
+                assert_eq!((p.key, p.overlapped, p.status), (9, 0x10, 0xC000_00B5));
+                assert!(!p.succeeded());
+                assert_eq!(wsaevents::iocp::ntstatus_to_win32(p.status), 121);
+                assert_eq!(op.result().unwrap_err().code(), WSAETIMEDOUT);
+
+                // Refused: 10.0.0.3 answers, nobody listens.
+                let r = Socket::tcp_v4().unwrap();
+                r.bind("10.0.0.1:0".parse().unwrap()).unwrap();
+                port.associate(&r, 10).unwrap();
+                let t1 = net.now();
+                let (op, _) = r
+                    .connect_ex_with(
+                        "10.0.0.3:80".parse().unwrap(),
+                        Box::new(Vec::new()),
+                        vec![],
+                        0x20,
+                        0,
+                    )
+                    .unwrap();
+                let p = port.get(Some(LONG)).unwrap().unwrap();
+                assert_eq!((p.key, p.overlapped, p.status), (10, 0x20, 0xC000_0236));
+                // Three SYNs answered by RSTs, 0.5 s then 1 s apart, plus their three round
+                // trips on the default link to c (0.5 ms each way).
+                assert_eq!(net.now() - t1, Duration::from_millis(1503));
+                assert_eq!(wsaevents::iocp::ntstatus_to_win32(p.status), 1225);
+                assert_eq!(op.result().unwrap_err().code(), WSAECONNREFUSED);
+            });
+        });
+    }
+
+    /// GetQueuedCompletionStatusEx(fAlertable = TRUE) on a simulated network: a completion
+    /// routine queued by a completion ends the wait with WAIT_IO_COMPLETION (`Ok(None)`), at
+    /// the data's arrival; a packet takes priority.
+    #[test]
+    fn alertable_port_wait_runs_routines_in_virtual_time() {
+        let (net, a, b) = two_hosts(4);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            b.enter(|| {
+                let port = CompletionPort::new(1);
+                let ran = Arc::new(Mutex::new(Vec::new()));
+                let r2 = ran.clone();
+                let routine = Notify::Routine(Box::new(move |_op, r: &OpResult| {
+                    r2.lock().unwrap().push(r.bytes);
+                }));
+                let _op = s
+                    .recv_overlapped(vec![0; 16], Default::default(), vec![routine])
+                    .unwrap();
+                let t0 = net.now();
+                c.send(b"abcd").unwrap();
+                let mut out = [Packet::default(); 2];
+                assert_eq!(port.get_many_alertable(&mut out, Some(LONG)).unwrap(), None);
+                assert_eq!(net.now() - t0, MS30);
+                assert_eq!(*ran.lock().unwrap(), vec![4]);
+                port.post(0, 1, 2).unwrap();
+                assert_eq!(
+                    port.get_many_alertable(&mut out, Some(LONG)).unwrap(),
+                    Some(1)
+                );
+            });
+        });
+    }
+
+    /// CancelIoEx and closesocket at a chosen virtual time: the packets carry
+    /// STATUS_CANCELLED (GetQueuedCompletionStatus: ERROR_OPERATION_ABORTED, 995).
+    #[test]
+    fn cancelled_operations_reach_the_port() {
+        let (net, a, b) = two_hosts(5);
+        let (c, s) = pair_across(&a, &b);
+        traced(&net, || {
+            let port = b.enter(|| CompletionPort::new(1));
+            port.associate(&s, 1).unwrap();
+            port.associate(&c, 2).unwrap();
+            let _o1 = recv_on(&s, 0x100, vec![]);
+            let _o2 = recv_on(&c, 0x200, vec![]);
+            assert_eq!(port.get(Some(Duration::from_secs(2))).unwrap(), None);
+            let at = net.now();
+            assert_eq!(
+                s.cancel_overlapped(wsaevents::CancelFilter::Tag(0x100))
+                    .unwrap(),
+                1
+            );
+            let p = port.get(Some(LONG)).unwrap().unwrap();
+            assert_eq!((p.key, p.overlapped, p.status), (1, 0x100, 0xC000_0120));
+            assert_eq!(wsaevents::iocp::ntstatus_to_win32(p.status), 995);
+            drop(c);
+            let p = port.get(Some(LONG)).unwrap().unwrap();
+            assert_eq!((p.key, p.overlapped, p.status), (2, 0x200, 0xC000_0120));
+            assert_eq!(net.now(), at);
+        });
+    }
+
+    /// A port belongs to one network (docs/simulation.md): associating a socket of another
+    /// simulated network, or an OS socket with a simulated network's port (and the other
+    /// way round), is ERROR_INVALID_PARAMETER (87), the error of every association Windows
+    /// refuses; the port keeps working with its own sockets.
+    #[test]
+    fn mixing_networks_is_an_error() {
+        let (_net, a, b) = two_hosts(6);
+        let (c, s) = pair_across(&a, &b);
+        let other = Network::new(7);
+        let x = other.host("x", &["10.0.0.9".parse().unwrap()]);
+        let foreign = x.enter(|| Socket::tcp_v4().unwrap());
+        let os = Socket::tcp_v4().unwrap();
+
+        let port = a.enter(|| CompletionPort::new(1));
+        assert_eq!(port.associate(&foreign, 1).unwrap_err().code(), 87);
+        assert_eq!(port.associate(&os, 1).unwrap_err().code(), 87);
+        port.associate(&c, 1).unwrap();
+
+        // A port made outside any network joins its first socket's.
+        let p2 = CompletionPort::new(1);
+        p2.associate(&os, 1).unwrap();
+        assert_eq!(p2.associate(&s, 2).unwrap_err().code(), 87);
+        let p3 = CompletionPort::new(1);
+        p3.associate(&s, 3).unwrap();
+        let os2 = Socket::tcp_v4().unwrap();
+        assert_eq!(p3.associate(&os2, 4).unwrap_err().code(), 87);
+
+        // CreateIoCompletionPort(socket, NULL, …) makes a port of the socket's network,
+        // whichever thread calls it; a socket of another network then cannot join it.
+        let mut d = WSADATA::default();
+        assert_eq!(WSAStartup(MAKEWORD(2, 2), &mut d), 0);
+        let h_os = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        let h_sim = a.enter(|| socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+        let os_port = a.enter(|| CreateIoCompletionPort(h_os, 0, 1, 1));
+        assert_ne!(
+            os_port, 0,
+            "an OS socket's port, made on a simulated thread"
+        );
+        let sim_port = CreateIoCompletionPort(h_sim, 0, 1, 1);
+        assert_ne!(
+            sim_port, 0,
+            "a simulated socket's port, made on an OS thread"
+        );
+        let h_os2 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assert_eq!(CreateIoCompletionPort(h_os2, sim_port, 2, 0), 0);
+        assert_eq!(WSAGetLastError(), ERROR_INVALID_PARAMETER);
+        assert_eq!(CreateIoCompletionPort(h_os2, os_port, 2, 0), os_port);
+        for h in [h_os, h_sim, h_os2] {
+            closesocket(h);
         }
-        let op = recv(&s);
-        c.send(b"x").unwrap();
-        op.wait(Some(LONG)).unwrap();
-        let want = if skip {
-            WaitOutcome::TimedOut
-        } else {
-            WaitOutcome::Signaled(0)
-        };
-        assert_eq!(handle.wait(Some(Duration::ZERO)), want, "skip={skip}");
+        CloseHandle(os_port);
+        CloseHandle(sim_port);
+        WSACleanup();
     }
 }

@@ -256,6 +256,10 @@ impl Socket {
         if is_pending_acceptor(self) {
             return err(WSAEINVAL);
         }
+        // A connect that failed at once with an error Windows reports asynchronously (no
+        // route: WSAENETUNREACH): no readiness will come to serve the operation, so it is
+        // served once issued (it still goes pending first, as every ConnectEx).
+        let mut failed_at_once = false;
         {
             let mut st = self.lock()?;
             if !self.h.core.stream {
@@ -292,11 +296,12 @@ impl Socket {
                     }
                     watch(&self.h.core, &mut st)?;
                     st.connect_failed(code);
+                    failed_at_once = true;
                 }
             }
             st.rearm(self.h.core.stream);
         }
-        crate::iocp::issue_prepared(
+        let r = crate::iocp::issue_prepared(
             self,
             OpKind::Connect(addr),
             buffer,
@@ -304,7 +309,13 @@ impl Socket {
             tag,
             h_event,
             |_| {},
-        )
+        );
+        if failed_at_once {
+            let mut st = self.lock()?;
+            st.serve_all_overlapped(self.h.core.stream);
+            st.rearm(self.h.core.stream);
+        }
+        r
     }
 
     /// `ConnectEx` for the Rust API: connects to `addr`, then sends `data` (may be empty).

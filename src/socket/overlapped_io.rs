@@ -29,7 +29,14 @@ impl Socket {
     pub fn issue_overlapped(&self, op: &Overlapped) -> Result<bool> {
         let mut st = self.lock()?;
         let stream = self.h.core.stream;
-        st.check_op(stream, op.kind())?;
+        // The operation's event joins the socket's network (mixing networks: WSAEINVAL).
+        op.start(st.os.network())?;
+        if let Err(e) = st.check_op(stream, op.kind()) {
+            if st.os.tracing() {
+                trace_issue(&st.os, op, Some(&e));
+            }
+            return Err(e);
+        }
         if let Some(e) = &st.io_event {
             // Every request the I/O manager starts clears its file object's event.
             e.reset();
@@ -45,7 +52,11 @@ impl Socket {
                 // A failure the transport reports at once is synchronous: no completion.
                 Attempt::Done(r) if r.error != 0 && r.bytes == 0 => {
                     st.rearm(stream);
-                    return err(r.error);
+                    let e = Error::from_code(r.error);
+                    if st.os.tracing() {
+                        trace_issue(&st.os, op, Some(&e));
+                    }
+                    return Err(e);
                 }
                 Attempt::Done(r) => {
                     if !was_bound && st.bound {
@@ -64,6 +75,9 @@ impl Socket {
                 Attempt::Block => {}
                 Attempt::Moved => {
                     st.rearm(stream);
+                    if st.os.tracing() {
+                        trace_issue(&st.os, op, None);
+                    }
                     return Ok(false);
                 }
             }
@@ -77,6 +91,9 @@ impl Socket {
             }
         }
         st.rearm(stream);
+        if st.os.tracing() {
+            trace_issue(&st.os, op, None);
+        }
         Ok(false)
     }
 
@@ -158,14 +175,23 @@ impl Socket {
     /// pending receive completes). Created on first use.
     pub fn io_event(&self) -> Event {
         let mut st = self.h.core.state.lock();
+        let net = st.os.network();
         st.io_event
             .get_or_insert_with(|| {
                 // Waiting on it must drive the network, as on an operation's own event.
-                let e = Event::new_manual(false);
+                // Of the socket's network: a wait on it runs on that network's clock.
+                let e = Event::new_real_time(true, false);
+                let _ = e.claim_network(net);
                 e.mark_fed();
                 e
             })
             .clone()
+    }
+
+    /// The network the socket belongs to (a simulated network's id, 0 for the OS): its
+    /// overlapped operations and its completion port are that network's.
+    pub(crate) fn network(&self) -> Result<u32> {
+        Ok(self.lock()?.os.network())
     }
 
     /// How many overlapped operations are pending on this socket.
@@ -460,6 +486,9 @@ impl State {
                 if filter.matches(&op) {
                     if op.abort() {
                         n += 1;
+                        if self.os.tracing() {
+                            trace_completion(&self.os, op.kind(), None);
+                        }
                     }
                 } else {
                     keep.push_back(op);
@@ -485,6 +514,9 @@ impl State {
     /// Completes `op` with `r` and signals the socket handle (see
     /// [`Socket::io_event`]), unless `FILE_SKIP_SET_EVENT_ON_HANDLE` is set (`crate::iocp`).
     fn finish(&mut self, op: &Overlapped, r: OpResult) {
+        if self.os.tracing() && !op.is_completed() {
+            trace_completion(&self.os, op.kind(), Some(&r));
+        }
         op.complete(r);
         if !self.iocp.set_event_on_handle() {
             return;
@@ -492,5 +524,53 @@ impl State {
         if let Some(e) = &self.io_event {
             e.set();
         }
+    }
+}
+
+/// On a simulated network, the trace line of an operation's issue: pending (`None`), or
+/// failed at once (one that completed at once has its completion's line).
+#[cold]
+#[inline(never)]
+fn trace_issue(os: &OsSocket, op: &Overlapped, failed: Option<&Error>) {
+    let name = op_name(op.kind());
+    match failed {
+        None => os.trace(format_args!("{name} overlapped pending")),
+        Some(e) => os.trace(format_args!("{name} overlapped fails {e}")),
+    }
+}
+
+/// On a simulated network, the trace line of an operation's completion (`None`: aborted).
+#[cold]
+#[inline(never)]
+fn trace_completion(os: &OsSocket, kind: OpKind, r: Option<&OpResult>) {
+    let name = op_name(kind);
+    match r {
+        None => os.trace(format_args!(
+            "{name} overlapped completes {}",
+            Error::from_code(WSA_OPERATION_ABORTED)
+        )),
+        Some(r) if r.error == 0 => os.trace(format_args!(
+            "{name} overlapped completes {} bytes",
+            r.bytes
+        )),
+        Some(r) => os.trace(format_args!(
+            "{name} overlapped completes {} bytes, {}",
+            r.bytes,
+            Error::from_code(r.error)
+        )),
+    }
+}
+
+/// The call an operation kind stands for, for the simulated network's trace.
+fn op_name(kind: OpKind) -> &'static str {
+    match kind {
+        OpKind::Recv(_) => "WSARecv",
+        OpKind::RecvFrom(_) => "WSARecvFrom",
+        OpKind::Send { .. } => "WSASend",
+        OpKind::SendTo(_) => "WSASendTo",
+        OpKind::Accept => "AcceptEx",
+        OpKind::Connect(_) => "ConnectEx",
+        OpKind::Disconnect => "DisconnectEx",
+        OpKind::Notify(_) => "WSAIoctl",
     }
 }

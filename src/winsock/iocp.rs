@@ -75,7 +75,11 @@ pub fn CreateIoCompletionPort(file: usize, existing: usize, key: usize, threads:
         return fail(ERROR_INVALID_HANDLE, 0);
     };
     let (port, handle) = if existing == 0 {
-        let p = CompletionPort::new(threads);
+        // The new port is the socket's network's (docs/simulation.md).
+        let p = match CompletionPort::new_for(&sock, threads) {
+            Ok(p) => p,
+            Err(e) => return fail(e.code(), 0),
+        };
         let h = register_port(p.clone());
         if h == 0 {
             return 0;

@@ -371,10 +371,16 @@ pub fn CancelIoEx(s: SOCKET, ov: Option<&WSAOVERLAPPED>) -> BOOL {
 }
 
 /// `SleepEx(ms, bAlertable)`: 0 when the time passed, `WAIT_IO_COMPLETION` when
-/// alertable and the thread's queued completion routines / APCs ran (then at once).
+/// alertable and the thread's queued completion routines / APCs ran (then at once). On a
+/// simulated network's thread both forms sleep on its clock (as `Sleep` does there).
 pub fn SleepEx(ms: DWORD, alertable: BOOL) -> DWORD {
     let timeout = (ms != WSA_INFINITE).then(|| Duration::from_millis(ms.into()));
     if alertable == FALSE {
+        if crate::sim::is_simulated() {
+            // A wait on an event nobody sets: virtual time passes, the network runs.
+            let _ = crate::Event::new_manual(false).wait(timeout);
+            return 0;
+        }
         match timeout {
             Some(d) if d.is_zero() => std::thread::yield_now(),
             Some(d) => std::thread::sleep(d),
