@@ -30,7 +30,7 @@
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result, WSA_INVALID_PARAMETER};
@@ -88,6 +88,26 @@ struct Handle {
     /// wait finds its simulated network without taking the lock (`wait_on_sim`).
     net: AtomicU32,
     fed: AtomicBool,
+    /// Mirrors the slot's `signaled` (written under the dispatcher's lock, inside a
+    /// [`SIGNALS`] write), so that a wait can read a consistent state of its events
+    /// without the lock ([`satisfied_unlocked`]).
+    signaled: AtomicBool,
+}
+
+/// The version of the events' `signaled` mirrors, a sequence lock: odd while a write
+/// (under the dispatcher's lock) is in progress, moved on by every write. A reader that
+/// sees the same even value before and after reading mirrors read one instant's state.
+static SIGNALS: AtomicU64 = AtomicU64::new(0);
+
+/// Writes `h`'s `signaled` mirror. Only under the dispatcher's lock (writers are one at a
+/// time), right where the slot's `signaled` changes.
+#[inline]
+fn mirror_signaled(h: &Handle, on: bool) {
+    let v = SIGNALS.load(Ordering::Relaxed);
+    SIGNALS.store(v.wrapping_add(1), Ordering::Relaxed);
+    std::sync::atomic::fence(Ordering::Release);
+    h.signaled.store(on, Ordering::Relaxed);
+    SIGNALS.store(v.wrapping_add(2), Ordering::Release);
 }
 
 impl Drop for Handle {
@@ -136,6 +156,7 @@ impl Event {
                 manual: manual_reset,
                 net: AtomicU32::new(net),
                 fed: AtomicBool::new(false),
+                signaled: AtomicBool::new(initially_set),
             }),
         }
     }
@@ -159,7 +180,7 @@ impl Event {
     pub fn set(&self) {
         let wake_poller = {
             let mut d = dispatcher().lock();
-            d.signal(self.handle.id)
+            d.signal(&self.handle)
         };
         if wake_poller {
             wake_driver();
@@ -168,7 +189,12 @@ impl Event {
 
     /// `ResetEvent` / `WSAResetEvent`: makes the event unsignalled.
     pub fn reset(&self) {
-        dispatcher().lock().events[self.handle.id as usize].signaled = false;
+        let mut d = dispatcher().lock();
+        let slot = &mut d.events[self.handle.id as usize];
+        if slot.signaled {
+            slot.signaled = false;
+            mirror_signaled(&self.handle, false);
+        }
     }
 
     /// Whether the event is signalled now. Unlike a wait with a zero timeout, this never
@@ -221,7 +247,10 @@ impl Event {
         {
             let mut d = dispatcher().lock();
             let slot = &mut d.events[self.handle.id as usize];
-            slot.signaled = false;
+            if slot.signaled {
+                slot.signaled = false;
+                mirror_signaled(&self.handle, false);
+            }
             if slot.fed {
                 return;
             }
@@ -332,18 +361,19 @@ impl Dispatcher {
         }
     }
 
-    /// Signals event `id`; returns whether the thread blocked in the poller must be woken.
-    fn signal(&mut self, id: u32) -> bool {
+    /// Signals event `h`; returns whether the thread blocked in the poller must be woken.
+    fn signal(&mut self, h: &Handle) -> bool {
         let Dispatcher {
             events, waiters, ..
         } = self;
-        let slot = &mut events[id as usize];
+        let slot = &mut events[h.id as usize];
         if slot.signaled {
             // Every current waiter was notified when it became signalled, or registered
             // after and saw it signalled.
             return false;
         }
         slot.signaled = true;
+        mirror_signaled(h, true);
         let mut wake_poller = false;
         for &w in &slot.waiters {
             let Some(ws) = waiters[w as usize].as_mut() else {
@@ -382,6 +412,7 @@ impl Dispatcher {
                 let s = &mut self.events[e.borrow().id() as usize];
                 if !s.manual {
                     s.signaled = false;
+                    mirror_signaled(&e.borrow().handle, false);
                 }
             }
             return Ok(Some(WaitOutcome::Signaled(0)));
@@ -404,6 +435,7 @@ impl Dispatcher {
         let s = &mut self.events[events[i].borrow().id() as usize];
         if !s.manual {
             s.signaled = false;
+            mirror_signaled(&events[i].borrow().handle, false);
         }
         Ok(Some(WaitOutcome::Signaled(i)))
     }
@@ -877,8 +909,14 @@ fn wait_virtual<E: Borrow<Event>>(
     let first = crate::sys::sim::with_current_net(net, |n| {
         let start = n.now_ns();
         n.harvest();
-        let o = dispatcher().lock().try_satisfy(events, all, true);
-        (start, o.ok().flatten())
+        let o = satisfied_unlocked(events, all).or_else(|| {
+            dispatcher()
+                .lock()
+                .try_satisfy(events, all, true)
+                .ok()
+                .flatten()
+        });
+        (start, o)
     });
     let (start, mut harvested) = match first {
         Some((_, Some(o))) => return Ok(o),
@@ -917,6 +955,32 @@ fn wait_virtual<E: Borrow<Event>>(
         g = cv.wait_until(g, Instant::now() + Duration::from_millis(1));
         g.unregister(id, events);
     }
+}
+
+/// The wait rule without the dispatcher's lock, for a wait-any after a harvest whose
+/// lowest signalled event is manual-reset (its satisfaction changes nothing): read from
+/// the events' mirrors, one instant's state ([`SIGNALS`] unchanged and even around the
+/// reads), so the answer is the one [`Dispatcher::try_satisfy`] would give under the lock
+/// at that instant. `None`: no such answer (nothing signalled, a wait-all, an auto-reset
+/// event to consume, or a write raced with the reads); the caller then takes the lock.
+#[cfg(not(loom))]
+#[inline]
+fn satisfied_unlocked<E: Borrow<Event>>(events: &[E], all: bool) -> Option<WaitOutcome> {
+    if all {
+        return None;
+    }
+    let v = SIGNALS.load(Ordering::Acquire);
+    if v & 1 != 0 {
+        return None;
+    }
+    let i = events
+        .iter()
+        .position(|e| e.borrow().handle.signaled.load(Ordering::Relaxed))?;
+    if !events[i].borrow().handle.manual {
+        return None;
+    }
+    std::sync::atomic::fence(Ordering::Acquire);
+    (SIGNALS.load(Ordering::Relaxed) == v).then_some(WaitOutcome::Signaled(i))
 }
 
 /// A wait on events no network feeds any more: a condition-variable wait.

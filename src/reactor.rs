@@ -58,6 +58,9 @@ pub(crate) fn poll_seq() -> u64 {
 pub(crate) struct Reactor {
     poller: Poller,
     sources: Mutex<Slab<dyn Source>>,
+    /// Moved on (under the slab's lock) by every insert and removal: while it is unchanged,
+    /// a source looked up for a token is still that token's (see `dispatch_sim`).
+    sources_version: AtomicU64,
 }
 
 /// The watched sockets by token. A token is a slot index and the slot's generation, so a
@@ -138,6 +141,7 @@ pub(crate) fn reactor() -> io::Result<&'static Reactor> {
     let fresh = Reactor {
         poller: Poller::new()?,
         sources: Mutex::new(Slab::new()),
+        sources_version: AtomicU64::new(0),
     };
     // A racing thread may have won; its reactor is the one.
     let _ = REACTOR.set(fresh);
@@ -165,7 +169,11 @@ impl Reactor {
         src: Arc<dyn Source>,
         reg: impl FnOnce(&Poller, usize) -> io::Result<()>,
     ) -> io::Result<usize> {
-        let token = self.sources.lock().insert(src);
+        let token = {
+            let mut slab = self.sources.lock();
+            self.bump_version();
+            slab.insert(src)
+        };
         if let Err(e) = reg(&self.poller, token) {
             self.release(token);
             return Err(e);
@@ -207,7 +215,16 @@ impl Reactor {
     }
 
     fn release(&self, token: usize) {
-        self.sources.lock().remove(token);
+        let mut slab = self.sources.lock();
+        self.bump_version();
+        slab.remove(token);
+    }
+
+    /// Under the slab's lock.
+    fn bump_version(&self) {
+        let v = self.sources_version.load(Ordering::Relaxed);
+        self.sources_version
+            .store(v.wrapping_add(1), Ordering::Release);
     }
 }
 
@@ -247,18 +264,45 @@ pub(crate) fn harvest() {
 /// simulated network computes each readiness from its state when it hands it out, never
 /// earlier, but a socket cannot tell that from its poll number: every simulated readiness
 /// takes the counting path (`previous_complete: false`).
+///
+/// The harvesting thread keeps the sources it looked up, by slot, with the slab's version
+/// then: while the version is unchanged (no registration came or went) a kept source is
+/// what the slab would give for its token, so the lookup takes neither the slab's lock nor
+/// a reference count. A kept source outlives its removal only until the slot's next
+/// lookup (a closed socket's core, inert: its calls fail, its readiness finds it closed).
 pub(crate) fn dispatch_sim(token: usize, r: Readiness) {
-    let Some(reactor) = REACTOR.get() else { return };
-    let src = reactor.sources.lock().get(token);
-    if let Some(src) = src {
-        src.on_ready(
-            r,
-            PollSeq {
-                seq: poll_seq(),
-                previous_complete: false,
-            },
-        );
+    const WAYS: usize = 8;
+    type Kept = [std::cell::Cell<Option<(usize, u64, Arc<dyn Source>)>>; WAYS];
+    thread_local! {
+        static KEPT: Kept = const { [const { std::cell::Cell::new(None) }; WAYS] };
     }
+    let Some(reactor) = REACTOR.get() else { return };
+    let poll = PollSeq {
+        seq: poll_seq(),
+        previous_complete: false,
+    };
+    let version = reactor.sources_version.load(Ordering::Acquire);
+    let way = token % WAYS;
+    // Taken out of the thread's table while it runs (`on_ready` may harvest again).
+    let kept = KEPT
+        .try_with(|k| k[way].take())
+        .ok()
+        .flatten()
+        .filter(|(t, v, _)| *t == token && *v == version)
+        .map(|(_, _, src)| src);
+    let (src, version) = match kept {
+        Some(src) => (src, version),
+        None => {
+            let slab = reactor.sources.lock();
+            let v = reactor.sources_version.load(Ordering::Relaxed);
+            match slab.get(token) {
+                Some(src) => (src, v),
+                None => return,
+            }
+        }
+    };
+    src.on_ready(r, poll);
+    let _ = KEPT.try_with(|k| k[way].set(Some((token, version, src))));
 }
 
 #[cfg(all(test, not(loom)))]

@@ -335,21 +335,25 @@ impl Sock {
     /// half the send buffer in use, the low-water mark of Linux's `sk_stream_wspace` test,
     /// so that acknowledgements trickling in while the peer's window stays full do not
     /// announce room (docs/simulation.md).
+    #[inline]
     fn send_writable(&self) -> bool {
         self.unsent.len() + self.inflight <= self.sndbuf / 2
     }
 
     /// Room in the send buffer: a send is taken whole while there is any (rule 32).
+    #[inline]
     fn send_room(&self) -> usize {
         self.sndbuf
             .saturating_sub(self.unsent.len() + self.inflight)
     }
 
+    #[inline]
     fn broken(&self) -> bool {
         self.rst_rcvd || self.abort.is_some()
     }
 
     /// What one receive can return (FIONREAD).
+    #[inline]
     fn avail(&self) -> usize {
         if self.stream {
             self.recv.len()

@@ -31,6 +31,7 @@ impl NetState {
         }
     }
 
+    #[inline]
     pub(super) fn notify(&mut self, sock: usize, cause: u8) {
         if let Some(s) = self.socks.get_mut(sock).and_then(|s| s.as_mut()) {
             if s.pending == 0 {
@@ -46,32 +47,30 @@ impl NetState {
     /// Called after `run_due`: nothing is due, so the flag tells only of readiness.
     pub(super) fn take_ready(&mut self, out: &mut Vec<Ready>) {
         self.pending_flag.store(false, Ordering::Release);
-        let mut pending = std::mem::take(&mut self.pending);
-        for &i in &pending {
+        // (Nothing here notifies: the list does not change while it is read.)
+        for k in 0..self.pending.len() {
+            let i = self.pending[k];
             let Some(s) = self.socks.get_mut(i).and_then(|s| s.as_mut()) else {
                 continue;
             };
             let cause = std::mem::take(&mut s.pending);
-            let s = self.socks[i].as_ref().expect("live");
             let Some(token) = s.token else { continue };
             let interest = CAUSE_IN | CAUSE_ERR | if s.write_interest { CAUSE_OUT } else { 0 };
             if cause & interest == 0 {
                 continue;
             }
+            let (write_interest, avail) = (s.write_interest, s.avail());
             let mut r = self.levels(i);
-            r.writable &= s.write_interest;
+            r.writable &= write_interest;
             out.push(Ready {
                 token,
                 r,
                 sock: i,
-                avail: s.avail(),
+                avail,
             });
         }
         // Keep the buffer (no allocation per harvest).
-        pending.clear();
-        if self.pending.is_empty() {
-            self.pending = pending;
-        }
+        self.pending.clear();
     }
 
     /// What epoll would report for socket `i` now.

@@ -309,10 +309,17 @@ impl SimSocket {
             };
         }
         let n = buf.len().min(s.recv.len());
-        let (a, b) = s.recv.as_slices();
-        let k = a.len().min(n);
-        buf[..k].copy_from_slice(&a[..k]);
-        buf[k..n].copy_from_slice(&b[..n - k]);
+        if n <= 16 {
+            // A few bytes (a ping-pong's): one by one, no bulk-copy call.
+            for (d, &b) in buf[..n].iter_mut().zip(s.recv.iter()) {
+                *d = b;
+            }
+        } else {
+            let (a, b) = s.recv.as_slices();
+            let k = a.len().min(n);
+            buf[..k].copy_from_slice(&a[..k]);
+            buf[k..n].copy_from_slice(&b[..n - k]);
+        }
         if !peek(flags) && n > 0 {
             if n == s.recv.len() {
                 s.recv.clear();

@@ -5,6 +5,9 @@ use super::*;
 impl NetState {
     /// Moves what the peer's window allows from `i`'s send buffer onto the wire.
     pub(super) fn pump(&mut self, i: usize) {
+        if self.pump_loopback(i) {
+            return;
+        }
         loop {
             let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) else {
                 return;
@@ -59,6 +62,55 @@ impl NetState {
         }
     }
 
+    /// [`pump`](Self::pump)'s whole work in the common cases, with each test made once:
+    /// nothing to send; or normal data only, no FIN queued, on a link that
+    /// [`pump_direct`](Self::pump_direct) takes (the default links: none configured). Does
+    /// what `pump`'s loop would do (nothing; or one `pump_direct` move, after which the
+    /// loop finds nothing to send) and returns true; false (nothing done) in every other
+    /// case, for the loop.
+    #[inline]
+    fn pump_loopback(&mut self, i: usize) -> bool {
+        let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) else {
+            return true;
+        };
+        // Nothing to send: the loop would do nothing either (the peer's pump after a
+        // `recv`).
+        if s.unsent.is_empty() && s.unsent_urgent.is_empty() && !(s.fin_queued && !s.fin_sent) {
+            return true;
+        }
+        if !self.faults.is_empty() || !self.links.is_empty() {
+            return false;
+        }
+        if s.tcp != Tcp::Established
+            || s.broken()
+            || s.cut
+            || s.fin_queued
+            || s.unsent.is_empty()
+            || !s.unsent_urgent.is_empty()
+            || !s.outq.is_empty()
+        {
+            return false;
+        }
+        let Some(p) = s.peer else { return false };
+        let Some(ps) = self.socks.get(p).and_then(|x| x.as_ref()) else {
+            return false;
+        };
+        // Only the default link of a host to itself has no latency.
+        if s.host != ps.host || ps.orphan || ps.broken() || ps.tcp != Tcp::Established {
+            return false;
+        }
+        if self.hosts[s.host].iface_down {
+            return false;
+        }
+        let window = ps.rcvbuf.saturating_sub(ps.recv.len() + s.inflight);
+        let n = s.unsent.len().min(window);
+        if n == 0 {
+            return false;
+        }
+        self.pump_move(i, p, n);
+        true
+    }
+
     /// The fast path of [`pump`](Self::pump): on a link with no latency, jitter, loss,
     /// hold or partition (loopback by default), with nothing else in flight and no scripted
     /// fault, normal data goes straight into the peer's receive buffer, as the segment
@@ -88,6 +140,13 @@ impl NetState {
         if n == 0 {
             return false;
         }
+        self.pump_move(i, p, n);
+        true
+    }
+
+    /// `n` bytes of `i`'s unsent data straight into its peer `p`'s receive buffer.
+    #[inline]
+    fn pump_move(&mut self, i: usize, p: usize, n: usize) {
         // Straight from one buffer to the other (a socket is never its own peer).
         let (s, ps) = two_mut(&mut self.socks, i, p);
         move_bytes(&mut s.unsent, &mut ps.recv, n);
@@ -100,7 +159,6 @@ impl NetState {
         self.notify(p, CAUSE_IN);
         // Acknowledged at once: room came back.
         self.notify(i, CAUSE_OUT);
-        true
     }
 
     /// Puts a segment at the tail of `i`'s outgoing stream.
@@ -463,6 +521,7 @@ impl NetState {
 }
 
 /// Both sockets `i` and `j` (`i != j`, both live), mutably.
+#[inline]
 fn two_mut(socks: &mut [Option<Sock>], i: usize, j: usize) -> (&mut Sock, &mut Sock) {
     assert_ne!(i, j, "a socket is not its own peer");
     let (a, b) = if i < j {
@@ -476,6 +535,7 @@ fn two_mut(socks: &mut [Option<Sock>], i: usize, j: usize) -> (&mut Sock, &mut S
 }
 
 /// Appends `bytes` to `to`: a few one by one (no bulk-copy set-up), more in one copy.
+#[inline]
 pub(super) fn append(to: &mut VecDeque<u8>, bytes: &[u8]) {
     if bytes.len() <= 16 {
         for &b in bytes {
@@ -487,6 +547,7 @@ pub(super) fn append(to: &mut VecDeque<u8>, bytes: &[u8]) {
 }
 
 /// Moves the first `n` bytes of `from` (`n <= from.len()`) to the end of `to`, in order.
+#[inline]
 fn move_bytes(from: &mut VecDeque<u8>, to: &mut VecDeque<u8>, n: usize) {
     if n <= 16 {
         // A few bytes (a ping-pong's): one by one, no bulk-copy set-up.
