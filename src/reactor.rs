@@ -5,6 +5,7 @@
 //! waits is the thread that reads the poller (see `event.rs`). Each readiness is handed to
 //! its socket's [`Source::on_ready`], which records the `FD_*` events and sets the events.
 
+use std::cell::RefCell;
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -272,9 +273,9 @@ pub(crate) fn harvest() {
 /// lookup (a closed socket's core, inert: its calls fail, its readiness finds it closed).
 pub(crate) fn dispatch_sim(token: usize, r: Readiness) {
     const WAYS: usize = 8;
-    type Kept = [std::cell::Cell<Option<(usize, u64, Arc<dyn Source>)>>; WAYS];
+    type Kept = [RefCell<Option<(usize, u64, Arc<dyn Source>)>>; WAYS];
     thread_local! {
-        static KEPT: Kept = const { [const { std::cell::Cell::new(None) }; WAYS] };
+        static KEPT: Kept = const { [const { RefCell::new(None) }; WAYS] };
     }
     let Some(reactor) = REACTOR.get() else { return };
     let poll = PollSeq {
@@ -283,26 +284,44 @@ pub(crate) fn dispatch_sim(token: usize, r: Readiness) {
     };
     let version = reactor.sources_version.load(Ordering::Acquire);
     let way = token % WAYS;
-    // Taken out of the thread's table while it runs (`on_ready` may harvest again).
-    let kept = KEPT
-        .try_with(|k| k[way].take())
-        .ok()
-        .flatten()
-        .filter(|(t, v, _)| *t == token && *v == version)
-        .map(|(_, _, src)| src);
-    let (src, version) = match kept {
-        Some(src) => (src, version),
-        None => {
-            let slab = reactor.sources.lock();
-            let v = reactor.sources_version.load(Ordering::Relaxed);
-            match slab.get(token) {
-                Some(src) => (src, v),
-                None => return,
+    // A kept source is used in place, its entry borrowed while it runs (a nested
+    // dispatch keeps nothing in a borrowed entry).
+    let done = KEPT.try_with(|k| {
+        let Ok(e) = k[way].try_borrow() else {
+            return false;
+        };
+        match &*e {
+            Some((t, v, src)) if *t == token && *v == version => {
+                src.on_ready(r, poll);
+                true
             }
+            _ => false,
+        }
+    });
+    if done == Ok(true) {
+        return;
+    }
+    let (src, version) = {
+        let slab = reactor.sources.lock();
+        let v = reactor.sources_version.load(Ordering::Relaxed);
+        match slab.get(token) {
+            Some(src) => (src, v),
+            None => return,
         }
     };
     src.on_ready(r, poll);
-    let _ = KEPT.try_with(|k| k[way].set(Some((token, version, src))));
+    let old = KEPT
+        .try_with(|k| {
+            k[way]
+                .try_borrow_mut()
+                .ok()
+                .and_then(|mut e| e.replace((token, version, src)))
+        })
+        .ok()
+        .flatten();
+    // The source kept before (perhaps a closed socket's last reference) goes outside the
+    // borrow.
+    drop(old);
 }
 
 #[cfg(all(test, not(loom)))]

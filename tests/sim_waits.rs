@@ -49,11 +49,20 @@ fn b2_wait_rule_on_simulated_events() {
         m0.set();
         for _ in 0..3 {
             // Manual-reset: the same lowest index, again and again.
-            assert_eq!(wait_any(&[&m0, &m1], now).unwrap(), WaitOutcome::Signaled(0));
+            assert_eq!(
+                wait_any(&[&m0, &m1], now).unwrap(),
+                WaitOutcome::Signaled(0)
+            );
         }
-        assert_eq!(wait_any(&[&m1, &m0], now).unwrap(), WaitOutcome::Signaled(0));
+        assert_eq!(
+            wait_any(&[&m1, &m0], now).unwrap(),
+            WaitOutcome::Signaled(0)
+        );
         m0.reset();
-        assert_eq!(wait_any(&[&m0, &m1], now).unwrap(), WaitOutcome::Signaled(1));
+        assert_eq!(
+            wait_any(&[&m0, &m1], now).unwrap(),
+            WaitOutcome::Signaled(1)
+        );
         m1.reset();
         assert_eq!(wait_any(&[&m0, &m1], now).unwrap(), WaitOutcome::TimedOut);
         // Auto-reset, lowest: consumed by the wait it satisfies, the manual one untouched.

@@ -365,11 +365,47 @@ impl Sock {
 
 /// One readiness of a harvest: the reactor token, what epoll would report, and the
 /// socket's queue length then (see [`Snapshot`]).
+#[derive(Clone, Copy, Default)]
 struct Ready {
     token: usize,
     r: Readiness,
     sock: usize,
     avail: usize,
+}
+
+/// One harvest round's readiness, in order: the first few in place (a harvest usually
+/// hands out one or two), the rest in a vector.
+#[derive(Default)]
+struct Batch {
+    n: usize,
+    first: [Ready; 4],
+    more: Vec<Ready>,
+}
+
+impl Batch {
+    #[inline]
+    fn push(&mut self, r: Ready) {
+        match self.first.get_mut(self.n) {
+            Some(slot) => *slot = r,
+            None => self.more.push(r),
+        }
+        self.n += 1;
+    }
+
+    fn clear(&mut self) {
+        self.n = 0;
+        self.more.clear();
+    }
+
+    fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Ready> {
+        self.first[..self.n.min(self.first.len())]
+            .iter()
+            .chain(&self.more)
+    }
 }
 
 /// A timed item.
@@ -433,6 +469,10 @@ pub(crate) struct NetState {
     hosts: Vec<HostSt>,
     socks: Vec<Option<Sock>>,
     timers: BTreeMap<(u64, u64), Item>,
+    /// The time of `timers`' first item (`u64::MAX`: none), kept by `schedule` and
+    /// `run_due` (the only places that change `timers`), so that finding nothing due
+    /// reads one field.
+    first_at: u64,
     /// Notified sockets, in notification order (each once: see `Sock::pending`).
     pending: Vec<usize>,
     /// `Net::pending`.

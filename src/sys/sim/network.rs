@@ -23,6 +23,7 @@ impl Net {
                 hosts: Vec::new(),
                 socks: Vec::new(),
                 timers: BTreeMap::new(),
+                first_at: u64::MAX,
                 pending: Vec::new(),
                 pending_flag: pending,
                 links: BTreeMap::new(),
@@ -92,11 +93,7 @@ impl Net {
     /// Runs the items due now and hands the readiness they caused to the sockets'
     /// records (outside the lock: the records' handlers call back into the network).
     pub(crate) fn harvest(&self) {
-        thread_local! {
-            static BATCH: std::cell::Cell<Vec<Ready>> =
-                const { std::cell::Cell::new(Vec::new()) };
-        }
-        let mut batch = BATCH.try_with(|b| b.take()).unwrap_or_default();
+        let mut batch = Batch::default();
         let mut first = true;
         loop {
             // After the first round only readiness can be left (every call runs what is
@@ -115,7 +112,7 @@ impl Net {
             if batch.is_empty() {
                 break;
             }
-            for r in &batch {
+            for r in batch.iter() {
                 let snap = Snapshot {
                     net: self.id,
                     sock: r.sock,
@@ -126,7 +123,6 @@ impl Net {
                 crate::reactor::dispatch_sim(r.token, r.r);
             }
         }
-        let _ = BATCH.try_with(|b| b.set(batch));
     }
 
     /// Moves the clock to the next scheduled item, but not past `deadline`. Returns

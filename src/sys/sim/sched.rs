@@ -9,19 +9,21 @@ impl NetState {
             self.pending_flag.store(true, Ordering::Release);
         }
         self.seq += 1;
-        self.timers.insert((at.max(self.now), self.seq), item);
+        let at = at.max(self.now);
+        self.first_at = self.first_at.min(at);
+        self.timers.insert((at, self.seq), item);
     }
 
     /// Runs every item due at the current time (including those they schedule for now).
     #[inline]
     pub(super) fn run_due(&mut self) {
-        if self
-            .timers
-            .first_key_value()
-            .is_none_or(|(&(t, _), _)| t > self.now)
-        {
+        if self.first_at > self.now {
             return;
         }
+        self.run_due_items();
+    }
+
+    fn run_due_items(&mut self) {
         while let Some(entry) = self.timers.first_entry() {
             if entry.key().0 > self.now {
                 break;
@@ -29,6 +31,10 @@ impl NetState {
             let item = entry.remove();
             self.apply(item);
         }
+        self.first_at = self
+            .timers
+            .first_key_value()
+            .map_or(u64::MAX, |(&(t, _), _)| t);
     }
 
     #[inline]
@@ -45,7 +51,7 @@ impl NetState {
     /// The readiness of every notified, registered socket, filtered by its interest as
     /// epoll filters wake-ups.
     /// Called after `run_due`: nothing is due, so the flag tells only of readiness.
-    pub(super) fn take_ready(&mut self, out: &mut Vec<Ready>) {
+    pub(super) fn take_ready(&mut self, out: &mut Batch) {
         self.pending_flag.store(false, Ordering::Release);
         // (Nothing here notifies: the list does not change while it is read.)
         for k in 0..self.pending.len() {

@@ -256,11 +256,13 @@ impl SimSocket {
     pub(crate) fn recv(&self, buf: &mut [u8], flags: RecvFlags) -> io::Result<usize> {
         self.with(|st, id| {
             let r = Self::recv_in(st, id, buf, flags);
-            let (p, o) = (
-                if flags.peek { " peek" } else { "" },
-                if flags.oob { " oob" } else { "" },
-            );
-            traced(st, id, format_args!("recv {}{p}{o}", buf.len()), &r);
+            if st.trace_on {
+                let (p, o) = (
+                    if flags.peek { " peek" } else { "" },
+                    if flags.oob { " oob" } else { "" },
+                );
+                traced(st, id, format_args!("recv {}{p}{o}", buf.len()), &r);
+            }
             r
         })
     }
@@ -385,8 +387,10 @@ impl SimSocket {
     pub(crate) fn send(&self, buf: &[u8], oob: bool) -> io::Result<usize> {
         self.with(|st, id| {
             let r = Self::send_in(st, id, buf, oob);
-            let o = if oob { " oob" } else { "" };
-            traced(st, id, format_args!("send {}{o}", buf.len()), &r);
+            if st.trace_on {
+                let o = if oob { " oob" } else { "" };
+                traced(st, id, format_args!("send {}{o}", buf.len()), &r);
+            }
             r
         })
     }
