@@ -52,6 +52,7 @@ pub(crate) fn net_by_id(id: u32) -> Option<Arc<Net>> {
 
 /// Runs `f` with network `id` if it is the one this thread is inside, borrowed from the
 /// thread's slot (no reference-count traffic; `f` must not enter another network).
+#[inline]
 pub(crate) fn with_current_net<R>(id: u32, f: impl FnOnce(&Net) -> R) -> Option<R> {
     CURRENT
         .try_with(|c| {

@@ -4,7 +4,18 @@ use super::*;
 
 impl NetState {
     /// Moves what the peer's window allows from `i`'s send buffer onto the wire.
+    #[inline]
     pub(super) fn pump(&mut self, i: usize) {
+        // Nothing to send (the peer's pump after a `recv`): the loop would do nothing.
+        if let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) {
+            if s.unsent.is_empty() && s.unsent_urgent.is_empty() && !(s.fin_queued && !s.fin_sent) {
+                return;
+            }
+        }
+        self.pump_some(i);
+    }
+
+    fn pump_some(&mut self, i: usize) {
         if self.pump_loopback(i) {
             return;
         }
