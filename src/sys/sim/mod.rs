@@ -347,6 +347,14 @@ impl Sock {
             .saturating_sub(self.unsent.len() + self.inflight)
     }
 
+    /// No data, no urgent byte and no FIN left to send.
+    #[inline]
+    fn nothing_to_send(&self) -> bool {
+        self.unsent.is_empty()
+            && self.unsent_urgent.is_empty()
+            && (self.fin_sent || !self.fin_queued)
+    }
+
     #[inline]
     fn broken(&self) -> bool {
         self.rst_rcvd || self.abort.is_some()

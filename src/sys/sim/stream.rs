@@ -8,7 +8,7 @@ impl NetState {
     pub(super) fn pump(&mut self, i: usize) {
         // Nothing to send (the peer's pump after a `recv`): the loop would do nothing.
         if let Some(s) = self.socks.get(i).and_then(|s| s.as_ref()) {
-            if s.unsent.is_empty() && s.unsent_urgent.is_empty() && !(s.fin_queued && !s.fin_sent) {
+            if s.nothing_to_send() {
                 return;
             }
         }
@@ -86,7 +86,7 @@ impl NetState {
         };
         // Nothing to send: the loop would do nothing either (the peer's pump after a
         // `recv`).
-        if s.unsent.is_empty() && s.unsent_urgent.is_empty() && !(s.fin_queued && !s.fin_sent) {
+        if s.nothing_to_send() {
             return true;
         }
         if !self.faults.is_empty() || !self.links.is_empty() {
