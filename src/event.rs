@@ -88,9 +88,11 @@ struct Handle {
     /// wait finds its simulated network without taking the lock (`wait_on_sim`).
     net: AtomicU32,
     fed: AtomicBool,
-    /// Mirrors the slot's `signaled` (written under the dispatcher's lock, inside a
-    /// [`SIGNALS`] write), so that a wait can read a consistent state of its events
-    /// without the lock ([`satisfied_unlocked`]).
+    /// Mirrors the slot's `signaled` while the event belongs to a simulated network
+    /// (`net != 0`; written under the dispatcher's lock, inside a [`SIGNALS`] write), so
+    /// that a wait on such events can read a consistent state without the lock
+    /// ([`satisfied_unlocked`]). An event of no network keeps no mirror (nothing to pay on
+    /// the OS path); one is written when the event joins a network.
     signaled: AtomicBool,
 }
 
@@ -99,14 +101,23 @@ struct Handle {
 /// sees the same even value before and after reading mirrors read one instant's state.
 static SIGNALS: AtomicU64 = AtomicU64::new(0);
 
-/// Writes `h`'s `signaled` mirror. Only under the dispatcher's lock (writers are one at a
-/// time), right where the slot's `signaled` changes.
+/// Writes `h`'s `signaled` mirror if it keeps one. Only under the dispatcher's lock
+/// (writers are one at a time), right where the slot's `signaled` changes.
 #[inline]
 fn mirror_signaled(h: &Handle, on: bool) {
+    if h.net.load(Ordering::Relaxed) != 0 {
+        signals_write(|| h.signaled.store(on, Ordering::Relaxed));
+    }
+}
+
+/// A [`SIGNALS`] write: `f`'s stores, between an odd and the next even version. Only under
+/// the dispatcher's lock.
+#[inline]
+fn signals_write(f: impl FnOnce()) {
     let v = SIGNALS.load(Ordering::Relaxed);
     SIGNALS.store(v.wrapping_add(1), Ordering::Relaxed);
     std::sync::atomic::fence(Ordering::Release);
-    h.signaled.store(on, Ordering::Relaxed);
+    f();
     SIGNALS.store(v.wrapping_add(2), Ordering::Release);
 }
 
@@ -236,7 +247,12 @@ impl Event {
             return Err(Error::from_code(crate::error::WSAEINVAL));
         }
         slot.net = net;
-        self.handle.net.store(net, Ordering::Release);
+        // The mirror starts being kept: right from now.
+        let on = slot.signaled;
+        signals_write(|| {
+            self.handle.signaled.store(on, Ordering::Relaxed);
+            self.handle.net.store(net, Ordering::Release);
+        });
         Ok(())
     }
 
@@ -962,7 +978,8 @@ fn wait_virtual<E: Borrow<Event>>(
 /// the events' mirrors, one instant's state ([`SIGNALS`] unchanged and even around the
 /// reads), so the answer is the one [`Dispatcher::try_satisfy`] would give under the lock
 /// at that instant. `None`: no such answer (nothing signalled, a wait-all, an auto-reset
-/// event to consume, or a write raced with the reads); the caller then takes the lock.
+/// event to consume, an event of no network up to the lowest signalled one, or a write
+/// raced with the reads); the caller then takes the lock.
 #[cfg(not(loom))]
 #[inline]
 fn satisfied_unlocked<E: Borrow<Event>>(events: &[E], all: bool) -> Option<WaitOutcome> {
@@ -973,9 +990,19 @@ fn satisfied_unlocked<E: Borrow<Event>>(events: &[E], all: bool) -> Option<WaitO
     if v & 1 != 0 {
         return None;
     }
-    let i = events
-        .iter()
-        .position(|e| e.borrow().handle.signaled.load(Ordering::Relaxed))?;
+    let mut lowest = None;
+    for (i, e) in events.iter().enumerate() {
+        let h = &e.borrow().handle;
+        if h.net.load(Ordering::Relaxed) == 0 {
+            // An event of no network: its mirror is not kept.
+            return None;
+        }
+        if h.signaled.load(Ordering::Relaxed) {
+            lowest = Some(i);
+            break;
+        }
+    }
+    let i = lowest?;
     if !events[i].borrow().handle.manual {
         return None;
     }

@@ -86,6 +86,34 @@ fn b2_wait_rule_on_simulated_events() {
     });
 }
 
+/// B.2 with an event of no network (created outside the network, set by hand) before a
+/// simulated one in the same wait: the lowest signalled index still wins.
+#[test]
+fn b2_lowest_index_with_an_event_of_no_network() {
+    let net = Network::new(4);
+    let h = net.host("h", &[ip("10.0.0.1")]);
+    let plain = Event::new_manual(false);
+    let sim = h.enter(|| Event::new_manual(false));
+    let now = Some(Duration::ZERO);
+    h.enter(|| {
+        sim.set();
+        assert_eq!(
+            wait_any(&[&plain, &sim], now).unwrap(),
+            WaitOutcome::Signaled(1)
+        );
+        plain.set();
+        assert_eq!(
+            wait_any(&[&plain, &sim], now).unwrap(),
+            WaitOutcome::Signaled(0)
+        );
+        plain.reset();
+        assert_eq!(
+            wait_any(&[&plain, &sim], now).unwrap(),
+            WaitOutcome::Signaled(1)
+        );
+    });
+}
+
 /// A set from another thread ends a simulated wait that waits for ever (no lost wake-up).
 #[test]
 fn set_from_another_thread_ends_a_simulated_wait() {
