@@ -30,7 +30,7 @@
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result, WSA_INVALID_PARAMETER};
@@ -88,6 +88,37 @@ struct Handle {
     /// wait finds its simulated network without taking the lock (`wait_on_sim`).
     net: AtomicU32,
     fed: AtomicBool,
+    /// Mirrors the slot's `signaled` while the event belongs to a simulated network
+    /// (`net != 0`; written under the dispatcher's lock, inside a [`SIGNALS`] write), so
+    /// that a wait on such events can read a consistent state without the lock
+    /// ([`satisfied_unlocked`]). An event of no network keeps no mirror (nothing to pay on
+    /// the OS path); one is written when the event joins a network.
+    signaled: AtomicBool,
+}
+
+/// The version of the events' `signaled` mirrors, a sequence lock: odd while a write
+/// (under the dispatcher's lock) is in progress, moved on by every write. A reader that
+/// sees the same even value before and after reading mirrors read one instant's state.
+static SIGNALS: AtomicU64 = AtomicU64::new(0);
+
+/// Writes `h`'s `signaled` mirror if it keeps one. Only under the dispatcher's lock
+/// (writers are one at a time), right where the slot's `signaled` changes.
+#[inline]
+fn mirror_signaled(h: &Handle, on: bool) {
+    if h.net.load(Ordering::Relaxed) != 0 {
+        signals_write(|| h.signaled.store(on, Ordering::Relaxed));
+    }
+}
+
+/// A [`SIGNALS`] write: `f`'s stores, between an odd and the next even version. Only under
+/// the dispatcher's lock.
+#[inline]
+fn signals_write(f: impl FnOnce()) {
+    let v = SIGNALS.load(Ordering::Relaxed);
+    SIGNALS.store(v.wrapping_add(1), Ordering::Relaxed);
+    std::sync::atomic::fence(Ordering::Release);
+    f();
+    SIGNALS.store(v.wrapping_add(2), Ordering::Release);
 }
 
 impl Drop for Handle {
@@ -136,6 +167,7 @@ impl Event {
                 manual: manual_reset,
                 net: AtomicU32::new(net),
                 fed: AtomicBool::new(false),
+                signaled: AtomicBool::new(initially_set),
             }),
         }
     }
@@ -159,7 +191,7 @@ impl Event {
     pub fn set(&self) {
         let wake_poller = {
             let mut d = dispatcher().lock();
-            d.signal(self.handle.id)
+            d.signal(&self.handle)
         };
         if wake_poller {
             wake_driver();
@@ -168,7 +200,12 @@ impl Event {
 
     /// `ResetEvent` / `WSAResetEvent`: makes the event unsignalled.
     pub fn reset(&self) {
-        dispatcher().lock().events[self.handle.id as usize].signaled = false;
+        let mut d = dispatcher().lock();
+        let slot = &mut d.events[self.handle.id as usize];
+        if slot.signaled {
+            slot.signaled = false;
+            mirror_signaled(&self.handle, false);
+        }
     }
 
     /// Whether the event is signalled now. Unlike a wait with a zero timeout, this never
@@ -216,7 +253,12 @@ impl Event {
             return Err(Error::from_code(crate::error::WSAEINVAL));
         }
         slot.net = net;
-        self.handle.net.store(net, Ordering::Release);
+        // The mirror starts being kept: right from now.
+        let on = slot.signaled;
+        signals_write(|| {
+            self.handle.signaled.store(on, Ordering::Relaxed);
+            self.handle.net.store(net, Ordering::Release);
+        });
         Ok(())
     }
 
@@ -242,7 +284,10 @@ impl Event {
         {
             let mut d = dispatcher().lock();
             let slot = &mut d.events[self.handle.id as usize];
-            slot.signaled = false;
+            if slot.signaled {
+                slot.signaled = false;
+                mirror_signaled(&self.handle, false);
+            }
             if slot.fed {
                 return;
             }
@@ -353,18 +398,19 @@ impl Dispatcher {
         }
     }
 
-    /// Signals event `id`; returns whether the thread blocked in the poller must be woken.
-    fn signal(&mut self, id: u32) -> bool {
+    /// Signals event `h`; returns whether the thread blocked in the poller must be woken.
+    fn signal(&mut self, h: &Handle) -> bool {
         let Dispatcher {
             events, waiters, ..
         } = self;
-        let slot = &mut events[id as usize];
+        let slot = &mut events[h.id as usize];
         if slot.signaled {
             // Every current waiter was notified when it became signalled, or registered
             // after and saw it signalled.
             return false;
         }
         slot.signaled = true;
+        mirror_signaled(h, true);
         let mut wake_poller = false;
         for &w in &slot.waiters {
             let Some(ws) = waiters[w as usize].as_mut() else {
@@ -403,6 +449,7 @@ impl Dispatcher {
                 let s = &mut self.events[e.borrow().id() as usize];
                 if !s.manual {
                     s.signaled = false;
+                    mirror_signaled(&e.borrow().handle, false);
                 }
             }
             return Ok(Some(WaitOutcome::Signaled(0)));
@@ -425,6 +472,7 @@ impl Dispatcher {
         let s = &mut self.events[events[i].borrow().id() as usize];
         if !s.manual {
             s.signaled = false;
+            mirror_signaled(&events[i].borrow().handle, false);
         }
         Ok(Some(WaitOutcome::Signaled(i)))
     }
@@ -880,6 +928,10 @@ fn satisfy_or_alert<E: Borrow<Event>>(
     all: bool,
     alert: Option<&Event>,
 ) -> Option<WaitOutcome> {
+    // Most waits are answered by the events' mirrors, without the dispatcher's lock.
+    if let Some(o) = satisfied_unlocked(events, all) {
+        return Some(o);
+    }
     let mut g = dispatcher().lock();
     if let Ok(Some(o)) = g.try_satisfy(events, all, true) {
         return Some(o);
@@ -980,6 +1032,43 @@ fn wait_virtual<E: Borrow<Event>>(
             g.unregister_one(id, a);
         }
     }
+}
+
+/// The wait rule without the dispatcher's lock, for a wait-any after a harvest whose
+/// lowest signalled event is manual-reset (its satisfaction changes nothing): read from
+/// the events' mirrors, one instant's state ([`SIGNALS`] unchanged and even around the
+/// reads), so the answer is the one [`Dispatcher::try_satisfy`] would give under the lock
+/// at that instant. `None`: no such answer (nothing signalled, a wait-all, an auto-reset
+/// event to consume, an event of no network up to the lowest signalled one, or a write
+/// raced with the reads); the caller then takes the lock.
+#[cfg(not(loom))]
+#[inline]
+fn satisfied_unlocked<E: Borrow<Event>>(events: &[E], all: bool) -> Option<WaitOutcome> {
+    if all {
+        return None;
+    }
+    let v = SIGNALS.load(Ordering::Acquire);
+    if v & 1 != 0 {
+        return None;
+    }
+    let mut lowest = None;
+    for (i, e) in events.iter().enumerate() {
+        let h = &e.borrow().handle;
+        if h.net.load(Ordering::Relaxed) == 0 {
+            // An event of no network: its mirror is not kept.
+            return None;
+        }
+        if h.signaled.load(Ordering::Relaxed) {
+            lowest = Some(i);
+            break;
+        }
+    }
+    let i = lowest?;
+    if !events[i].borrow().handle.manual {
+        return None;
+    }
+    std::sync::atomic::fence(Ordering::Acquire);
+    (SIGNALS.load(Ordering::Relaxed) == v).then_some(WaitOutcome::Signaled(i))
 }
 
 /// A wait on events no network feeds any more: a condition-variable wait.

@@ -5,6 +5,7 @@
 //! waits is the thread that reads the poller (see `event.rs`). Each readiness is handed to
 //! its socket's [`Source::on_ready`], which records the `FD_*` events and sets the events.
 
+use std::cell::RefCell;
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -58,6 +59,9 @@ pub(crate) fn poll_seq() -> u64 {
 pub(crate) struct Reactor {
     poller: Poller,
     sources: Mutex<Slab<dyn Source>>,
+    /// Moved on (under the slab's lock) by every insert and removal: while it is unchanged,
+    /// a source looked up for a token is still that token's (see `dispatch_sim`).
+    sources_version: AtomicU64,
 }
 
 /// The watched sockets by token. A token is a slot index and the slot's generation, so a
@@ -138,6 +142,7 @@ pub(crate) fn reactor() -> io::Result<&'static Reactor> {
     let fresh = Reactor {
         poller: Poller::new()?,
         sources: Mutex::new(Slab::new()),
+        sources_version: AtomicU64::new(0),
     };
     // A racing thread may have won; its reactor is the one.
     let _ = REACTOR.set(fresh);
@@ -165,7 +170,11 @@ impl Reactor {
         src: Arc<dyn Source>,
         reg: impl FnOnce(&Poller, usize) -> io::Result<()>,
     ) -> io::Result<usize> {
-        let token = self.sources.lock().insert(src);
+        let token = {
+            let mut slab = self.sources.lock();
+            self.bump_version();
+            slab.insert(src)
+        };
         if let Err(e) = reg(&self.poller, token) {
             self.release(token);
             return Err(e);
@@ -207,7 +216,16 @@ impl Reactor {
     }
 
     fn release(&self, token: usize) {
-        self.sources.lock().remove(token);
+        let mut slab = self.sources.lock();
+        self.bump_version();
+        slab.remove(token);
+    }
+
+    /// Under the slab's lock.
+    fn bump_version(&self) {
+        let v = self.sources_version.load(Ordering::Relaxed);
+        self.sources_version
+            .store(v.wrapping_add(1), Ordering::Release);
     }
 }
 
@@ -247,18 +265,63 @@ pub(crate) fn harvest() {
 /// simulated network computes each readiness from its state when it hands it out, never
 /// earlier, but a socket cannot tell that from its poll number: every simulated readiness
 /// takes the counting path (`previous_complete: false`).
+///
+/// The harvesting thread keeps the sources it looked up, by slot, with the slab's version
+/// then: while the version is unchanged (no registration came or went) a kept source is
+/// what the slab would give for its token, so the lookup takes neither the slab's lock nor
+/// a reference count. A kept source outlives its removal only until the slot's next
+/// lookup (a closed socket's core, inert: its calls fail, its readiness finds it closed).
 pub(crate) fn dispatch_sim(token: usize, r: Readiness) {
-    let Some(reactor) = REACTOR.get() else { return };
-    let src = reactor.sources.lock().get(token);
-    if let Some(src) = src {
-        src.on_ready(
-            r,
-            PollSeq {
-                seq: poll_seq(),
-                previous_complete: false,
-            },
-        );
+    const WAYS: usize = 8;
+    type Kept = [RefCell<Option<(usize, u64, Arc<dyn Source>)>>; WAYS];
+    thread_local! {
+        static KEPT: Kept = const { [const { RefCell::new(None) }; WAYS] };
     }
+    let Some(reactor) = REACTOR.get() else { return };
+    let poll = PollSeq {
+        seq: poll_seq(),
+        previous_complete: false,
+    };
+    let version = reactor.sources_version.load(Ordering::Acquire);
+    let way = token % WAYS;
+    // A kept source is used in place, its entry borrowed while it runs (a nested
+    // dispatch keeps nothing in a borrowed entry).
+    let done = KEPT.try_with(|k| {
+        let Ok(e) = k[way].try_borrow() else {
+            return false;
+        };
+        match &*e {
+            Some((t, v, src)) if *t == token && *v == version => {
+                src.on_ready(r, poll);
+                true
+            }
+            _ => false,
+        }
+    });
+    if done == Ok(true) {
+        return;
+    }
+    let (src, version) = {
+        let slab = reactor.sources.lock();
+        let v = reactor.sources_version.load(Ordering::Relaxed);
+        match slab.get(token) {
+            Some(src) => (src, v),
+            None => return,
+        }
+    };
+    src.on_ready(r, poll);
+    let old = KEPT
+        .try_with(|k| {
+            k[way]
+                .try_borrow_mut()
+                .ok()
+                .and_then(|mut e| e.replace((token, version, src)))
+        })
+        .ok()
+        .flatten();
+    // The source kept before (perhaps a closed socket's last reference) goes outside the
+    // borrow.
+    drop(old);
 }
 
 #[cfg(all(test, not(loom)))]

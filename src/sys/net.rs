@@ -82,6 +82,7 @@ impl Poller {
     /// Waits up to `timeout` and calls `f` for each socket readiness. Returns whether the
     /// OS may have more ready than one call returns (the buffer was full, or the call
     /// failed): readiness queued before this call can then come out of the next one.
+    #[inline]
     pub(crate) fn poll(
         &self,
         timeout: Option<Duration>,

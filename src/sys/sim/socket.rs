@@ -256,11 +256,13 @@ impl SimSocket {
     pub(crate) fn recv(&self, buf: &mut [u8], flags: RecvFlags) -> io::Result<usize> {
         self.with(|st, id| {
             let r = Self::recv_in(st, id, buf, flags);
-            let (p, o) = (
-                if flags.peek { " peek" } else { "" },
-                if flags.oob { " oob" } else { "" },
-            );
-            traced(st, id, format_args!("recv {}{p}{o}", buf.len()), &r);
+            if st.trace_on {
+                let (p, o) = (
+                    if flags.peek { " peek" } else { "" },
+                    if flags.oob { " oob" } else { "" },
+                );
+                traced(st, id, format_args!("recv {}{p}{o}", buf.len()), &r);
+            }
             r
         })
     }
@@ -309,10 +311,17 @@ impl SimSocket {
             };
         }
         let n = buf.len().min(s.recv.len());
-        let (a, b) = s.recv.as_slices();
-        let k = a.len().min(n);
-        buf[..k].copy_from_slice(&a[..k]);
-        buf[k..n].copy_from_slice(&b[..n - k]);
+        if n <= 16 {
+            // A few bytes (a ping-pong's): one by one, no bulk-copy call.
+            for (d, &b) in buf[..n].iter_mut().zip(s.recv.iter()) {
+                *d = b;
+            }
+        } else {
+            let (a, b) = s.recv.as_slices();
+            let k = a.len().min(n);
+            buf[..k].copy_from_slice(&a[..k]);
+            buf[k..n].copy_from_slice(&b[..n - k]);
+        }
         if !peek(flags) && n > 0 {
             if n == s.recv.len() {
                 s.recv.clear();
@@ -378,8 +387,10 @@ impl SimSocket {
     pub(crate) fn send(&self, buf: &[u8], oob: bool) -> io::Result<usize> {
         self.with(|st, id| {
             let r = Self::send_in(st, id, buf, oob);
-            let o = if oob { " oob" } else { "" };
-            traced(st, id, format_args!("send {}{o}", buf.len()), &r);
+            if st.trace_on {
+                let o = if oob { " oob" } else { "" };
+                traced(st, id, format_args!("send {}{o}", buf.len()), &r);
+            }
             r
         })
     }
