@@ -322,3 +322,43 @@ fn retry_recv(s: &wsaevents::Socket, n: usize) -> Vec<u8> {
     }
     out
 }
+
+/// The Windows backend (docs/semantics.md, "The Windows backend"): data that waits unread
+/// after its FD_READ was enumerated costs no polling. mio on Windows polls AFD, which is
+/// level-triggered: re-armed while the data waits, it reported the socket again at once,
+/// and again, for as long as the application did not read (a busy poll). While the
+/// application waits on something else for a while (a wait that drives the poller and
+/// times out, as nothing sets its event), the socket gets at most a few readiness reports;
+/// the recv then records FD_READ again for what is left (rule 17) and new data after the
+/// drain records FD_READ (rule 16). On Linux and macOS (epoll, kqueue: arrivals only) and
+/// on the simulated network this holds without any help.
+#[test]
+fn unread_data_after_enumeration_costs_no_polling() {
+    both(|| {
+        for v6 in [false, true] {
+            let (c, s) = pair(v6);
+            let ev = Event::new_manual(false);
+            s.event_select(&ev, Fd::READ | Fd::CLOSE).unwrap();
+            c.send(b"abc").unwrap();
+            check_events(&s, &ev, &[(Fd::READ, 0)]);
+            let before = s.readiness_reports();
+            // The application does not read for a while: nothing is recorded meanwhile.
+            check_events(&s, &ev, &[]);
+            let reports = s.readiness_reports() - before;
+            eprintln!("readiness reports while unread data waited {SHORT:?}: {reports}");
+            assert!(
+                reports <= 8,
+                "{reports} readiness reports in {SHORT:?} while unread data waited"
+            );
+            let mut b = [0u8; 2];
+            assert_eq!(s.recv(&mut b).unwrap(), 2);
+            check_events(&s, &ev, &[(Fd::READ, 0)]);
+            assert_eq!(recv_exact(&s, 1), b"c");
+            check_events(&s, &ev, &[]);
+            c.send(b"d").unwrap();
+            check_events(&s, &ev, &[(Fd::READ, 0)]);
+            assert_eq!(recv_exact(&s, 1), b"d");
+            check_events(&s, &ev, &[]);
+        }
+    });
+}
