@@ -247,9 +247,13 @@ fn rule17_zero_length_reads_keep_fd_read() {
 /// their peer closes.
 #[test]
 fn churn_across_threads_gives_no_spurious_close() {
-    let threads: Vec<_> = (0..4)
-        .map(|t| {
-            std::thread::spawn(move || {
+    // Each thread reports each round done (or its panic), so that a round that never ends
+    // fails the test (bounded by `LONG` per round) instead of hanging it.
+    let (progress, rounds) = mpsc::channel::<std::result::Result<(usize, usize), String>>();
+    for t in 0..4 {
+        let progress = progress.clone();
+        std::thread::spawn(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 for i in 0..150 {
                     let (c, s) = pair(t % 2 == 1);
                     let ev = Event::new_manual(false);
@@ -262,12 +266,23 @@ fn churn_across_threads_gives_no_spurious_close() {
                     check_events_quick(&s, &ev);
                     drop(c);
                     check_events(&s, &ev, &[(Fd::CLOSE, 0)]);
+                    let _ = progress.send(Ok((t, i)));
                 }
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().unwrap();
+            }));
+            if r.is_err() {
+                // (The panic's message is printed by the panic hook.)
+                let _ = progress.send(Err(format!("thread {t} panicked")));
+            }
+        });
+    }
+    drop(progress);
+    let mut last = [None; 4];
+    for _ in 0..4 * 150 {
+        match rounds.recv_timeout(LONG) {
+            Ok(Ok((t, i))) => last[t] = Some(i),
+            Ok(Err(e)) => panic!("{e}"),
+            Err(e) => panic!("no round ended within {LONG:?} ({e:?}); last rounds done: {last:?}"),
+        }
     }
 }
 
