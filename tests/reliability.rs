@@ -296,3 +296,53 @@ fn check_events_quick(s: &Socket, ev: &Event) {
         "spurious event on a healthy connection"
     );
 }
+
+/// Bounded stress for the Windows backend's watch of unread data (`sys::OsWatch`,
+/// docs/semantics.md, "The Windows backend"): sockets closed while their enumerated data
+/// waits unread (the watch armed), as the peer's RST arrives (which the watch reports: its
+/// callback may run while the close stops it), on several threads at once, never hang, and
+/// the data was reported once (rule 16). Elsewhere no watch exists: the same calls.
+#[test]
+fn closing_while_unread_data_is_watched_never_hangs() {
+    let (progress, rounds) = mpsc::channel::<std::result::Result<usize, String>>();
+    for t in 0..4 {
+        let progress = progress.clone();
+        std::thread::spawn(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let tick = Event::new_manual(false);
+                for i in 0..100 {
+                    let (c, s) = pair(t % 2 == 1);
+                    let ev = Event::new_manual(false);
+                    s.event_select(&ev, Fd::READ | Fd::CLOSE).unwrap();
+                    c.send(b"x").unwrap();
+                    check_events(&s, &ev, &[(Fd::READ, 0)]);
+                    // Let a poll report the unread data (on Windows the watch takes over),
+                    // or not, in turn.
+                    for _ in 0..i % 3 {
+                        tick.wait(Some(Duration::from_millis(1)));
+                    }
+                    c.set_linger(Some(Duration::ZERO)).unwrap();
+                    let peer = std::thread::spawn(move || drop(c));
+                    if i % 2 == 0 {
+                        std::thread::yield_now();
+                    }
+                    s.close().unwrap();
+                    peer.join().unwrap();
+                    let _ = progress.send(Ok(t));
+                }
+            }));
+            if r.is_err() {
+                // (The panic's message is printed by the panic hook.)
+                let _ = progress.send(Err(format!("thread {t} panicked")));
+            }
+        });
+    }
+    drop(progress);
+    for _ in 0..4 * 100 {
+        match rounds.recv_timeout(LONG) {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => panic!("{e}"),
+            Err(e) => panic!("no round ended within {LONG:?} ({e:?})"),
+        }
+    }
+}
