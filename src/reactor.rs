@@ -179,7 +179,7 @@ impl Reactor {
         self.release(token);
     }
 
-    /// Runs `f` with the poller (for a source that wakes it itself: `sys::OsWatch`).
+    /// Runs `f` with the poller (for a source that wakes it itself: `sys::UrgentWatch`).
     #[cfg(windows)]
     pub(crate) fn with_poller<T>(&self, f: impl FnOnce(&Poller) -> T) -> T {
         f(&self.poller)

@@ -135,18 +135,11 @@ enum Conn {
 }
 
 struct State {
-    /// Windows: the watch of Winsock's own events on the OS socket (`sys::OsWatch`), once
-    /// needed: for urgent data arriving alone while `FD_OOB` is selected on a connected
-    /// stream, and for reads while unread data waits (`park_reads`). Declared before `os`:
-    /// it must stop before the OS socket closes.
+    /// Windows: the watch for urgent data arriving alone (`sys::UrgentWatch`), while
+    /// `FD_OOB` is selected on a connected stream. Declared before `os`: it must stop
+    /// before the OS socket closes.
     #[cfg(windows)]
-    watch: Option<sys::OsWatch>,
-    /// Windows: AFD reported the connected stream readable with nothing new while data
-    /// waits unread: until the next recv, mio is not re-armed for reads (it would report
-    /// the same level at once, again and again), the `watch` reports new data and the
-    /// peer's close instead.
-    #[cfg(windows)]
-    park_reads: bool,
+    urgent: Option<sys::UrgentWatch>,
     os: OsSocket,
     record: Record,
     conn: Conn,
@@ -1034,9 +1027,6 @@ impl Core {
         if st.os.is_closed() {
             return err(WSAENOTSOCK);
         }
-        // First, so that no report of it reaches the token once it is free.
-        #[cfg(windows)]
-        drop(st.watch.take());
         if let Some(token) = st.token.take() {
             if let Ok(r) = reactor() {
                 r.deregister(&mut st.os, token);
@@ -1049,6 +1039,8 @@ impl Core {
                 r.deregister_with(w.token, |p| w.source.deregister(p));
             }
         }
+        #[cfg(windows)]
+        drop(st.urgent.take());
         // Pending overlapped operations complete aborted, once, and are never touched again.
         st.abort_overlapped(CancelFilter::All);
         // Closes the OS socket; the record and its reference to the event go with it.
@@ -1129,9 +1121,7 @@ impl State {
             blocked: 0,
             changes: None,
             #[cfg(windows)]
-            watch: None,
-            #[cfg(windows)]
-            park_reads: false,
+            urgent: None,
             read_wait: None,
             write_wait: None,
             opts: SockOpts::default(),
@@ -1163,12 +1153,10 @@ impl State {
     /// (`sys::NEEDS_REARM`, mio on Windows): has it report again when the next arrival must
     /// be seen. That is when the socket is not readable now (the next arrival completes the
     /// poll), when writability is awaited, and on a connected stream whose FD_READ is not
-    /// recorded even while data is queued: FIONREAD tells whether more arrived; the poller,
-    /// level-triggered, reports such a socket at once, so once it did with nothing new,
-    /// reads are watched by `sys::OsWatch` until the next recv (`park_reads`). A listener or
-    /// a UDP socket always: its backend takes and counts the connections or datagrams,
-    /// while it has room (Windows has no count of either; docs/semantics.md, Windows
-    /// backend).
+    /// recorded even while data is queued: the poller then reports at once until a recv,
+    /// and FIONREAD tells whether more arrived. A listener or a UDP socket always: its
+    /// backend takes and counts the connections or datagrams, while it has room (Windows
+    /// has no count of either; docs/semantics.md, Windows backend).
     fn rearm(&mut self, stream: bool) {
         if !sys::NEEDS_REARM {
             return;
@@ -1182,15 +1170,6 @@ impl State {
         // (`OsSocket::collect_connections`, `collect_datagrams`).
         let counting = self.conn == Conn::Listening || !stream;
         let pending = !self.ov_read.is_empty();
-        #[cfg(windows)]
-        if self.reads_parked(reading && !pending, token) {
-            if self.write_interest {
-                if let Ok(r) = reactor() {
-                    let _ = r.with_poller(|p| self.os.rearm_writes(p, token));
-                }
-            }
-            return;
-        }
         if self.write_interest || reading || counting || pending || !self.os.readable_now() {
             if let Ok(r) = reactor() {
                 r.rearm(&mut self.os, token, self.write_interest);
@@ -1198,23 +1177,11 @@ impl State {
         }
     }
 
-    /// Windows: the socket's `sys::OsWatch`, started on first use (an OS socket's: a
-    /// simulated one reports everything itself).
-    #[cfg(windows)]
-    fn os_watch(&mut self, token: usize) -> Option<&sys::OsWatch> {
-        if self.watch.is_none() {
-            if let (Ok(r), Some(os)) = (reactor(), self.os.os_socket()) {
-                self.watch = r.with_poller(|p| sys::OsWatch::start(os, p, token).ok());
-            }
-        }
-        self.watch.as_ref()
-    }
-
-    /// Windows: starts watching for urgent data arriving alone on a connected stream with
-    /// `FD_OOB` selected (not in line), once.
+    /// Windows: starts the watch for urgent data arriving alone on a connected stream
+    /// with `FD_OOB` selected (not in line), once.
     #[cfg(windows)]
     fn watch_urgent(&mut self, stream: bool, token: usize) {
-        if self.watch.as_ref().is_some_and(|w| w.urgent())
+        if self.urgent.is_some()
             || !stream
             || self.conn != Conn::Connected
             || self.oob_inline
@@ -1222,37 +1189,18 @@ impl State {
         {
             return;
         }
-        if let Some(w) = self.os_watch(token) {
-            let _ = w.watch_urgent();
+        // An OS socket's (a simulated one reports urgent data itself).
+        if let (Ok(r), Some(os)) = (reactor(), self.os.os_socket()) {
+            self.urgent = r.with_poller(|p| sys::UrgentWatch::start(os, p, token).ok());
         }
-    }
-
-    /// Windows: whether reads are parked (see `park_reads`): the stream may park (`may`:
-    /// connected, FD_READ not recorded, no overlapped receive pending) and the poller
-    /// reported it with nothing new since the last recv. Then the watch reports new data
-    /// and the peer's close (and is re-armed here after each report); otherwise it stops.
-    #[cfg(windows)]
-    fn reads_parked(&mut self, may: bool, token: usize) -> bool {
-        if may && self.park_reads {
-            if let Some(w) = self.os_watch(token) {
-                if w.watch_reads(true).is_ok() {
-                    return true;
-                }
-            }
-        }
-        self.park_reads = false;
-        if let Some(w) = self.watch.as_ref().filter(|w| w.watching_reads()) {
-            let _ = w.watch_reads(false);
-        }
-        false
     }
 
     /// No urgent data is pending: the next urgent byte must be reported (Windows'
-    /// `OsWatch` is one-shot for it; elsewhere the poller reports it).
+    /// `UrgentWatch` is one-shot; elsewhere the poller reports it).
     fn urgent_gone(&mut self) {
         #[cfg(windows)]
-        if let Some(w) = self.watch.as_ref().filter(|w| w.urgent()) {
-            let _ = w.watch_urgent();
+        if let Some(w) = &self.urgent {
+            let _ = w.rearm();
         }
     }
 
@@ -1405,11 +1353,6 @@ impl State {
         if !flags.peek && !flags.oob {
             self.consumed += n as u64;
         }
-        #[cfg(windows)]
-        if !flags.oob {
-            // A re-enabling call: reads are watched through the poller again.
-            self.park_reads = false;
-        }
         if flags.oob {
             let more = self.os.urgent_pending();
             self.record.reenable(Fd::OOB, more);
@@ -1540,11 +1483,6 @@ impl State {
                         self.record.arrive(Fd::READ, 0);
                     }
                     self.last_avail = avail;
-                    // A level with nothing new while data waits unread (see `park_reads`).
-                    #[cfg(windows)]
-                    if avail > 0 && !self.record.recorded().contains(Fd::READ) {
-                        self.park_reads = true;
-                    }
                 }
             }
             if self.urgent_seen && !self.oob_inline && self.urgent_arrivals().1 {

@@ -16,11 +16,9 @@
 //!   `collect_connections`, `collect_datagrams`), urgent data (`urgent_pending`,
 //!   `normal_readable`, `at_mark`) and errors (`take_error`, `close_error`).
 //! - [`Readiness`] and [`RecvFlags`], plain data defined here.
-//! - Windows only, `OsWatch`: Winsock's own events on the OS socket, for urgent data
-//!   arriving alone, which mio's AFD polling does not report (while `FD_OOB` is selected),
-//!   and for new data and the peer's close while data waits unread, which AFD, level-
-//!   triggered, reports again at once each time it is re-armed (started and re-armed by the
-//!   socket layer).
+//! - Windows only, `UrgentWatch`: reports urgent data arriving alone, which mio's AFD
+//!   polling does not (started and re-armed by the socket layer while `FD_OOB` is
+//!   selected).
 //! - [`NEEDS_REARM`]: whether the poller reports a readiness once and then stays silent until
 //!   an I/O call would block (mio's documented contract, which its Windows backend keeps
 //!   literally), so that the socket layer must call `OsSocket::rearm` to see the next arrival.
@@ -70,7 +68,7 @@ pub(crate) use imp::{NEEDS_REARM, RENEW_AFTER_FAILED_CONNECT};
 pub(crate) use net::Poller;
 pub(crate) use sim::dispatch::{Opts, OsSocket};
 #[cfg(windows)]
-pub(crate) use windows::OsWatch;
+pub(crate) use windows::UrgentWatch;
 
 /// What one readiness notification said about one socket (section D's mio table).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -86,19 +84,6 @@ pub(crate) struct Readiness {
     pub read_closed: bool,
     /// Urgent data (`EPOLLPRI`; never reported by kqueue, nor by mio on Windows).
     pub priority: bool,
-}
-
-impl Readiness {
-    /// Both reports in one (each flag set in either).
-    pub(crate) fn merged(self, o: Readiness) -> Readiness {
-        Readiness {
-            readable: self.readable || o.readable,
-            writable: self.writable || o.writable,
-            error: self.error || o.error,
-            read_closed: self.read_closed || o.read_closed,
-            priority: self.priority || o.priority,
-        }
-    }
 }
 
 /// Receive flags the emulation uses.

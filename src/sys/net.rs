@@ -28,10 +28,10 @@ pub(crate) struct Poller {
 }
 
 /// The poller's one `Waker` (mio allows one per `Poll`), and the tokens that
-/// [`TokenWaker`]s woke since the last poll returned, each with what it reported.
+/// [`TokenWaker`]s woke since the last poll returned.
 struct Wakeups {
     waker: Waker,
-    tokens: Mutex<Vec<(usize, Readiness)>>,
+    tokens: Mutex<Vec<usize>>,
 }
 
 /// Makes the poller report a readiness (readable) for one token, from any thread: for
@@ -45,18 +45,8 @@ pub(crate) struct TokenWaker {
 
 #[cfg(windows)]
 impl TokenWaker {
-    /// Reports the token readable.
     pub(crate) fn wake(&self) {
-        self.wake_with(Readiness {
-            readable: true,
-            ..Readiness::default()
-        });
-    }
-
-    /// Reports the token with `r` (merged with what it was woken with since the last poll).
-    /// Never blocks: the callers run on system threads that other threads may wait for.
-    pub(crate) fn wake_with(&self, r: Readiness) {
-        self.wakeups.tokens.lock().push((self.token, r));
+        self.wakeups.tokens.lock().push(self.token);
         let _ = self.wakeups.waker.wake();
     }
 }
@@ -124,16 +114,14 @@ impl Poller {
         }
         if woken {
             let mut tokens = std::mem::take(&mut *self.wakeups.tokens.lock());
-            tokens.sort_unstable_by_key(|&(t, _)| t);
-            let mut i = 0;
-            while i < tokens.len() {
-                let (t, mut r) = tokens[i];
-                i += 1;
-                while i < tokens.len() && tokens[i].0 == t {
-                    r = r.merged(tokens[i].1);
-                    i += 1;
-                }
-                f(t, r);
+            tokens.sort_unstable();
+            tokens.dedup();
+            for t in tokens {
+                let readable = Readiness {
+                    readable: true,
+                    ..Readiness::default()
+                };
+                f(t, readable);
             }
         }
         full
@@ -482,14 +470,6 @@ impl OsSocket {
         self.io(|s| s.recv_with_flags(uninit(buf), flags.bits()))
     }
 
-    /// A peek of the socket layer's own (a look at the queue, not the application's call):
-    /// not through mio's `try_io`, whose `WouldBlock` would re-arm mio on Windows and so
-    /// have AFD, level-triggered, report the socket again at once while data waits (the
-    /// socket layer re-arms itself where it must).
-    pub(crate) fn look(&self, buf: &mut [u8], flags: RecvFlags) -> io::Result<usize> {
-        self.sock()?.recv_with_flags(uninit(buf), flags.bits())
-    }
-
     /// `recvfrom`; also reports whether the datagram was truncated to fit `buf`.
     /// `recvfrom`: the oldest datagram taken early (see [`Datagrams`]), else the OS's
     /// next; also reports whether the datagram was truncated to fit `buf`.
@@ -608,17 +588,6 @@ impl OsSocket {
         }
     }
 
-    /// Windows: re-arms mio for writability alone, while the socket's reads are watched
-    /// otherwise (`OsWatch`: a readable interest would have AFD report unread data at
-    /// once). A connected stream only; a no-op on the others.
-    #[cfg(windows)]
-    pub(crate) fn rearm_writes(&mut self, p: &Poller, token: usize) -> io::Result<()> {
-        match self {
-            OsSocket::Stream(s) => p.registry.reregister(s, Token(token), Interest::WRITABLE),
-            _ => Ok(()),
-        }
-    }
-
     pub(crate) fn deregister(&mut self, p: &Poller) {
         let _ = match self {
             OsSocket::Stream(s) => p.registry.deregister(s),
@@ -677,7 +646,7 @@ impl OsSocket {
     pub(crate) fn urgent_pending(&self) -> bool {
         let mut b = [0u8; 1];
         matches!(
-            self.look(&mut b, RecvFlags { peek: true, oob: true }),
+            self.recv(&mut b, RecvFlags { peek: true, oob: true }),
             Ok(n) if n > 0
         )
     }
@@ -688,7 +657,7 @@ impl OsSocket {
     pub(crate) fn normal_readable(&self) -> bool {
         let mut b = [0u8; 1];
         matches!(
-            self.look(&mut b, RecvFlags { peek: true, oob: false }),
+            self.recv(&mut b, RecvFlags { peek: true, oob: false }),
             Ok(n) if n > 0
         )
     }
@@ -698,7 +667,7 @@ impl OsSocket {
     #[cfg(target_os = "linux")]
     pub(crate) fn peek_count(&self, cap: usize) -> usize {
         let mut b = vec![0u8; cap];
-        self.look(
+        self.recv(
             &mut b,
             RecvFlags {
                 peek: true,

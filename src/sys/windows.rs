@@ -9,7 +9,6 @@ use socket2::SockRef;
 use windows_sys::Win32::Networking::WinSock as ws;
 
 use std::ffi::c_void;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use windows_sys::Win32::Foundation::{CloseHandle, HANDLE, INVALID_HANDLE_VALUE};
@@ -17,8 +16,8 @@ use windows_sys::Win32::System::Threading::{
     CreateEventW, INFINITE, RegisterWaitForSingleObject, UnregisterWaitEx, WT_EXECUTEONLYONCE,
 };
 
+use super::RecvFlags;
 use super::net::{Level, OsSocket, Poller, TokenWaker};
-use super::{Readiness, RecvFlags};
 
 /// mio on Windows reports a readiness once, then not again until an I/O call through it
 /// would block (its documented contract, kept literally by its AFD backend): the socket
@@ -31,7 +30,7 @@ pub(super) const MSG_OOB: i32 = ws::MSG_OOB;
 pub(super) const MSG_NOSIGNAL: i32 = 0;
 
 /// Readable plus writable when asked. (mio asks AFD for no expedited data, so urgent data
-/// arriving alone gives no readiness: [`OsWatch`] reports it.)
+/// arriving alone gives no readiness: [`UrgentWatch`] reports it.)
 pub(super) fn interest(writable: bool) -> Interest {
     let i = Interest::READABLE;
     if writable { i | Interest::WRITABLE } else { i }
@@ -109,255 +108,131 @@ pub(super) fn close_error(os: &OsSocket) -> io::Result<Option<io::Error>> {
         peek: true,
         oob: false,
     };
-    match os.look(&mut b, peek) {
+    match os.recv(&mut b, peek) {
         Err(e) if e.kind() != io::ErrorKind::WouldBlock => Ok(Some(e)),
         _ => os.take_error(),
     }
 }
 
-/// Winsock's own network events on the OS socket, for what mio's AFD polling cannot report
-/// without a busy poll, or at all: `WSAEventSelect` with an event of ours on the OS socket,
-/// whose signal a one-shot system wait (`RegisterWaitForSingleObject` with
-/// `WT_EXECUTEONLYONCE`) turns into a readiness of the socket's token, through the poller
-/// (`TokenWaker`). One watch per socket, for two uses, each selecting its bits:
-///
-/// - **Urgent data arriving alone** ([`watch_urgent`](Self::watch_urgent), `FD_OOB`),
-///   which mio does not report (it asks AFD for no expedited data). One-shot: every
-///   receive with `MSG_OOB` (the socket layer's probes included) re-posts `FD_OOB` while
-///   urgent data is pending, so a report drops `FD_OOB` from the selection, and the socket
-///   layer selects it again only once none is pending: an unread urgent byte costs nothing.
-/// - **Data waiting unread** ([`watch_reads`](Self::watch_reads), `FD_READ | FD_CLOSE`):
-///   AFD's polling is level-triggered, so while data waits unread mio, re-armed, reports
-///   the socket again at once, and again. The socket layer stops re-arming mio for reads
-///   then and watches this instead: the OS records `FD_READ` for new data even while its
-///   own `FD_READ` waits for a recv (rule 20: each report selects again, so that this holds
-///   without open question Q1), and `FD_CLOSE` for the peer's FIN or RST.
-///
-/// The wait is re-armed by the socket layer ([`watch_urgent`](Self::watch_urgent) or
-/// [`watch_reads`](Self::watch_reads) again, after it looked), so reports never come faster
-/// than it looks. The callback needs no lock but the watch's own, which nothing holds while
-/// it waits: dropping the watch (which waits for a callback in progress) cannot deadlock,
-/// under the socket's lock or any other.
-pub(crate) struct OsWatch {
-    inner: Arc<WatchInner>,
+/// Urgent data arriving alone, which mio's AFD polling does not report (it asks for no
+/// expedited data): Winsock's own `FD_OOB`, selected on the OS socket (`WSAEventSelect`
+/// with an event of ours), whose signal a one-shot system wait (`RegisterWaitForSingleObject`
+/// with `WT_EXECUTEONLYONCE`) turns into a readable readiness of the socket's token, through
+/// the poller (`TokenWaker`). One-shot, because every receive with `MSG_OOB` (the socket
+/// layer's probes included) re-posts `FD_OOB` while urgent data is pending: the socket
+/// layer re-arms it ([`rearm`](Self::rearm)) only once none is pending, so the watch costs
+/// nothing while an urgent byte waits unread. Only for sockets with `FD_OOB` selected.
+pub(crate) struct UrgentWatch {
+    inner: Box<UrgentInner>,
 }
 
-struct WatchInner {
+struct UrgentInner {
     sock: ws::SOCKET,
-    /// Manual-reset; reset by the callback's `WSAEnumNetworkEvents`.
     event: HANDLE,
-    waker: TokenWaker,
-    st: crate::sync::Mutex<WatchState>,
-    /// A wait is registered whose callback has not run: it holds a reference to this
-    /// (released by the callback, or by drop if the wait never ran). Changed under `st`.
+    wait: crate::sync::Mutex<HANDLE>,
     armed: AtomicBool,
+    waker: TokenWaker,
 }
 
-struct WatchState {
-    /// The `FD_*` bits selected on the OS socket.
-    mask: i32,
-    /// The last registered wait (its callback run or not), to unregister.
-    wait: HANDLE,
-    /// The urgent side is in use (it selects `FD_OOB` whenever the socket layer asks).
-    urgent: bool,
-    /// Dropping: the callback touches the socket no more.
-    stopped: bool,
-}
-
-/// The bits of [`OsWatch::watch_reads`].
-const READS: i32 = (ws::FD_READ | ws::FD_CLOSE) as i32;
-
-// SAFETY: the handles are kernel handles usable from any thread; the state is behind a
-// lock.
-unsafe impl Send for WatchInner {}
+// SAFETY: the handles are kernel handles usable from any thread; the wait handle is
+// behind a lock.
+unsafe impl Send for UrgentWatch {}
 // SAFETY: as above.
-unsafe impl Sync for WatchInner {}
+unsafe impl Sync for UrgentWatch {}
 
-/// `WSAEventSelect(sock, event, mask)`, or no selection for an empty mask.
-///
-/// SAFETY: `sock` must be open.
-unsafe fn select(sock: ws::SOCKET, event: HANDLE, mask: i32) -> io::Result<()> {
-    let event = if mask == 0 {
-        std::ptr::null_mut()
-    } else {
-        event
-    };
-    // SAFETY: an open socket (the caller's promise) and our event, or none.
-    if unsafe { ws::WSAEventSelect(sock, event as ws::WSAEVENT, mask) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-impl OsWatch {
-    /// A watch of `os` (a connected stream) reporting to `token`, selecting nothing yet.
-    /// The OS socket must outlive the watch.
-    pub(crate) fn start(os: &OsSocket, p: &Poller, token: usize) -> io::Result<OsWatch> {
+impl UrgentWatch {
+    /// Starts watching `os` (a connected stream) for urgent data, reported as a readable
+    /// readiness of `token`. The OS socket must outlive the watch.
+    pub(crate) fn start(os: &OsSocket, p: &Poller, token: usize) -> io::Result<UrgentWatch> {
         let sock = raw(&os.sock()?);
-        // SAFETY: plain call; manual-reset, not signalled.
+        // SAFETY: plain call; manual-reset, reset by the callback's WSAEnumNetworkEvents.
         let event = unsafe { CreateEventW(std::ptr::null(), 1, 0, std::ptr::null()) };
         if event.is_null() {
             return Err(io::Error::last_os_error());
         }
-        Ok(OsWatch {
-            inner: Arc::new(WatchInner {
+        let w = UrgentWatch {
+            inner: Box::new(UrgentInner {
                 sock,
                 event,
-                waker: p.token_waker(token),
-                st: crate::sync::Mutex::new(WatchState {
-                    mask: 0,
-                    wait: std::ptr::null_mut(),
-                    urgent: false,
-                    stopped: false,
-                }),
+                wait: crate::sync::Mutex::new(std::ptr::null_mut()),
                 armed: AtomicBool::new(false),
+                waker: p.token_waker(token),
             }),
-        })
+        };
+        // SAFETY: an open socket and an event of ours (closed only after the association
+        // is dropped, in drop).
+        if unsafe { ws::WSAEventSelect(sock, event as ws::WSAEVENT, ws::FD_OOB as i32) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        w.rearm()?;
+        Ok(w)
     }
 
     /// Has the next urgent byte reported (after the last report, once none is pending).
-    pub(crate) fn watch_urgent(&self) -> io::Result<()> {
-        self.update(|st| {
-            st.urgent = true;
-            st.mask | ws::FD_OOB as i32
-        })
-    }
-
-    /// Whether the urgent side is in use ([`watch_urgent`](Self::watch_urgent) was called).
-    pub(crate) fn urgent(&self) -> bool {
-        self.inner.st.lock().urgent
-    }
-
-    /// Watches for new data and the peer's close while data waits unread (`on`), and has
-    /// the next one reported; or stops.
-    pub(crate) fn watch_reads(&self, on: bool) -> io::Result<()> {
-        self.update(|st| {
-            if on {
-                st.mask | READS
-            } else {
-                st.mask & !READS
-            }
-        })
-    }
-
-    /// Whether [`watch_reads`](Self::watch_reads) is on.
-    pub(crate) fn watching_reads(&self) -> bool {
-        self.inner.st.lock().mask & READS != 0
-    }
-
-    /// Selects what `f` says and arms the wait if anything is selected.
-    fn update(&self, f: impl FnOnce(&mut WatchState) -> i32) -> io::Result<()> {
+    pub(crate) fn rearm(&self) -> io::Result<()> {
         let i = &*self.inner;
-        let mut st = i.st.lock();
-        let mask = f(&mut st);
-        if mask != st.mask {
-            // SAFETY: the OS socket outlives the watch (the caller of `start` promised).
-            unsafe { select(i.sock, i.event, mask)? };
-            st.mask = mask;
-        }
-        if mask == 0 || i.armed.load(Ordering::SeqCst) {
+        let mut wait = i.wait.lock();
+        if i.armed.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
-        if !st.wait.is_null() {
-            // The previous one-shot wait has run (its callback may still be returning, with
-            // its own reference): it is freed by unregistering it, without waiting (NULL).
+        if !wait.is_null() {
+            // The previous one-shot wait has run (its callback may still be returning): it
+            // is freed by unregistering it, without waiting (NULL).
             // SAFETY: a wait registered below, unregistered once.
-            unsafe { UnregisterWaitEx(st.wait, std::ptr::null_mut()) };
-            st.wait = std::ptr::null_mut();
+            unsafe { UnregisterWaitEx(*wait, std::ptr::null_mut()) };
+            *wait = std::ptr::null_mut();
         }
-        let ctx = Arc::into_raw(self.inner.clone());
+        let ctx: *const UrgentInner = i;
         let mut h: HANDLE = std::ptr::null_mut();
-        // SAFETY: `ctx` is a reference the callback takes over (or drop, if the wait never
-        // runs); the callback matches WAITORTIMERCALLBACK.
+        // SAFETY: `ctx` lives until drop, which unregisters the wait (waiting for its
+        // callback) first; the callback matches WAITORTIMERCALLBACK.
         let ok = unsafe {
             RegisterWaitForSingleObject(
                 &mut h,
                 i.event,
-                Some(watch_signalled),
+                Some(urgent_signalled),
                 ctx.cast(),
                 INFINITE,
                 WT_EXECUTEONLYONCE,
             )
         };
         if ok == 0 {
-            let e = io::Error::last_os_error();
-            // SAFETY: the reference made above, which no wait took.
-            drop(unsafe { Arc::from_raw(ctx) });
-            return Err(e);
+            i.armed.store(false, Ordering::SeqCst);
+            return Err(io::Error::last_os_error());
         }
-        st.wait = h;
-        i.armed.store(true, Ordering::SeqCst);
+        *wait = h;
         Ok(())
     }
 }
 
-/// The wait callback: the OS posted a selected event.
-unsafe extern "system" fn watch_signalled(ctx: *mut c_void, _timed_out: bool) {
-    // SAFETY: the reference `update` made for this wait, ours now.
-    let i = unsafe { Arc::from_raw(ctx.cast::<WatchInner>()) };
-    let seen = {
-        let mut st = i.st.lock();
-        i.armed.store(false, Ordering::SeqCst);
-        if st.stopped {
-            return;
-        }
-        // SAFETY: zeroed WSANETWORKEVENTS is valid; the socket is open until drop, which
-        // sets `stopped` first (under this lock); resets the event.
-        let seen = unsafe {
-            let mut ne: ws::WSANETWORKEVENTS = std::mem::zeroed();
-            ws::WSAEnumNetworkEvents(i.sock, i.event as ws::WSAEVENT, &mut ne);
-            ne.lNetworkEvents
-        };
-        let mut mask = st.mask;
-        if seen & ws::FD_OOB as i32 != 0 {
-            // One-shot: selected again once no urgent data is pending.
-            mask &= !(ws::FD_OOB as i32);
-        }
-        // Selecting again (also with the same mask): data arriving from now on is
-        // recorded even while the OS's FD_READ waits for its recv (rule 20).
-        // SAFETY: open, as above.
-        if unsafe { select(i.sock, i.event, mask) }.is_ok() {
-            st.mask = mask;
-        }
-        seen
-    };
-    i.waker.wake_with(Readiness {
-        readable: true,
-        read_closed: seen & ws::FD_CLOSE as i32 != 0,
-        ..Readiness::default()
-    });
+/// The wait callback: the OS posted `FD_OOB`.
+unsafe extern "system" fn urgent_signalled(ctx: *mut c_void, _timed_out: bool) {
+    // SAFETY: the `UrgentInner` the wait was registered with, alive until the wait is
+    // unregistered (which waits for this callback).
+    let i = unsafe { &*ctx.cast::<UrgentInner>() };
+    // SAFETY: zeroed WSANETWORKEVENTS is valid; the socket is open while the watch is
+    // (drop unregisters this wait before the socket closes); resets the event.
+    unsafe {
+        let mut ne: ws::WSANETWORKEVENTS = std::mem::zeroed();
+        ws::WSAEnumNetworkEvents(i.sock, i.event as ws::WSAEVENT, &mut ne);
+    }
+    i.armed.store(false, Ordering::SeqCst);
+    i.waker.wake();
 }
 
-impl Drop for OsWatch {
+impl Drop for UrgentWatch {
     fn drop(&mut self) {
         let i = &*self.inner;
-        let wait = {
-            let mut st = i.st.lock();
-            st.stopped = true;
-            if st.mask != 0 {
-                // SAFETY: the OS socket is still open (it outlives the watch).
-                let _ = unsafe { select(i.sock, i.event, 0) };
-                st.mask = 0;
+        let wait = std::mem::replace(&mut *i.wait.lock(), std::ptr::null_mut());
+        // SAFETY: the registered wait (INVALID_HANDLE_VALUE: waits for a callback in
+        // progress); then the socket's association with the event is dropped and the
+        // event closed.
+        unsafe {
+            if !wait.is_null() {
+                UnregisterWaitEx(wait, INVALID_HANDLE_VALUE);
             }
-            std::mem::replace(&mut st.wait, std::ptr::null_mut())
-        };
-        if !wait.is_null() {
-            // Waits for a callback in progress (INVALID_HANDLE_VALUE), with no lock held:
-            // the callback needs only the watch's own, released above.
-            // SAFETY: the registered wait, unregistered once.
-            unsafe { UnregisterWaitEx(wait, INVALID_HANDLE_VALUE) };
+            ws::WSAEventSelect(i.sock, 0, 0);
+            CloseHandle(i.event);
         }
-        if i.armed.swap(false, Ordering::SeqCst) {
-            // The wait never ran: the reference it held is released here.
-            // SAFETY: the reference `update` made for that wait, which no callback took.
-            drop(unsafe { Arc::from_raw(Arc::as_ptr(&self.inner)) });
-        }
-    }
-}
-
-impl Drop for WatchInner {
-    fn drop(&mut self) {
-        // SAFETY: our event, no longer selected nor waited on (the last reference).
-        unsafe { CloseHandle(self.event) };
     }
 }

@@ -137,22 +137,6 @@ pub fn await_recorded(s: &Socket, bits: Fd) {
     }
 }
 
-/// Waits until at least `n` bytes are queued for reading on `s` (`FIONREAD`; bounded by
-/// `LONG`), letting the poller run between looks: for a test that must know data has
-/// arrived without reading or enumerating it.
-#[track_caller]
-pub fn await_queued(s: &Socket, n: usize) {
-    let deadline = std::time::Instant::now() + LONG;
-    let tick = Event::new_manual(false);
-    while s.bytes_available().unwrap() < n {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{n} bytes never arrived"
-        );
-        tick.wait(Some(Duration::from_millis(2)));
-    }
-}
-
 /// The loopback address of the family, port 0.
 pub fn lo(v6: bool) -> SocketAddr {
     if v6 { lo6() } else { lo4() }
@@ -447,12 +431,8 @@ pub fn wine_differs(what: &str) -> bool {
 /// data) records no `FD_READ` for it.
 pub const FIONREAD_AT_MARK: &str = "FIONREAD stops at the urgent mark (Linux's SIOCINQ), so data arriving behind an urgent byte records no FD_READ";
 
-/// Under Wine, new data arriving while earlier data waits unread after its FD_READ was
-/// enumerated is not seen: Wine records FD_READ once until a recv, also after a re-select
-/// (`../shared/wine/README.md`), and the Windows backend watches Winsock's own FD_READ
-/// then (AFD, level-triggered, would report the unread data again at once: a busy poll).
-/// Data that arrived before the backend's first look after the enumeration is seen.
-pub const NEW_DATA_WHILE_UNREAD: &str = "new data while earlier data waits unread after its FD_READ was enumerated records no FD_READ until a recv (Wine records FD_READ once until a recv, also after a re-select, and the Windows backend watches Winsock's own FD_READ then)";
+/// The Windows backend's gap for unread data (docs/semantics.md, "Windows backend").
+pub const BUSY_POLL_GAP: &str = "data waiting unread after its FD_READ was enumerated is reported again and again (AFD is level-triggered and the backend re-arms mio while FD_READ is not recorded): a busy poll until the recv";
 
 /// The Windows backend's gap for urgent data (docs/semantics.md, "Windows backend").
 pub const SECOND_URGENT_GAP: &str = "a second urgent byte arriving while the first is unread is not seen (FD_OOB is watched again only once no urgent data is pending)";

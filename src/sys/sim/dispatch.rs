@@ -235,15 +235,6 @@ impl OsSocket {
         }
     }
 
-    /// Windows: mio re-armed for writability alone (an OS socket's; see `net`).
-    #[cfg(windows)]
-    pub(crate) fn rearm_writes(&mut self, p: &Poller, token: usize) -> io::Result<()> {
-        match self {
-            OsSocket::Os(s) => s.rearm_writes(p, token),
-            _ => Ok(()),
-        }
-    }
-
     #[inline]
     pub(crate) fn deregister(&mut self, p: &Poller) {
         match self {
