@@ -332,8 +332,8 @@ fn retry_recv(s: &wsaevents::Socket, n: usize) -> Vec<u8> {
 /// FD_READ (rule 16). Epoll and kqueue report arrivals only, and so does the simulated
 /// network. The Windows backend's gap (docs/semantics.md, "The Windows backend"): mio on
 /// Windows polls AFD, level-triggered, and the backend re-arms it while the data waits, so
-/// it reports the socket again at once, and again (394 reports in 100 ms under Wine): the
-/// test asserts the busy poll there, so that closing the gap fails it.
+/// it reports the socket again at once, and again (hundreds of reports in 100 ms under
+/// Wine): the test prints the gap and the count there.
 #[test]
 fn unread_data_after_enumeration_costs_no_polling() {
     #[derive(Clone, Copy, Debug)]
@@ -358,9 +358,10 @@ fn unread_data_after_enumeration_costs_no_polling() {
                 eprintln!(
                     "{then:?}: readiness reports while unread data waited {SHORT:?}: {reports}"
                 );
-                if windows_backend_gap(BUSY_POLL_GAP) {
-                    assert!(reports > 8, "{reports} reports: the busy poll is gone");
-                } else {
+                // On the Windows backend the gap is shown, not asserted: how many reports
+                // the busy poll makes depends on how often the poller runs meanwhile
+                // (hundreds in 100 ms, or a few while another thread holds the poller).
+                if !windows_backend_gap(BUSY_POLL_GAP) {
                     assert!(
                         reports <= 8,
                         "{reports} readiness reports in {SHORT:?} while unread data waited"
