@@ -247,9 +247,13 @@ fn rule17_zero_length_reads_keep_fd_read() {
 /// their peer closes.
 #[test]
 fn churn_across_threads_gives_no_spurious_close() {
-    let threads: Vec<_> = (0..4)
-        .map(|t| {
-            std::thread::spawn(move || {
+    // Each thread reports each round done (or its panic), so that a round that never ends
+    // fails the test (bounded by `LONG` per round) instead of hanging it.
+    let (progress, rounds) = mpsc::channel::<std::result::Result<(usize, usize), String>>();
+    for t in 0..4 {
+        let progress = progress.clone();
+        std::thread::spawn(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 for i in 0..150 {
                     let (c, s) = pair(t % 2 == 1);
                     let ev = Event::new_manual(false);
@@ -262,12 +266,23 @@ fn churn_across_threads_gives_no_spurious_close() {
                     check_events_quick(&s, &ev);
                     drop(c);
                     check_events(&s, &ev, &[(Fd::CLOSE, 0)]);
+                    let _ = progress.send(Ok((t, i)));
                 }
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().unwrap();
+            }));
+            if r.is_err() {
+                // (The panic's message is printed by the panic hook.)
+                let _ = progress.send(Err(format!("thread {t} panicked")));
+            }
+        });
+    }
+    drop(progress);
+    let mut last = [None; 4];
+    for _ in 0..4 * 150 {
+        match rounds.recv_timeout(LONG) {
+            Ok(Ok((t, i))) => last[t] = Some(i),
+            Ok(Err(e)) => panic!("{e}"),
+            Err(e) => panic!("no round ended within {LONG:?} ({e:?}); last rounds done: {last:?}"),
+        }
     }
 }
 
@@ -280,4 +295,57 @@ fn check_events_quick(s: &Socket, ev: &Event) {
         Fd::empty(),
         "spurious event on a healthy connection"
     );
+}
+
+/// Bounded stress: sockets closed while their enumerated data waits unread (after a poll
+/// reported them, or before), as the peer's RST arrives, on several threads at once (with
+/// the other tests of this file), never hang, and a fresh connection's data is always
+/// reported (rule 16). Ignored: under Wine it reproduces a lost readiness (a fresh
+/// accepted socket whose AFD poll never reports, its data queued), rarely, and more often
+/// with a watch of Winsock's own events on OS sockets (docs/semantics.md, "The Windows
+/// backend"); run it with `--ignored`.
+#[test]
+#[ignore = "reproduces a rare lost readiness under Wine (docs/semantics.md, Windows backend)"]
+fn closing_while_unread_data_is_watched_never_hangs() {
+    let (progress, rounds) = mpsc::channel::<std::result::Result<usize, String>>();
+    for t in 0..4 {
+        let progress = progress.clone();
+        std::thread::spawn(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let tick = Event::new_manual(false);
+                for i in 0..100 {
+                    let (c, s) = pair(t % 2 == 1);
+                    let ev = Event::new_manual(false);
+                    s.event_select(&ev, Fd::READ | Fd::CLOSE).unwrap();
+                    c.send(b"x").unwrap();
+                    check_events(&s, &ev, &[(Fd::READ, 0)]);
+                    // Let a poll report the unread data (on Windows the watch takes over),
+                    // or not, in turn.
+                    for _ in 0..i % 3 {
+                        tick.wait(Some(Duration::from_millis(1)));
+                    }
+                    c.set_linger(Some(Duration::ZERO)).unwrap();
+                    let peer = std::thread::spawn(move || drop(c));
+                    if i % 2 == 0 {
+                        std::thread::yield_now();
+                    }
+                    s.close().unwrap();
+                    peer.join().unwrap();
+                    let _ = progress.send(Ok(t));
+                }
+            }));
+            if r.is_err() {
+                // (The panic's message is printed by the panic hook.)
+                let _ = progress.send(Err(format!("thread {t} panicked")));
+            }
+        });
+    }
+    drop(progress);
+    for _ in 0..4 * 100 {
+        match rounds.recv_timeout(LONG) {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => panic!("{e}"),
+            Err(e) => panic!("no round ended within {LONG:?} ({e:?})"),
+        }
+    }
 }

@@ -207,6 +207,8 @@ struct State {
     ov_write: VecDeque<Overlapped>,
     /// The socket handle as a waitable object, once waited on (`Socket::io_event`).
     io_event: Option<Event>,
+    /// Readiness reports handed to this socket ([`Socket::readiness_reports`]).
+    reports: u64,
 }
 
 /// What one attempt of a call decided.
@@ -878,6 +880,13 @@ impl Socket {
         self.h.core.state.lock().blocked
     }
 
+    /// How many readiness reports the poller (or the simulated network) has handed to this
+    /// socket so far: for tests of what a socket costs while nothing happens on it.
+    #[doc(hidden)]
+    pub fn readiness_reports(&self) -> u64 {
+        self.h.core.state.lock().reports
+    }
+
     /// `WSAEventSelect(s, event, mask)` (rules 1–7): replaces the selection without clearing
     /// the record, signals `event` at once if a recorded event is selected, and makes the
     /// socket non-blocking. `event_select(None, NetworkEvents::empty())` cancels; a
@@ -1121,6 +1130,7 @@ impl State {
             ov_read: VecDeque::new(),
             ov_write: VecDeque::new(),
             io_event: None,
+            reports: 0,
         }
     }
 
@@ -1590,6 +1600,7 @@ impl Source for Core {
         if st.os.is_closed() {
             return;
         }
+        st.reports += 1;
         // Pending overlapped operations take what arrived first (rule 19): data they consume
         // is never recorded, since they stamp the socket as a recv does.
         let drained = st.serve_overlapped(self.stream, r);

@@ -38,13 +38,41 @@ pub fn listener(v6: bool) -> Socket {
 }
 
 /// `tcp_socketpair` of the Wine tests: a blocking connect from `client`, then `accept`
-/// gives `server`; the listener is closed. Both blocking, unselected.
+/// gives `server`; the listener is closed. Both blocking, unselected. Bounded (see
+/// [`bounded`]): a connect or accept that never returns fails the test program.
+#[track_caller]
 pub fn pair(v6: bool) -> (Socket, Socket) {
-    let l = listener(v6);
-    let c = tcp(v6);
-    c.connect(l.local_addr().unwrap()).unwrap();
-    let (s, _) = l.accept().unwrap();
-    (c, s)
+    bounded("pair: a blocking connect and accept", LONG, || {
+        let l = listener(v6);
+        let c = tcp(v6);
+        c.connect(l.local_addr().unwrap()).unwrap();
+        let (s, _) = l.accept().unwrap();
+        (c, s)
+    })
+}
+
+/// Runs `f`, which makes blocking calls that no timeout of theirs bounds; if it has not
+/// returned after `limit`, says so and ends the test program with a failure (a blocked call
+/// cannot be interrupted), so that a hang is a failure, never a stuck run.
+#[track_caller]
+pub fn bounded<T>(what: &str, limit: Duration, f: impl FnOnce() -> T) -> T {
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    let what = what.to_owned();
+    let at = std::panic::Location::caller();
+    let watchdog = std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "HUNG: {what} did not return within {limit:?} (at {at})"
+            );
+            std::process::exit(101);
+        }
+    });
+    let r = f();
+    drop(done);
+    let _ = watchdog.join();
+    r
 }
 
 /// Wine's `check_events`: waits for the event (must be signalled if anything is expected,
@@ -241,12 +269,47 @@ pub fn drain(s: &Socket, n: usize) {
 /// full accept queue, so Linux drops the client's SYN and it stays in SYN-SENT. Returns
 /// (listener, the clients that did connect, the stuck client selected with FD_CONNECT on
 /// the returned event, that event).
+///
+/// On Linux the queue is read, not guessed: clients connect one at a time, each waited for
+/// until the listener's accept queue holds it ([`accept_queue_len`]), until the queue is
+/// full (Linux: more than the backlog, 1); the next client's SYN is then dropped for sure.
+/// Elsewhere (Windows and so Wine, whose backend takes connections from the OS's queue as
+/// they come; macOS; the simulated network) a client whose FD_CONNECT has not come after
+/// [`SHORT`] is taken as stuck.
 pub fn stuck_connect(v6: bool) -> (Socket, Vec<Socket>, Socket, Event) {
     let l = tcp(v6);
     l.bind(lo(v6)).unwrap();
     l.listen(1).unwrap();
     let addr = l.local_addr().unwrap();
     let mut done = Vec::new();
+    #[cfg(target_os = "linux")]
+    if !wsaevents::sim::is_simulated() {
+        let tick = Event::new_manual(false);
+        loop {
+            let queued = accept_queue_len(addr).expect("the listener is in /proc/net/tcp");
+            assert_eq!(queued, done.len(), "the listener's accept queue");
+            let c = tcp(v6);
+            let ev = Event::new_manual(false);
+            c.event_select(&ev, Fd::CONNECT).unwrap();
+            assert_eq!(code(c.connect(addr)), wsaevents::error::WSAEWOULDBLOCK);
+            // Linux's accept queue is full when it holds more than the backlog (1).
+            if queued > 1 {
+                return (l, done, c, ev);
+            }
+            check_events(&c, &ev, &[(Fd::CONNECT, 0)]);
+            done.push(c);
+            // The client is connected once the listener took the handshake's last ACK,
+            // into its queue: wait for that (bounded), so that the next look is exact.
+            let deadline = std::time::Instant::now() + LONG;
+            while accept_queue_len(addr) != Some(done.len()) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the connection never reached the accept queue"
+                );
+                tick.wait(Some(Duration::from_millis(1)));
+            }
+        }
+    }
     for _ in 0..32 {
         let c = tcp(v6);
         let ev = Event::new_manual(false);
@@ -261,6 +324,37 @@ pub fn stuck_connect(v6: bool) -> (Socket, Vec<Socket>, Socket, Event) {
         done.push(c);
     }
     panic!("the accept queue never filled");
+}
+
+/// Linux: how many connections wait in the accept queue of the listener bound to `addr`
+/// (the `rx_queue` column of its `LISTEN` line in `/proc/net/tcp` or `/proc/net/tcp6`:
+/// `sk_ack_backlog`), `None` if no such listener is there.
+#[cfg(target_os = "linux")]
+pub fn accept_queue_len(addr: SocketAddr) -> Option<usize> {
+    // The kernel prints each 32-bit word of the address as a native-endian hex number.
+    let local = match addr.ip() {
+        std::net::IpAddr::V4(ip) => format!("{:08X}", u32::from_ne_bytes(ip.octets())),
+        std::net::IpAddr::V6(ip) => ip
+            .octets()
+            .chunks(4)
+            .map(|w| format!("{:08X}", u32::from_ne_bytes([w[0], w[1], w[2], w[3]])))
+            .collect(),
+    };
+    let local = format!("{local}:{:04X}", addr.port());
+    let table = std::fs::read_to_string(if addr.is_ipv6() {
+        "/proc/net/tcp6"
+    } else {
+        "/proc/net/tcp"
+    })
+    .ok()?;
+    table.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        // sl local_address rem_address st tx_queue:rx_queue ...; st 0A is LISTEN.
+        if f.len() < 5 || f[1] != local || f[3] != "0A" {
+            return None;
+        }
+        usize::from_str_radix(f[4].split_once(':')?.1, 16).ok()
+    })
 }
 
 /// The Wine version when the tests run under Wine (ntdll exports `wine_get_version`;
@@ -336,6 +430,9 @@ pub fn wine_differs(what: &str) -> bool {
 /// Windows backend (which counts arrivals with `FIONREAD`, as Windows' counts the normal
 /// data) records no `FD_READ` for it.
 pub const FIONREAD_AT_MARK: &str = "FIONREAD stops at the urgent mark (Linux's SIOCINQ), so data arriving behind an urgent byte records no FD_READ";
+
+/// The Windows backend's gap for unread data (docs/semantics.md, "Windows backend").
+pub const BUSY_POLL_GAP: &str = "data waiting unread after its FD_READ was enumerated is reported again and again (AFD is level-triggered and the backend re-arms mio while FD_READ is not recorded): a busy poll until the recv";
 
 /// The Windows backend's gap for urgent data (docs/semantics.md, "Windows backend").
 pub const SECOND_URGENT_GAP: &str = "a second urgent byte arriving while the first is unread is not seen (FD_OOB is watched again only once no urgent data is pending)";
