@@ -605,39 +605,10 @@ mod sim {
 
     /// Hosts `a` (10.0.0.1) and `b` (10.0.0.2), 30 ms apart, no jitter.
     fn two_hosts(seed: u64) -> (Network, Host, Host) {
-        let net = Network::new(seed);
-        let a = net.host("a", &["10.0.0.1".parse().unwrap()]);
-        let b = net.host("b", &["10.0.0.2".parse().unwrap()]);
-        net.set_latency(&a, &b, MS30, Duration::ZERO);
-        (net, a, b)
+        sim_two_hosts(seed, MS30)
     }
 
-    /// (client on `a`, server on `b`), connected across the link in virtual time.
-    fn pair_across(a: &Host, b: &Host) -> (Socket, Socket) {
-        let l = b.enter(|| {
-            let l = Socket::tcp_v4().unwrap();
-            l.bind("10.0.0.2:80".parse().unwrap()).unwrap();
-            l.listen(4).unwrap();
-            l
-        });
-        let c = a.enter(|| {
-            let c = Socket::tcp_v4().unwrap();
-            c.connect("10.0.0.2:80".parse().unwrap()).unwrap();
-            c
-        });
-        let (s, _) = b.enter(|| l.accept().unwrap());
-        (c, s)
-    }
-
-    fn traced<R>(net: &Network, f: impl FnOnce() -> R) -> R {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("seed {}; trace:\n{}", net.seed(), net.trace());
-                std::panic::resume_unwind(e)
-            }
-        }
-    }
+    use super::common::sim_pair_across as pair_across;
 
     fn recv_on(s: &Socket, tag: usize, notify: Vec<Notify>) -> wsaevents::Overlapped {
         wsaevents::iocp::issue(

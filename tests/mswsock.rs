@@ -446,21 +446,7 @@ mod sim {
 
     /// Hosts `a` (10.0.0.1) and `b` (10.0.0.2), 25 ms apart, no jitter.
     fn two_hosts(seed: u64) -> (Network, Host, Host) {
-        let net = Network::new(seed);
-        let a = net.host("a", &["10.0.0.1".parse().unwrap()]);
-        let b = net.host("b", &["10.0.0.2".parse().unwrap()]);
-        net.set_latency(&a, &b, MS25, Duration::ZERO);
-        (net, a, b)
-    }
-
-    fn traced<R>(net: &Network, f: impl FnOnce() -> R) -> R {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("seed {}; trace:\n{}", net.seed(), net.trace());
-                std::panic::resume_unwind(e)
-            }
-        }
+        sim_two_hosts(seed, MS25)
     }
 
     /// AcceptEx (test_AcceptEx): without a receive part it completes when the connection

@@ -489,3 +489,49 @@ pub fn on_sim<R>(seed: u64, body: impl FnOnce() -> R) -> R {
         }
     }
 }
+
+/// Two hosts of a fresh simulated network built from `seed`: `a` (10.0.0.1) and `b`
+/// (10.0.0.2), `latency` apart, no jitter.
+pub fn sim_two_hosts(
+    seed: u64,
+    latency: Duration,
+) -> (
+    wsaevents::sim::Network,
+    wsaevents::sim::Host,
+    wsaevents::sim::Host,
+) {
+    let net = wsaevents::sim::Network::new(seed);
+    let a = net.host("a", &["10.0.0.1".parse().unwrap()]);
+    let b = net.host("b", &["10.0.0.2".parse().unwrap()]);
+    net.set_latency(&a, &b, latency, Duration::ZERO);
+    (net, a, b)
+}
+
+/// A connected pair across the link of [`sim_two_hosts`]: (client on `a`, server on `b`,
+/// port 80), blocking connect and accept in virtual time.
+pub fn sim_pair_across(a: &wsaevents::sim::Host, b: &wsaevents::sim::Host) -> (Socket, Socket) {
+    let l = b.enter(|| {
+        let l = Socket::tcp_v4().unwrap();
+        l.bind("10.0.0.2:80".parse().unwrap()).unwrap();
+        l.listen(4).unwrap();
+        l
+    });
+    let c = a.enter(|| {
+        let c = Socket::tcp_v4().unwrap();
+        c.connect("10.0.0.2:80".parse().unwrap()).unwrap();
+        c
+    });
+    let (s, _) = b.enter(|| l.accept().unwrap());
+    (c, s)
+}
+
+/// Runs `f`; on failure prints the seed and the trace of `net`, then fails.
+pub fn traced<R>(net: &wsaevents::sim::Network, f: impl FnOnce() -> R) -> R {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("seed {}; trace:\n{}", net.seed(), net.trace());
+            std::panic::resume_unwind(e)
+        }
+    }
+}
