@@ -52,6 +52,7 @@ mod names;
 #[cfg(all(not(loom), not(windows)))]
 pub(crate) use names::{lookup_addr, lookup_name};
 mod network;
+mod quiet;
 mod registry;
 mod sched;
 mod socket;
@@ -59,8 +60,8 @@ mod stream;
 mod udp;
 
 pub(crate) use registry::{
-    current, current_id, enter, harvest_current, in_use, net_by_id, set_current, set_process,
-    with_current_net,
+    ThreadTicket, blocked, current, current_id, enter, harvest_current, in_use, net_by_id,
+    set_current, set_process, thread_ticket, with_current_net,
 };
 pub(crate) use socket::SimSocket;
 use stream::append;
@@ -136,6 +137,8 @@ pub(crate) struct Net {
     /// in): while it is unchanged, nobody has touched the state, so a fact read from it
     /// then still holds (see [`Snapshot`]).
     sessions: AtomicU64,
+    /// The threads on the network and its waiters' condition (`quiet.rs`).
+    quiet: quiet::Quiet,
     st: Mutex<NetState>,
 }
 

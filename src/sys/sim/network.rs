@@ -15,6 +15,7 @@ impl Net {
             pending: Arc::clone(&pending),
             clock: AtomicU64::new(0),
             sessions: AtomicU64::new(0),
+            quiet: super::quiet::Quiet::new(),
             st: Mutex::new(NetState {
                 now: 0,
                 seq: 0,
@@ -112,6 +113,8 @@ impl Net {
             if batch.is_empty() {
                 break;
             }
+            // Other waiters' checks are stale (`quiet.rs`).
+            self.quiet.changed();
             for r in batch.iter() {
                 let snap = Snapshot {
                     net: self.id,
