@@ -138,9 +138,27 @@ fn port_wait_with_timeout_does_not_expire_while_the_poster_works() {
 
 /// A blocking `recv` with `SO_RCVTIMEO` of 1 s on one thread, the peer on another working
 /// before it sends, across a link of 10 ms: every message arrives; the clock moves only by
-/// the link's latency (twice per round: there and back), never to a timeout.
+/// the link's latency (twice per round: there and back), never to a timeout; and the run's
+/// trace is the same each time from the first delivery on.
 #[test]
 fn recv_timeout_does_not_expire_while_the_sender_works() {
+    // From the first delivery on, one thread runs while the other waits for it: the same
+    // trace each time. (Before it, both threads start at the same instant, in the order
+    // the OS runs them.)
+    let from_first_delivery = |t: String| -> Vec<String> {
+        t.lines()
+            .skip_while(|l| !l.contains("receives 8 bytes"))
+            .map(str::to_string)
+            .collect()
+    };
+    let first = from_first_delivery(echo_rounds());
+    let deliveries = first.iter().filter(|l| l.contains("receives 8 bytes"));
+    assert_eq!(deliveries.count(), 2 * ROUNDS);
+    assert!(first == from_first_delivery(echo_rounds()));
+}
+
+/// [`recv_timeout_does_not_expire_while_the_sender_works`]'s run; its trace.
+fn echo_rounds() -> String {
     let net = Network::new(3);
     let a = net.host("a", &[ip("10.0.0.1")]);
     let b = net.host("b", &[ip("10.0.0.2")]);
@@ -203,6 +221,7 @@ fn recv_timeout_does_not_expire_while_the_sender_works() {
         "trace:\n{}",
         net.trace()
     );
+    net.trace()
 }
 
 /// The liveness bound: a thread on the network blocked outside the library (here on a
