@@ -121,6 +121,7 @@ fn mirror_signaled(h: &Handle, on: bool) {
 static NET_SIGNALS: [AtomicU64; 64] = [const { AtomicU64::new(0) }; 64];
 
 /// The signal count of simulated network `net`'s events (see [`NET_SIGNALS`]).
+#[cfg(not(loom))]
 pub(crate) fn net_signals(net: u32) -> u64 {
     NET_SIGNALS[net as usize % NET_SIGNALS.len()].load(Ordering::Acquire)
 }

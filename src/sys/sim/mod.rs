@@ -59,9 +59,11 @@ mod socket;
 mod stream;
 mod udp;
 
+#[cfg(all(not(loom), not(windows)))]
+pub(crate) use registry::{ThreadTicket, thread_ticket};
 pub(crate) use registry::{
-    ThreadTicket, blocked, current, current_id, enter, harvest_current, in_use, net_by_id,
-    set_current, set_process, thread_ticket, with_current_net,
+    blocked, current, current_id, enter, harvest_current, in_use, net_by_id, set_current,
+    set_process, with_current_net,
 };
 pub(crate) use socket::SimSocket;
 use stream::append;

@@ -113,8 +113,6 @@ impl Net {
             if batch.is_empty() {
                 break;
             }
-            // Other waiters' checks are stale (`quiet.rs`).
-            self.quiet.changed();
             for r in batch.iter() {
                 let snap = Snapshot {
                     net: self.id,
@@ -125,6 +123,8 @@ impl Net {
                 let _ = SNAPSHOT.try_with(|c| c.set(Some(snap)));
                 crate::reactor::dispatch_sim(r.token, r.r);
             }
+            // After the dispatch: other waiters' checks made before it are stale.
+            self.quiet.dispatched();
         }
     }
 

@@ -66,10 +66,21 @@ impl Quiet {
         }
     }
 
-    /// Readiness was handed out (or the clock moved): checks made before are stale.
+    /// The clock moved, or readiness was handed out: checks made before are stale.
     #[inline]
-    pub(crate) fn changed(&self) {
+    fn changed(&self) {
         self.changes.fetch_add(1, Ordering::Release);
+    }
+
+    /// A harvest handed out readiness (called after the hand-out). With one thread on the
+    /// network nobody compares, so nothing to count: a thread arriving meanwhile stored the
+    /// count before its first check, and that check takes the lock of the record the
+    /// hand-out wrote under, so either it sees the hand-out or this load sees the thread.
+    #[inline]
+    pub(crate) fn dispatched(&self) {
+        if self.running.load(Ordering::Relaxed) > 1 {
+            self.changed();
+        }
     }
 
     /// A thread arrives on the network (`registry.rs`).

@@ -219,6 +219,7 @@ fn on_process(net: &Arc<Net>) {
 /// (`wsaevents_sim_start`) is on it from its creation, not only from its first call, so that
 /// its creator's waits wait for it: counted now, handed to the thread when it starts
 /// ([`ThreadTicket::adopt`]), dropped (uncounted) if it never does.
+#[cfg(all(not(loom), not(windows)))]
 pub(crate) fn thread_ticket() -> Option<ThreadTicket> {
     if !in_use() {
         return None;
@@ -229,8 +230,10 @@ pub(crate) fn thread_ticket() -> Option<ThreadTicket> {
 }
 
 /// See [`thread_ticket`].
+#[cfg(all(not(loom), not(windows)))]
 pub(crate) struct ThreadTicket(Option<Arc<Net>>);
 
+#[cfg(all(not(loom), not(windows)))]
 impl ThreadTicket {
     /// On the new thread: it is on the process default's network, as if from a first call.
     pub(crate) fn adopt(mut self) {
@@ -241,6 +244,7 @@ impl ThreadTicket {
     }
 }
 
+#[cfg(all(not(loom), not(windows)))]
 impl Drop for ThreadTicket {
     fn drop(&mut self) {
         if let Some(n) = self.0.take() {
