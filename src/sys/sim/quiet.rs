@@ -4,8 +4,9 @@
 //!
 //! A thread is *on* a network while inside `Host::enter`, after
 //! `Host::set_thread_default` (C `wsaevents_sim_enter`), and, for the process default
-//! (`wsaevents_sim_start`), from its first call into the network until it exits; a thread
-//! that waits on a network's objects without being on it counts for that wait only. Of
+//! (`wsaevents_sim_start`), from its first call into the network (a C thread: from its
+//! `CreateThread`) until it exits; a thread that waits on a network's objects without
+//! being on it counts for that wait only. Of
 //! those, a thread is *idle* when its virtual wait found nothing to take at the network's
 //! current state (checked after a harvest; any later signal of one of the network's events,
 //! any readiness handed out, any clock move makes the check stale and the thread checks
