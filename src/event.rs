@@ -105,9 +105,25 @@ static SIGNALS: AtomicU64 = AtomicU64::new(0);
 /// (writers are one at a time), right where the slot's `signaled` changes.
 #[inline]
 fn mirror_signaled(h: &Handle, on: bool) {
-    if h.net.load(Ordering::Relaxed) != 0 {
+    let net = h.net.load(Ordering::Relaxed);
+    if net != 0 {
         signals_write(|| h.signaled.store(on, Ordering::Relaxed));
+        // Under the dispatcher's lock: a plain increment, after the mirror's store.
+        let c = &NET_SIGNALS[net as usize % NET_SIGNALS.len()];
+        c.store(c.load(Ordering::Relaxed).wrapping_add(1), Ordering::Release);
     }
+}
+
+/// Counts the signal changes of each simulated network's events (by network id, folded:
+/// two networks sharing a slot only cost each other's waiters a re-check), so that a
+/// virtual wait knows whether the state it checked is still the network's
+/// (`sys/sim/quiet.rs`).
+static NET_SIGNALS: [AtomicU64; 64] = [const { AtomicU64::new(0) }; 64];
+
+/// The signal count of simulated network `net`'s events (see [`NET_SIGNALS`]).
+#[cfg(not(loom))]
+pub(crate) fn net_signals(net: u32) -> u64 {
+    NET_SIGNALS[net as usize % NET_SIGNALS.len()].load(Ordering::Acquire)
 }
 
 /// A [`SIGNALS`] write: `f`'s stores, between an odd and the next even version. Only under
@@ -739,11 +755,16 @@ fn wait<E: Borrow<Event>>(
     // A wait on a simulated network's events runs on its clock (one relaxed load in a
     // process that never built one; the rest is out of line, so the OS path is as before).
     #[cfg(not(loom))]
-    if crate::sys::sim::in_use() {
+    let _blocked = if crate::sys::sim::in_use() {
         if let Some(r) = wait_on_sim(events, all, timeout, alert) {
             return r;
         }
-    }
+        // A real-time wait (a thread's handle) of a thread on a simulated network: it
+        // waits as the network's other waiters do (`sys/sim/quiet.rs`).
+        crate::sys::sim::blocked()
+    } else {
+        None
+    };
     let drv = driver();
     // Without a driver there is nothing to harvest.
     let mut harvested = drv.is_none();
@@ -1001,16 +1022,24 @@ fn wait_virtual<E: Borrow<Event>>(
     let start = start.unwrap_or_else(|| n.now_ns());
     let deadline =
         timeout.map(|t| start.saturating_add(u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)));
+    let mut turn = n.virtual_wait(harvested);
+    if harvested && !turn.alone_now() {
+        // The first check was made before this wait was counted: check again.
+        harvested = false;
+    }
     loop {
         // (Harvested already on the first round if the thread's network was borrowed.)
         if !std::mem::take(&mut harvested) {
             n.harvest();
+            turn.before_check();
             if let Some(o) = satisfy_or_alert(events, all, alert) {
                 return Ok(o);
             }
         }
-        if n.advance(deadline) {
-            continue;
+        // The clock moves only when every thread on the network waits (`sys/sim/quiet.rs`).
+        match turn.advance(deadline) {
+            None | Some(true) => continue,
+            Some(false) => {}
         }
         if deadline.is_some() {
             n.harvest();

@@ -116,14 +116,18 @@ fn wait_virtual<T>(
         net.now_ns()
             .saturating_add(u64::try_from(t.as_nanos()).unwrap_or(u64::MAX))
     });
+    let mut turn = net.virtual_wait(false);
     loop {
         net.harvest();
+        turn.before_check();
         let (answer, ready) = check();
         if ready || deadline.is_some_and(|d| net.now_ns() >= d) {
             return answer;
         }
-        if net.advance(deadline) {
-            continue;
+        // The clock moves only when every thread on the network waits (`sys/sim/quiet.rs`).
+        match turn.advance(deadline) {
+            None | Some(true) => continue,
+            Some(false) => {}
         }
         if deadline.is_some() {
             // The clock is at the deadline: what is due there counts.

@@ -326,6 +326,33 @@ fn sim_overlapped_echo_c() {
     assert!(out.contains("passed on the simulated network"), "{out}");
 }
 
+/// `iocp.c`, unchanged, on the simulated network: a pool of four workers waiting on a
+/// completion port with finite timeouts while the main thread posts 20,000 packets; no
+/// worker's timeout expires while the poster runs (virtual time moves only when every
+/// thread of the network waits: docs/simulation.md, "Several threads on one network").
+#[test]
+fn sim_iocp_c() {
+    run_strict_c11("sim_iocp");
+}
+
+/// `examples/c/iocp_echo.c`'s self-test, unchanged, on the simulated network: completion-port
+/// workers and 16 blocking clients with `SO_RCVTIMEO`, each on its own thread.
+#[test]
+fn sim_iocp_echo_c() {
+    let exe = build(
+        Lang::C,
+        &c_source("sim_iocp_echo.c"),
+        "sim_iocp_echo",
+        STRICT,
+        false,
+    );
+    let o = run(&exe);
+    let out = String::from_utf8_lossy(&o.stdout);
+    println!("{out}");
+    assert!(out.contains("self-test passed: 16 clients"), "{out}");
+    assert!(out.contains("passed on the simulated network"), "{out}");
+}
+
 /// Issue 12 at the boundary: the four address/route ioctls with Windows' layouts and buffer
 /// rules, FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE with the seed page's codes,
 /// in a network namespace the program creates for itself.

@@ -84,6 +84,8 @@ struct Start {
     /// Set when the thread may run (CREATE_SUSPENDED until ResumeThread).
     gate: Option<Event>,
     auto_close: Option<usize>,
+    /// The simulated network the thread is on from its creation (`sys/sim/quiet.rs`).
+    sim: Option<crate::sys::sim::ThreadTicket>,
 }
 
 /// What the trampoline calls: plain data, no destructor.
@@ -110,8 +112,11 @@ unsafe extern "C" fn thread_begin(arg: *mut c_void) -> Routine {
     };
     ffi(none, || {
         // SAFETY: the caller's contract: our Box, taken exactly once.
-        let start = unsafe { Box::from_raw(arg.cast::<Start>()) };
+        let mut start = unsafe { Box::from_raw(arg.cast::<Start>()) };
         THREAD_ID.with(|id| id.set(start.id));
+        if let Some(t) = start.sim.take() {
+            t.adopt();
+        }
         // APCs queued through the handle before the thread ran are kept (QueueUserAPC).
         start.object.apc.adopt();
         CURRENT.with(|c| {
@@ -199,6 +204,7 @@ fn spawn(
         object,
         gate,
         auto_close: auto_close.then_some(handle),
+        sim: crate::sys::sim::thread_ticket(),
     }));
     let rc = create_pthread(stack_size, start.cast());
     if rc != 0 {

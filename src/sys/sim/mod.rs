@@ -52,15 +52,18 @@ mod names;
 #[cfg(all(not(loom), not(windows)))]
 pub(crate) use names::{lookup_addr, lookup_name};
 mod network;
+mod quiet;
 mod registry;
 mod sched;
 mod socket;
 mod stream;
 mod udp;
 
+#[cfg(all(not(loom), not(windows)))]
+pub(crate) use registry::{ThreadTicket, thread_ticket};
 pub(crate) use registry::{
-    current, current_id, enter, harvest_current, in_use, net_by_id, set_current, set_process,
-    with_current_net,
+    blocked, current, current_id, enter, harvest_current, in_use, net_by_id, set_current,
+    set_process, with_current_net,
 };
 pub(crate) use socket::SimSocket;
 use stream::append;
@@ -136,6 +139,8 @@ pub(crate) struct Net {
     /// in): while it is unchanged, nobody has touched the state, so a fact read from it
     /// then still holds (see [`Snapshot`]).
     sessions: AtomicU64,
+    /// The threads on the network and its waiters' condition (`quiet.rs`).
+    quiet: quiet::Quiet,
     st: Mutex<NetState>,
 }
 

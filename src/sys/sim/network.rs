@@ -15,6 +15,7 @@ impl Net {
             pending: Arc::clone(&pending),
             clock: AtomicU64::new(0),
             sessions: AtomicU64::new(0),
+            quiet: super::quiet::Quiet::new(),
             st: Mutex::new(NetState {
                 now: 0,
                 seq: 0,
@@ -122,6 +123,8 @@ impl Net {
                 let _ = SNAPSHOT.try_with(|c| c.set(Some(snap)));
                 crate::reactor::dispatch_sim(r.token, r.r);
             }
+            // After the dispatch: other waiters' checks made before it are stale.
+            self.quiet.dispatched();
         }
     }
 
