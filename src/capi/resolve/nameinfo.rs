@@ -137,33 +137,12 @@ pub unsafe extern "C" fn wsaevents_getnameinfo(
     servlen: u32,
     flags: c_int,
 ) -> i32 {
-    ffi(crate::capi::WSASYSCALLFAILURE, || {
-        let want_host = !host.is_null() && hostlen > 0;
-        let want_serv = !serv.is_null() && servlen > 0;
-        // SAFETY: by the caller's contract.
-        let r = unsafe { getnameinfo_common(sa, salen, want_host, want_serv, flags) };
-        let (h, s) = match r {
-            Ok(v) => v,
-            Err(code) => return gai_fail(code),
-        };
-        let bytes = |t: &str| t.bytes().map(|b| b as c_char).collect::<Vec<_>>();
-        let (h, s) = (h.map(|t| bytes(&t)), s.map(|t| bytes(&t)));
-        if s.as_ref().is_some_and(|t| t.len() >= servlen as usize)
-            || h.as_ref().is_some_and(|t| t.len() >= hostlen as usize)
-        {
-            return gai_fail(WSAEFAULT);
-        }
-        // SAFETY: each buffer is writable for its size (caller's contract); both fit.
-        unsafe {
-            if let Some(t) = s {
-                let _ = put(serv, servlen as usize, &t, 0);
-            }
-            if let Some(t) = h {
-                let _ = put(host, hostlen as usize, &t, 0);
-            }
-        }
-        fail(0, 0)
-    })
+    // SAFETY: by the caller's contract.
+    unsafe {
+        getnameinfo_into(sa, salen, host, hostlen, serv, servlen, flags, |t| {
+            t.bytes().map(|b| b as c_char).collect()
+        })
+    }
 }
 
 /// `INT GetNameInfoW(const SOCKADDR *, socklen_t, PWCHAR, DWORD, PWCHAR, DWORD, INT)`: as
@@ -181,6 +160,32 @@ pub unsafe extern "C" fn GetNameInfoW(
     servlen: u32,
     flags: c_int,
 ) -> i32 {
+    // SAFETY: by the caller's contract.
+    unsafe {
+        getnameinfo_into(sa, salen, host, hostlen, serv, servlen, flags, |t| {
+            let mut w = to_wide(t);
+            w.pop();
+            w
+        })
+    }
+}
+
+/// The body of both spellings: `encode` gives a result's units without the NUL; each
+/// result must fit its buffer with its NUL (else `WSAEFAULT`, nothing written).
+///
+/// # Safety
+/// As for [`wsaevents_getnameinfo`], buffers in units of `C`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn getnameinfo_into<C: Copy + Default>(
+    sa: *const c_void,
+    salen: c_int,
+    host: *mut C,
+    hostlen: u32,
+    serv: *mut C,
+    servlen: u32,
+    flags: c_int,
+    encode: impl Fn(&str) -> Vec<C>,
+) -> i32 {
     ffi(crate::capi::WSASYSCALLFAILURE, || {
         let want_host = !host.is_null() && hostlen > 0;
         let want_serv = !serv.is_null() && servlen > 0;
@@ -190,12 +195,7 @@ pub unsafe extern "C" fn GetNameInfoW(
             Ok(v) => v,
             Err(code) => return gai_fail(code),
         };
-        let wide = |t: &str| {
-            let mut w = to_wide(t);
-            w.pop();
-            w
-        };
-        let (h, s) = (h.map(|t| wide(&t)), s.map(|t| wide(&t)));
+        let (h, s) = (h.map(|t| encode(&t)), s.map(|t| encode(&t)));
         if s.as_ref().is_some_and(|t| t.len() >= servlen as usize)
             || h.as_ref().is_some_and(|t| t.len() >= hostlen as usize)
         {
@@ -204,10 +204,10 @@ pub unsafe extern "C" fn GetNameInfoW(
         // SAFETY: each buffer is writable for its size (caller's contract); both fit.
         unsafe {
             if let Some(t) = s {
-                let _ = put(serv, servlen as usize, &t, 0);
+                let _ = put(serv, servlen as usize, &t, C::default());
             }
             if let Some(t) = h {
-                let _ = put(host, hostlen as usize, &t, 0);
+                let _ = put(host, hostlen as usize, &t, C::default());
             }
         }
         fail(0, 0)
