@@ -361,6 +361,19 @@ static void test_getnameinfo(void)
     EXPECT_GAI("host buffer of 10 fits", getnameinfo((SOCKADDR *)&sa, sizeof sa, host, 10, NULL, 0, NI_NUMERICHOST), 0);
     EXPECT_STR("host", host, "127.0.0.1");
 
+    SECTION("GetNameInfoW: the same rules, sizes in WCHARs");
+    {
+        WCHAR whost[NI_MAXHOST], wserv[NI_MAXSERV];
+        EXPECT_GAI("numeric", GetNameInfoW((SOCKADDR *)&sa, sizeof sa, whost, NI_MAXHOST, wserv, NI_MAXSERV, NI_NUMERICHOST | NI_NUMERICSERV), 0);
+        EXPECT_TRUE("wide host", wcscmp(whost, L"127.0.0.1") == 0);
+        EXPECT_TRUE("wide serv", wcscmp(wserv, L"80") == 0);
+        wcscpy(whost, L"untouched");
+        EXPECT_GAI("host buffer of 9 WCHARs", GetNameInfoW((SOCKADDR *)&sa, sizeof sa, whost, 9, wserv, NI_MAXSERV, NI_NUMERICHOST | NI_NUMERICSERV), WSAEFAULT);
+        EXPECT_TRUE("wide host untouched", wcscmp(whost, L"untouched") == 0);
+        EXPECT_GAI("host buffer of 10 WCHARs fits", GetNameInfoW((SOCKADDR *)&sa, sizeof sa, whost, 10, NULL, 0, NI_NUMERICHOST), 0);
+        EXPECT_TRUE("wide host", wcscmp(whost, L"127.0.0.1") == 0);
+    }
+
     SECTION("getnameinfo: bad arguments");
     EXPECT_GAI("no buffer", getnameinfo((SOCKADDR *)&sa, sizeof sa, NULL, 0, NULL, 0, 0), WSAHOST_NOT_FOUND);
     EXPECT_GAI("NULL address", getnameinfo(NULL, sizeof sa, host, sizeof host, NULL, 0, NI_NUMERICHOST), WSAEFAULT);
