@@ -1023,7 +1023,7 @@ fn wait_virtual<E: Borrow<Event>>(
     let deadline =
         timeout.map(|t| start.saturating_add(u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)));
     let mut turn = n.virtual_wait(harvested);
-    if harvested && !turn.alone_now() {
+    if harvested && !turn.alone() {
         // The first check was made before this wait was counted: check again.
         harvested = false;
     }

@@ -171,12 +171,7 @@ impl VirtualWait<'_> {
     /// Whether this thread is the only one on the network now (then a check made before
     /// the wait was counted is as good as one made after).
     #[inline]
-    pub(crate) fn alone_now(&self) -> bool {
-        self.alone()
-    }
-
-    #[inline]
-    fn alone(&self) -> bool {
+    pub(crate) fn alone(&self) -> bool {
         self.net.quiet.running.load(Ordering::Acquire) <= 1
     }
 
