@@ -457,12 +457,7 @@ mod sim {
     fn accept_ex_completes_at_the_queueing_and_at_the_first_data() {
         let (net, a, b) = two_hosts(1);
         traced(&net, || {
-            let l = b.enter(|| {
-                let l = Socket::tcp_v4().unwrap();
-                l.bind("10.0.0.2:80".parse().unwrap()).unwrap();
-                l.listen(4).unwrap();
-                l
-            });
+            let l = sim_listener(&b);
             let acc = b.enter(|| Socket::tcp_v4().unwrap());
             let (ev, n) = ev_notify();
             let (op, _) = l.accept_ex(&acc, 0, n).unwrap();
@@ -547,15 +542,7 @@ mod sim {
     fn disconnect_ex_and_the_peers_fin_in_virtual_time() {
         let (net, a, b) = two_hosts(3);
         traced(&net, || {
-            let l = b.enter(|| {
-                let l = Socket::tcp_v4().unwrap();
-                l.bind("10.0.0.2:80".parse().unwrap()).unwrap();
-                l.listen(4).unwrap();
-                l
-            });
-            let c = a.enter(|| Socket::tcp_v4().unwrap());
-            c.connect("10.0.0.2:80".parse().unwrap()).unwrap();
-            let (s, _) = b.enter(|| l.accept().unwrap());
+            let (c, s) = sim_pair_across(&a, &b);
             let sev = Event::new_manual(false);
             s.event_select(&sev, Fd::CLOSE).unwrap();
             let (ev, n) = ev_notify();

@@ -507,15 +507,20 @@ pub fn sim_two_hosts(
     (net, a, b)
 }
 
-/// A connected pair across the link of [`sim_two_hosts`]: (client on `a`, server on `b`,
-/// port 80), blocking connect and accept in virtual time.
-pub fn sim_pair_across(a: &wsaevents::sim::Host, b: &wsaevents::sim::Host) -> (Socket, Socket) {
-    let l = b.enter(|| {
+/// A listener on host `b` of [`sim_two_hosts`], at 10.0.0.2:80, backlog 4.
+pub fn sim_listener(b: &wsaevents::sim::Host) -> Socket {
+    b.enter(|| {
         let l = Socket::tcp_v4().unwrap();
         l.bind("10.0.0.2:80".parse().unwrap()).unwrap();
         l.listen(4).unwrap();
         l
-    });
+    })
+}
+
+/// A connected pair across the link of [`sim_two_hosts`]: (client on `a`, server on `b`,
+/// port 80), blocking connect and accept in virtual time.
+pub fn sim_pair_across(a: &wsaevents::sim::Host, b: &wsaevents::sim::Host) -> (Socket, Socket) {
+    let l = sim_listener(b);
     let c = a.enter(|| {
         let c = Socket::tcp_v4().unwrap();
         c.connect("10.0.0.2:80".parse().unwrap()).unwrap();
